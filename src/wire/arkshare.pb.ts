@@ -856,6 +856,7 @@ export interface SearchRequest {
   limit: number
   offset: number
   provider: Uint8Array<ArrayBuffer>
+  bookId: Uint8Array<ArrayBuffer>
 }
 
 export namespace SearchRequest {
@@ -888,6 +889,11 @@ export namespace SearchRequest {
           w.bytes(obj.provider)
         }
 
+        if ((obj.bookId != null && obj.bookId.byteLength > 0)) {
+          w.uint32(42)
+          w.bytes(obj.bookId)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -896,7 +902,8 @@ export namespace SearchRequest {
           query: '',
           limit: 0,
           offset: 0,
-          provider: uint8ArrayAlloc(0)
+          provider: uint8ArrayAlloc(0),
+          bookId: uint8ArrayAlloc(0)
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -919,6 +926,10 @@ export namespace SearchRequest {
             }
             case 4: {
               obj.provider = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.bookId = reader.bytes()
               break
             }
             default: {
@@ -964,6 +975,13 @@ export namespace SearchRequest {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.bookId`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -996,6 +1014,11 @@ export namespace SearchRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SearchRequestBookIdFieldEvent {
+    field: '$.bookId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<SearchRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SearchRequest.codec())
   }
@@ -1004,7 +1027,7 @@ export namespace SearchRequest {
     return decodeMessage(buf, SearchRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchRequest>): Generator<SearchRequestQueryFieldEvent | SearchRequestLimitFieldEvent | SearchRequestOffsetFieldEvent | SearchRequestProviderFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchRequest>): Generator<SearchRequestQueryFieldEvent | SearchRequestLimitFieldEvent | SearchRequestOffsetFieldEvent | SearchRequestProviderFieldEvent | SearchRequestBookIdFieldEvent> {
     return streamMessage(buf, SearchRequest.codec(), opts)
   }
 }

@@ -1,0 +1,255 @@
+// The index node's libp2p service: serves /arkshare/register and /arkshare/search over a
+// persistent Catalog. It only knows who shares what; book bytes never pass through it.
+import { serviceCapabilities, type Connection, type IdentifyResult, type Libp2pEvents, type PeerId, type Startable, type Stream, type ComponentLogger, type Logger, type PeerStore } from '@libp2p/interface'
+import { Catalog, type CatalogStats, type SearchPage } from './catalog.js'
+import { parseQuery, QueryError, type ParsedQuery } from './query.js'
+import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../wire/arkshare.pb.js'
+import { RequestError } from '../wire/errors.js'
+import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
+import { bookFromWire, bookToWire, peerIdFromBytes, providerToWire } from '../wire/records.js'
+import { serveRequests, type Reply } from '../wire/request-loop.js'
+import { parseBookId } from '../content/book-id.js'
+import type { Registrar } from '@libp2p/interface-internal'
+import type { TypedEventTarget } from 'main-event'
+
+export interface ArkshareIndexInit {
+  /** Folder for the catalog database; omitted = in memory (lost on restart). */
+  dataDir?: string
+  /** Lease granted when the peer asks for none, seconds (default 300). */
+  defaultTtlSeconds?: number
+  minTtlSeconds?: number
+  maxTtlSeconds?: number
+  /** How long a registered peer may be disconnected before its books leave results (default 30 s). */
+  disconnectGraceMs?: number
+  maxBooksPerPeer?: number
+  /** How often expired leases are swept from the database (default 5 s). */
+  sweepIntervalMs?: number
+  maxInboundStreams?: number
+  /** Injectable clock for tests. */
+  now?: () => number
+}
+
+export interface ArkshareIndexComponents {
+  registrar: Registrar
+  peerStore: PeerStore
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface ArkshareIndex {
+  readonly catalog: Catalog
+  stats(): CatalogStats
+  search(query: string, options?: { limit?: number, offset?: number, provider?: string }): SearchPage
+}
+
+export class ArkshareIndexService implements Startable, ArkshareIndex {
+  readonly [Symbol.toStringTag] = 'arkshare-index'
+  readonly [serviceCapabilities]: string[] = ['@arkshare/index']
+
+  private readonly log: Logger
+  private readonly now: () => number
+  private readonly ttl: { default: number, min: number, max: number }
+  private readonly init: ArkshareIndexInit
+  private catalogInstance?: Catalog
+  private sweepTimer?: NodeJS.Timeout
+
+  constructor (private readonly components: ArkshareIndexComponents, init: ArkshareIndexInit = {}) {
+    this.init = init
+    this.log = components.logger.forComponent('arkshare:index')
+    this.now = init.now ?? Date.now
+    this.ttl = {
+      default: init.defaultTtlSeconds ?? 300,
+      min: init.minTtlSeconds ?? 5,
+      max: init.maxTtlSeconds ?? 24 * 3600
+    }
+    this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
+    this.onPeerConnect = this.onPeerConnect.bind(this)
+    this.onPeerIdentify = this.onPeerIdentify.bind(this)
+  }
+
+  get catalog (): Catalog {
+    if (this.catalogInstance == null) throw new Error('the index service is not started')
+    return this.catalogInstance
+  }
+
+  async start (): Promise<void> {
+    this.catalogInstance = new Catalog({
+      path: this.init.dataDir != null ? `${this.init.dataDir}/index.db` : ':memory:',
+      now: this.now,
+      disconnectGraceMs: this.init.disconnectGraceMs,
+      maxBooksPerPeer: this.init.maxBooksPerPeer
+    })
+    const streamLimits = { maxInboundStreams: this.init.maxInboundStreams ?? 8, maxOutboundStreams: 1, runOnLimitedConnection: true }
+    await this.components.registrar.handle(REGISTER_PROTOCOL, this.handleRegister.bind(this), streamLimits)
+    await this.components.registrar.handle(SEARCH_PROTOCOL, this.handleSearch.bind(this), streamLimits)
+    this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
+    this.components.events.addEventListener('peer:connect', this.onPeerConnect)
+    this.components.events.addEventListener('peer:identify', this.onPeerIdentify)
+    this.sweepTimer = setInterval(() => {
+      try {
+        const removed = this.catalog.sweepExpired()
+        if (removed > 0) this.log('swept %d expired registrations', removed)
+      } catch (err) {
+        this.log.error('sweep failed: %e', err)
+      }
+    }, this.init.sweepIntervalMs ?? 5_000)
+    this.sweepTimer.unref()
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.sweepTimer)
+    this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    this.components.events.removeEventListener('peer:connect', this.onPeerConnect)
+    this.components.events.removeEventListener('peer:identify', this.onPeerIdentify)
+    await this.components.registrar.unhandle(REGISTER_PROTOCOL)
+    await this.components.registrar.unhandle(SEARCH_PROTOCOL)
+    this.catalogInstance?.close()
+    this.catalogInstance = undefined
+  }
+
+  stats (): CatalogStats {
+    return this.catalog.stats()
+  }
+
+  search (query: string, options: { limit?: number, offset?: number, provider?: string } = {}): SearchPage {
+    return this.catalog.search(query.trim() === '' ? undefined : parseQuery(query), options)
+  }
+
+  private onPeerDisconnect (evt: CustomEvent<PeerId>): void {
+    const peer = evt.detail.toString()
+    if (this.catalogInstance?.leaseExpiresAt(peer) != null) this.catalogInstance.markDisconnected(peer, this.now())
+  }
+
+  private onPeerConnect (evt: CustomEvent<PeerId>): void {
+    const peer = evt.detail.toString()
+    if (this.catalogInstance?.leaseExpiresAt(peer) != null) this.catalogInstance.markConnected(peer)
+  }
+
+  /** Identify (and identify-push) tells us a peer's listen addresses; keep registered peers' current. */
+  private onPeerIdentify (evt: CustomEvent<IdentifyResult>): void {
+    const peer = evt.detail.peerId.toString()
+    const expires = this.catalogInstance?.leaseExpiresAt(peer)
+    if (expires != null && expires > this.now()) {
+      this.catalogInstance?.upsertPeer(peer, evt.detail.listenAddrs.map(a => a.toString()), expires)
+    }
+  }
+
+  /** Dialable addresses of a peer: what identify reported, waiting briefly for it on a new connection. */
+  private async addressesOf (peerId: PeerId, signal: AbortSignal): Promise<string[]> {
+    for (let i = 0; i < 20 && !signal.aborted; i++) {
+      const peer = await this.components.peerStore.get(peerId).catch(() => undefined)
+      const addrs = (peer?.addresses ?? []).map(a => a.multiaddr.toString())
+      if (addrs.length > 0) return addrs
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+    return []
+  }
+
+  private grantTtl (requested: number): number {
+    if (requested === 0) return this.ttl.default
+    if (requested < this.ttl.min || requested > this.ttl.max) {
+      throw new RequestError(Status.E_INVALID_TTL, `ttl must be between ${this.ttl.min} and ${this.ttl.max} seconds`)
+    }
+    return requested
+  }
+
+  private async handleRegister (stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer
+    const peerKey = peer.toString()
+    const reply = (books: number, ttl: number): Reply<RegisterResponse> => ({
+      response: { status: Status.OK, message: '', ttl, books, retryAfterSeconds: 0 }
+    })
+    await serveRequests<RegisterRequest, RegisterResponse>({
+      stream,
+      log: this.log,
+      request: RegisterRequest,
+      response: RegisterResponse,
+      maxRequestBytes: LIMITS.register.maxMessageBytes,
+      decodeOptions: { limits: { books: LIMITS.register.maxBooksPerMessage, remove: LIMITS.register.maxRemovesPerMessage } },
+      errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
+      handle: async (request, signal) => {
+        switch (request.type) {
+          case RegisterRequest.Type.PUT: {
+            const ttl = this.grantTtl(request.ttl)
+            const books = request.books.map(bookFromWire)
+            const addrs = await this.addressesOf(peer, signal)
+            this.catalog.upsertPeer(peerKey, addrs, this.now() + ttl * 1000)
+            return reply(this.catalog.putBooks(peerKey, books, request.replace), ttl)
+          }
+          case RegisterRequest.Type.REMOVE: {
+            if (!this.hasLiveLease(peerKey)) throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer')
+            const ids = request.remove.map(id => { try { return parseBookId(id).toString() } catch (err) { throw new RequestError(Status.E_INVALID_REQUEST, (err as Error).message) } })
+            return reply(this.catalog.removeBooks(peerKey, ids), this.remainingTtl(peerKey))
+          }
+          case RegisterRequest.Type.RENEW: {
+            const ttl = this.grantTtl(request.ttl)
+            if (!this.catalog.renew(peerKey, this.now() + ttl * 1000)) {
+              throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer: register again')
+            }
+            return reply(this.catalog.bookCount(peerKey), ttl)
+          }
+          case RegisterRequest.Type.UNREGISTER: {
+            this.catalog.unregister(peerKey)
+            return { ...reply(0, 0), last: true }
+          }
+          default:
+            throw new RequestError(Status.E_INVALID_REQUEST, 'unknown request type')
+        }
+      }
+    })
+  }
+
+  private hasLiveLease (peer: string): boolean {
+    return (this.catalog.leaseExpiresAt(peer) ?? 0) > this.now()
+  }
+
+  private remainingTtl (peer: string): number {
+    return Math.max(0, Math.round(((this.catalog.leaseExpiresAt(peer) ?? 0) - this.now()) / 1000))
+  }
+
+  private async handleSearch (stream: Stream): Promise<void> {
+    await serveRequests<SearchRequest, SearchResponse>({
+      stream,
+      log: this.log,
+      request: SearchRequest,
+      response: SearchResponse,
+      maxRequestBytes: LIMITS.search.maxRequestBytes,
+      errorResponse: (status, message, retryAfterSeconds) => ({ status, message, results: [], total: 0, retryAfterSeconds }),
+      handle: async (request) => {
+        let query: ParsedQuery | undefined
+        let provider: string | undefined
+        try {
+          if (request.provider.byteLength > 0) provider = peerIdFromBytes(request.provider).toString()
+        } catch {
+          throw new RequestError(Status.E_INVALID_REQUEST, 'provider is not a peer ID')
+        }
+        let bookId: string | undefined
+        if (request.bookId.byteLength > 0) {
+          try { bookId = parseBookId(request.bookId).toString() } catch (err) { throw new RequestError(Status.E_INVALID_REQUEST, (err as Error).message) }
+        }
+        if (request.query.trim() !== '') {
+          try { query = parseQuery(request.query) } catch (err) {
+            if (err instanceof QueryError) throw new RequestError(Status.E_INVALID_REQUEST, err.message)
+            throw err
+          }
+        } else if (provider == null && bookId == null) {
+          throw new RequestError(Status.E_INVALID_REQUEST, 'empty query: give words, a provider or a book id')
+        }
+        const limit = Math.min(request.limit === 0 ? 50 : request.limit, LIMITS.search.maxResultsPerPage)
+        const page = this.catalog.search(query, { limit, offset: request.offset, provider, bookId })
+        return {
+          response: {
+            status: Status.OK,
+            message: '',
+            total: page.total,
+            retryAfterSeconds: 0,
+            results: page.hits.map(hit => ({
+              book: bookToWire(hit.book),
+              providers: hit.providers.slice(0, LIMITS.search.maxProvidersPerResult).map(providerToWire)
+            }))
+          }
+        }
+      }
+    })
+  }
+}

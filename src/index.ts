@@ -1,0 +1,15 @@
+// arkshare as a library. The shim comes first: libp2p 3 needs Promise.withResolvers (Node 22+).
+import './runtime/promise-with-resolvers.js'
+
+export { arkshare } from './peer/index.js'
+export type { Arkshare, ArkshareInit, ArkshareEvents, SearchResults, SearchResultEntry, GetOptions, DownloadProgress, DownloadResult, IndexStatus, ShelfEntry } from './peer/index.js'
+export { arkshareIndex } from './index-node/index.js'
+export type { ArkshareIndex, ArkshareIndexInit, CatalogStats, SearchHit, SearchPage } from './index-node/index.js'
+export { createArkshareNode, createIndexNode, YAMUX_OPTIONS } from './node/create-node.js'
+export type { ArkshareNode, IndexNode, ArkshareNodeOptions, IndexNodeOptions } from './node/create-node.js'
+export { loadOrCreateKey } from './node/identity.js'
+export { bookIdOf, parseBookId, CHUNK_SIZE } from './content/book-id.js'
+export { hashFile } from './content/hash-file.js'
+export { REGISTER_PROTOCOL, SEARCH_PROTOCOL, FETCH_PROTOCOL, LIMITS } from './wire/protocols.js'
+export { ArkshareRemoteError } from './wire/errors.js'
+export { Status } from './wire/arkshare.pb.js'

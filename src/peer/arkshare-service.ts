@@ -1,0 +1,224 @@
+// The peer's libp2p service: shares a shelf (serving /arkshare/fetch), keeps registrations with
+// every configured index, searches them all, and downloads books from other peers.
+import { join } from 'node:path'
+import { mkdir } from 'node:fs/promises'
+import { serviceCapabilities, type ComponentLogger, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type Startable } from '@libp2p/interface'
+import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
+import { parseBookId } from '../content/book-id.js'
+import { ArkshareRemoteError, normaliseError, Status } from '../wire/errors.js'
+import { FETCH_PROTOCOL } from '../wire/protocols.js'
+import { bookFromWire, peerIdToBytes, providerFromWire, type BookRecord, type ProviderInfo } from '../wire/records.js'
+import { Download, DownloadError, type DownloadProgress, type DownloadResult } from './downloader.js'
+import { handleFetchStream } from './fetch-server.js'
+import { HashCache } from './hash-cache.js'
+import { IndexLink, type IndexStatus } from './index-link.js'
+import { Shelf, type ShelfEntry } from './shelf.js'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { SearchResponse } from '../wire/arkshare.pb.js'
+
+export interface ArkshareInit {
+  /** Multiaddrs of index nodes to register with and search. */
+  indexes?: string[]
+  /** Folders whose files this peer shares. */
+  share?: string[]
+  /** Where downloads land; shared too, so a downloader becomes a provider. */
+  downloads?: string
+  /** Folder for the hash cache; omitted = in memory. */
+  dataDir?: string
+  /** Lease to ask the index for, seconds (0 = the index's default). */
+  ttlSeconds?: number
+  /** Watch shared folders (default true). */
+  watch?: boolean
+  rescanIntervalMs?: number
+  maxInboundStreams?: number
+}
+
+export interface ArkshareComponents {
+  peerId: PeerId
+  registrar: Registrar
+  connectionManager: ConnectionManager
+  peerStore: PeerStore
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface SearchResultEntry {
+  book: BookRecord
+  providers: ProviderInfo[]
+}
+
+export interface SearchResults {
+  results: SearchResultEntry[]
+  /** Highest total any index reported. */
+  total: number
+  /** Indexes that could not answer, with the reason. */
+  failures: Array<{ index: string, error: string }>
+}
+
+export interface GetOptions {
+  outDir?: string
+  signal?: AbortSignal
+  onProgress?: (progress: DownloadProgress) => void
+}
+
+export interface ArkshareEvents {
+  'download:progress': CustomEvent<DownloadProgress>
+  'download:done': CustomEvent<DownloadResult>
+  'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
+}
+
+export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
+  search(query: string, options?: { limit?: number, offset?: number, signal?: AbortSignal }): Promise<SearchResults>
+  browse(peerId: string, options?: { limit?: number, offset?: number, signal?: AbortSignal }): Promise<SearchResults>
+  findProviders(id: string, options?: { signal?: AbortSignal }): Promise<SearchResultEntry | undefined>
+  get(id: string, options?: GetOptions): Promise<DownloadResult>
+  list(): ShelfEntry[]
+  indexes(): IndexStatus[]
+  /** Rescans shared folders now (they are also watched). */
+  rescan(): Promise<void>
+}
+
+export class NoIndexError extends Error {
+  override name = 'NoIndexError'
+}
+
+export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implements Startable, Arkshare {
+  readonly [Symbol.toStringTag] = 'arkshare'
+  readonly [serviceCapabilities]: string[] = ['@arkshare/peer']
+
+  private readonly log: Logger
+  private shelf?: Shelf
+  private cache?: HashCache
+  private links: IndexLink[] = []
+
+  constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
+    super()
+    this.log = components.logger.forComponent('arkshare:peer')
+  }
+
+  async start (): Promise<void> {
+    const dirs = [...(this.init.share ?? [])]
+    if (this.init.downloads != null) {
+      await mkdir(this.init.downloads, { recursive: true })
+      dirs.push(this.init.downloads)
+    }
+    if (dirs.length > 0) {
+      if (this.init.dataDir != null) await mkdir(this.init.dataDir, { recursive: true })
+      this.cache = new HashCache(this.init.dataDir != null ? join(this.init.dataDir, 'hash-cache.db') : ':memory:')
+      this.shelf = new Shelf({ dirs, cache: this.cache, watch: this.init.watch, rescanIntervalMs: this.init.rescanIntervalMs })
+      this.shelf.addEventListener('change', (evt) => {
+        this.safeDispatchEvent('shelf:change', { detail: { added: evt.detail.added.length, removed: evt.detail.removed.length, total: this.shelf?.list().length ?? 0 } })
+      })
+      await this.shelf.start()
+      const shelf = this.shelf
+      await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
+        await handleFetchStream(stream, connection, { shelf, log: this.log })
+      }, {
+        maxInboundStreams: this.init.maxInboundStreams ?? 16,
+        maxOutboundStreams: 16,
+        // bulk data never goes over a relayed connection
+        runOnLimitedConnection: false
+      })
+    }
+    this.links = (this.init.indexes ?? []).map(addr => new IndexLink(this.components, addr, this.shelf, { ttlSeconds: this.init.ttlSeconds, log: this.log }))
+    for (const link of this.links) link.start()
+  }
+
+  async stop (): Promise<void> {
+    await Promise.all(this.links.map(async link => { await link.stop() }))
+    if (this.shelf != null) {
+      await this.components.registrar.unhandle(FETCH_PROTOCOL)
+      await this.shelf.stop()
+    }
+    this.cache?.close()
+  }
+
+  list (): ShelfEntry[] {
+    return this.shelf?.list() ?? []
+  }
+
+  indexes (): IndexStatus[] {
+    return this.links.map(l => l.status())
+  }
+
+  async rescan (): Promise<void> {
+    await this.shelf?.rescan()
+  }
+
+  /** Asks every index at once and merges: one entry per book, providers unioned. */
+  private async searchAll (request: Parameters<IndexLink['search']>[0], signal?: AbortSignal): Promise<SearchResults> {
+    if (this.links.length === 0) throw new NoIndexError('no index configured (use --index)')
+    const settled = await Promise.allSettled(this.links.map(async link => await link.search(request, signal)))
+    const merged = new Map<string, SearchResultEntry>()
+    const failures: SearchResults['failures'] = []
+    let total = 0
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') {
+        failures.push({ index: this.links[i].address.toString(), error: normaliseError(outcome.reason).message })
+        return
+      }
+      const response: SearchResponse = outcome.value
+      total = Math.max(total, response.total)
+      for (const result of response.results) {
+        if (result.book == null) continue
+        let book: BookRecord
+        try { book = bookFromWire(result.book) } catch { continue }
+        const entry = merged.get(book.id) ?? { book, providers: [] }
+        for (const p of result.providers) {
+          const provider = providerFromWire(p)
+          if (provider == null) continue
+          const known = entry.providers.find(q => q.peerId === provider.peerId)
+          if (known == null) entry.providers.push(provider)
+          else known.multiaddrs = [...new Set([...known.multiaddrs, ...provider.multiaddrs])]
+        }
+        merged.set(book.id, entry)
+      }
+    })
+    if (failures.length === this.links.length) {
+      throw new NoIndexError(`no index answered: ${failures.map(f => f.error).join('; ')}`)
+    }
+    return { results: [...merged.values()], total, failures }
+  }
+
+  async search (query: string, options: { limit?: number, offset?: number, signal?: AbortSignal } = {}): Promise<SearchResults> {
+    return await this.searchAll({ query, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
+  }
+
+  async browse (peerId: string, options: { limit?: number, offset?: number, signal?: AbortSignal } = {}): Promise<SearchResults> {
+    return await this.searchAll({ provider: peerIdToBytes(peerId), limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
+  }
+
+  async findProviders (id: string, options: { signal?: AbortSignal } = {}): Promise<SearchResultEntry | undefined> {
+    const cid = parseBookId(id)
+    const { results } = await this.searchAll({ bookId: cid.bytes as Uint8Array<ArrayBuffer>, limit: 1 }, options.signal)
+    return results.find(r => r.book.id === cid.toString())
+  }
+
+  async get (id: string, options: GetOptions = {}): Promise<DownloadResult> {
+    const cid = parseBookId(id)
+    const outDir = options.outDir ?? this.init.downloads
+    if (outDir == null) throw new DownloadError('no downloads folder: pass outDir or configure downloads')
+    const found = await this.findProviders(id, options)
+    if (found == null || found.providers.length === 0) {
+      throw new DownloadError(`no provider is online for ${cid.toString()}`)
+    }
+    const download = new Download(this.components, {
+      id: cid,
+      book: found.book,
+      providers: found.providers,
+      outDir,
+      signal: options.signal,
+      onProgress: (progress) => {
+        options.onProgress?.(progress)
+        this.safeDispatchEvent('download:progress', { detail: progress })
+      }
+    }, this.log)
+    const result = await download.run()
+    // the downloads folder is shared: list the new copy at once instead of waiting for the watcher
+    if (this.shelf != null && outDir === this.init.downloads) await this.shelf.addFile(result.path, result.manifest)
+    this.safeDispatchEvent('download:done', { detail: result })
+    return result
+  }
+}
+
+export { ArkshareRemoteError, Status }

@@ -1,0 +1,105 @@
+// Serves /arkshare/fetch: the manifest and the chunks of books in this peer's current catalog,
+// addressed only by book ID. Every chunk is re-checked against the manifest before it leaves, so
+// a file edited since it was hashed is never served as the old book.
+import { open, stat } from 'node:fs/promises'
+import { chunkCount, chunkLength, chunkMatches, parseBookId, type Manifest } from '../content/book-id.js'
+import { FetchRequest, FetchResponse, Status } from '../wire/arkshare.pb.js'
+import { RequestError } from '../wire/errors.js'
+import { LIMITS } from '../wire/protocols.js'
+import { serveRequests, type Reply } from '../wire/request-loop.js'
+import type { Shelf, ShelfEntry } from './shelf.js'
+import type { Logger, Stream, Connection } from '@libp2p/interface'
+
+export interface FetchServerOptions {
+  shelf: Shelf
+  log: Logger
+  /** Called once per chunk before it is sent (bandwidth budgets hook in here). */
+  beforeChunk?: (remotePeer: string, bytes: number, signal: AbortSignal) => Promise<void>
+}
+
+function emptyResponse (): FetchResponse {
+  return { status: Status.OK, message: '', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(0), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }
+}
+
+export class FileChangedOnDiskError extends Error {
+  override name = 'FileChangedOnDiskError'
+}
+
+async function * readChunks (entry: ShelfEntry, first: number, count: number, onChanged: () => void, beforeChunk?: (bytes: number) => Promise<void>): AsyncGenerator<Uint8Array> {
+  const handle = await open(entry.path, 'r')
+  try {
+    for (let index = first; index < first + count; index++) {
+      const length = chunkLength(entry.manifest, index)
+      await beforeChunk?.(length)
+      // a fresh buffer per chunk: stream.send keeps a reference to what it is given
+      const buffer = new Uint8Array(length)
+      let got = 0
+      while (got < length) {
+        const { bytesRead } = await handle.read(buffer, got, length - got, index * entry.manifest.chunkSize + got)
+        if (bytesRead === 0) break
+        got += bytesRead
+      }
+      if (got !== length || !chunkMatches(entry.manifest, index, buffer)) {
+        onChanged()
+        throw new FileChangedOnDiskError(`${entry.path} changed since it was shared`)
+      }
+      yield buffer
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+export async function handleFetchStream (stream: Stream, connection: Connection, options: FetchServerOptions): Promise<void> {
+  const { shelf, log } = options
+  const remote = connection.remotePeer.toString()
+
+  const lookup = async (bookId: Uint8Array): Promise<ShelfEntry> => {
+    let id: string
+    try {
+      id = parseBookId(bookId).toString()
+    } catch (err) {
+      throw new RequestError(Status.E_INVALID_REQUEST, (err as Error).message)
+    }
+    const entry = shelf.get(id)
+    if (entry == null) throw new RequestError(Status.E_NOT_FOUND, `this peer does not share ${id}`)
+    const info = await stat(entry.path).catch(() => undefined)
+    if (info == null || info.size !== entry.size || info.mtimeMs !== entry.mtimeMs) {
+      shelf.scheduleRescan(0)
+      throw new RequestError(Status.E_UNAVAILABLE, 'the book changed on disk; it is being re-indexed')
+    }
+    return entry
+  }
+
+  await serveRequests<FetchRequest, FetchResponse>({
+    stream,
+    log,
+    request: FetchRequest,
+    response: FetchResponse,
+    maxRequestBytes: LIMITS.fetch.maxRequestBytes,
+    errorResponse: (status, message, retryAfterSeconds) => ({ ...emptyResponse(), status, message, retryAfterSeconds }),
+    handle: async (request, signal): Promise<Reply<FetchResponse>> => {
+      const entry = await lookup(request.bookId)
+      const manifest: Manifest = entry.manifest
+      if (request.type === FetchRequest.Type.MANIFEST) {
+        return {
+          response: { ...emptyResponse(), size: BigInt(manifest.size), chunkSize: manifest.chunkSize, chunkHashes: manifest.chunkHashes as Uint8Array<ArrayBuffer> }
+        }
+      }
+      if (request.type !== FetchRequest.Type.CHUNKS) throw new RequestError(Status.E_INVALID_REQUEST, 'unknown request type')
+      const total = chunkCount(manifest.size, manifest.chunkSize)
+      const { firstChunk: first, chunkCount: count } = request
+      if (count < 1 || count > LIMITS.fetch.maxChunksPerRequest) {
+        throw new RequestError(Status.E_INVALID_REQUEST, `chunk_count must be 1..${LIMITS.fetch.maxChunksPerRequest}`)
+      }
+      if (first + count > total) throw new RequestError(Status.E_INVALID_REQUEST, `the book has ${total} chunks`)
+      let length = 0
+      for (let i = first; i < first + count; i++) length += chunkLength(manifest, i)
+      const beforeChunk = options.beforeChunk == null ? undefined : async (bytes: number) => { await options.beforeChunk?.(remote, bytes, signal) }
+      return {
+        response: { ...emptyResponse(), length: BigInt(length) },
+        frames: readChunks(entry, first, count, () => { shelf.scheduleRescan(0) }, beforeChunk)
+      }
+    }
+  })
+}

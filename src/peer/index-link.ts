@@ -1,0 +1,224 @@
+// This peer's standing with one index: keeps a connection to it (tagged so it is never pruned),
+// registers the whole shelf, sends changes as deltas, renews the lease before it lapses, and
+// starts over by itself when the index restarts, forgets us, or the connection drops.
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../wire/arkshare.pb.js'
+import { ArkshareRemoteError, normaliseError } from '../wire/errors.js'
+import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
+import { bookToWire } from '../wire/records.js'
+import { RequestChannel } from '../wire/request-channel.js'
+import { parseBookId } from '../content/book-id.js'
+import type { Shelf, ShelfChange } from './shelf.js'
+import type { Connection, Logger, PeerId, PeerStore, Libp2pEvents } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+import type { TypedEventTarget } from 'main-event'
+
+export const INDEX_TAG = 'arkshare-index'
+
+export interface IndexLinkComponents {
+  connectionManager: ConnectionManager
+  peerStore: PeerStore
+  events: TypedEventTarget<Libp2pEvents>
+}
+
+export interface IndexStatus {
+  address: string
+  peerId?: string
+  registered: boolean
+  books: number
+  leaseSeconds: number
+  lastError?: string
+}
+
+type RegisterChannel = RequestChannel<RegisterRequest, RegisterResponse>
+type SearchChannel = RequestChannel<SearchRequest, SearchResponse>
+
+const DIAL_TIMEOUT_MS = 10_000
+const REQUEST_TIMEOUT_MS = 15_000
+const MAX_BACKOFF_MS = 30_000
+
+function registerRequest (partial: Partial<RegisterRequest>): RegisterRequest {
+  return { type: RegisterRequest.Type.PUT, replace: false, books: [], remove: [], ttl: 0, ...partial }
+}
+
+export class IndexLink {
+  readonly address: Multiaddr
+  private indexPeer?: PeerId
+  private registerChannel?: RegisterChannel
+  private searchChannel?: SearchChannel
+  private needsFull = true
+  private readonly pendingAdds = new Map<string, ShelfChange['added'][number]>()
+  private readonly pendingRemoves = new Set<string>()
+  private grantedTtl = 0
+  private renewAt = 0
+  private books = 0
+  private lastError?: string
+  private stopped = true
+  private wake?: () => void
+  private loop?: Promise<void>
+
+  constructor (
+    private readonly components: IndexLinkComponents,
+    address: string | Multiaddr,
+    private readonly shelf: Shelf | undefined,
+    private readonly options: { ttlSeconds?: number, log: Logger }
+  ) {
+    this.address = typeof address === 'string' ? multiaddr(address) : address
+    this.onShelfChange = this.onShelfChange.bind(this)
+    this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
+  }
+
+  /** Starts keeping a registration (when this peer shares a shelf). */
+  start (): void {
+    this.stopped = false
+    if (this.shelf == null) return
+    this.shelf.addEventListener('change', this.onShelfChange)
+    this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
+    this.loop = this.run()
+  }
+
+  /** Withdraws our registration (best effort, bounded) and stops. */
+  async stop (): Promise<void> {
+    this.stopped = true
+    this.shelf?.removeEventListener('change', this.onShelfChange)
+    this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    this.wake?.()
+    await this.loop
+    if (this.shelf != null && this.grantedTtl > 0 && this.registerChannel?.usable === true) {
+      await this.registerChannel.request(registerRequest({ type: RegisterRequest.Type.UNREGISTER }), AbortSignal.timeout(2_000)).catch(() => {})
+    }
+    await this.registerChannel?.close()
+    await this.searchChannel?.close()
+  }
+
+  status (): IndexStatus {
+    return {
+      address: this.address.toString(),
+      peerId: this.indexPeer?.toString(),
+      registered: this.shelf != null && !this.needsFull && this.grantedTtl > 0,
+      books: this.books,
+      leaseSeconds: this.grantedTtl,
+      lastError: this.lastError
+    }
+  }
+
+  private onShelfChange (evt: CustomEvent<ShelfChange>): void {
+    for (const entry of evt.detail.added) { this.pendingRemoves.delete(entry.id); this.pendingAdds.set(entry.id, entry) }
+    for (const id of evt.detail.removed) { this.pendingAdds.delete(id); this.pendingRemoves.add(id) }
+    this.wake?.()
+  }
+
+  private onPeerDisconnect (evt: CustomEvent<PeerId>): void {
+    if (this.indexPeer?.equals(evt.detail) === true) {
+      this.needsFull = true
+      this.wake?.()
+    }
+  }
+
+  private async connection (): Promise<Connection> {
+    const connection = await this.components.connectionManager.openConnection(this.address, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+    if (this.indexPeer?.equals(connection.remotePeer) !== true) {
+      this.indexPeer = connection.remotePeer
+      // a high tag value keeps the connection manager from pruning our index connection
+      await this.components.peerStore.merge(connection.remotePeer, { tags: { [INDEX_TAG]: { value: 100 } } })
+    }
+    return connection
+  }
+
+  private async openChannel (protocol: string): Promise<RequestChannel<any, any>> {
+    const connection = await this.connection()
+    const stream = await connection.newStream(protocol, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+    if (protocol === REGISTER_PROTOCOL) {
+      return new RequestChannel(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 64 * 1024 })
+    }
+    return new RequestChannel(stream, {
+      request: SearchRequest,
+      response: SearchResponse,
+      maxResponseBytes: LIMITS.search.maxResponseBytes,
+      decodeOptions: { limits: { results: LIMITS.search.maxResultsPerPage, results$: { providers: LIMITS.search.maxProvidersPerResult } } as any }
+    })
+  }
+
+  private async register (request: RegisterRequest): Promise<RegisterResponse> {
+    // the index closes idle streams, so a renewal minutes later usually opens a fresh one
+    if (this.registerChannel?.usable !== true) this.registerChannel = await this.openChannel(REGISTER_PROTOCOL) as RegisterChannel
+    const reply = await this.registerChannel.request({ ...request, ttl: this.options.ttlSeconds ?? 0 }, AbortSignal.timeout(REQUEST_TIMEOUT_MS))
+    this.grantedTtl = reply.ttl
+    this.books = reply.books
+    // renew at half the lease, so one lost renewal still leaves time for another
+    this.renewAt = Date.now() + Math.max(1_000, reply.ttl * 500)
+    return reply
+  }
+
+  private async registerFull (): Promise<void> {
+    this.pendingAdds.clear()
+    this.pendingRemoves.clear()
+    const books = (this.shelf?.list() ?? []).map(bookToWire)
+    const batch = LIMITS.register.maxBooksPerMessage
+    for (let i = 0; i === 0 || i < books.length; i += batch) {
+      await this.register(registerRequest({ replace: i === 0, books: books.slice(i, i + batch) }))
+    }
+    this.needsFull = false
+    this.options.log('registered %d books with %a', books.length, this.address)
+  }
+
+  private async sendDelta (): Promise<void> {
+    const adds = [...this.pendingAdds.values()].slice(0, LIMITS.register.maxBooksPerMessage)
+    if (adds.length > 0) {
+      await this.register(registerRequest({ books: adds.map(bookToWire) }))
+      for (const a of adds) this.pendingAdds.delete(a.id)
+    }
+    const removes = [...this.pendingRemoves].slice(0, LIMITS.register.maxRemovesPerMessage)
+    if (removes.length > 0) {
+      await this.register(registerRequest({ type: RegisterRequest.Type.REMOVE, remove: removes.map(id => parseBookId(id).bytes as Uint8Array<ArrayBuffer>) }))
+      for (const r of removes) this.pendingRemoves.delete(r)
+    }
+  }
+
+  private async sleep (ms: number): Promise<void> {
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(resolve, ms)
+      this.wake = () => { clearTimeout(timer); resolve() }
+    })
+    this.wake = undefined
+  }
+
+  private async run (): Promise<void> {
+    let backoff = 1_000
+    while (!this.stopped) {
+      try {
+        if (this.needsFull) {
+          await this.registerFull()
+        } else if (this.pendingAdds.size > 0 || this.pendingRemoves.size > 0) {
+          await this.sendDelta()
+        } else if (Date.now() >= this.renewAt) {
+          await this.register(registerRequest({ type: RegisterRequest.Type.RENEW }))
+        }
+        this.lastError = undefined
+        backoff = 1_000
+        if (!this.needsFull && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
+          await this.sleep(Math.max(0, this.renewAt - Date.now()))
+        }
+      } catch (e) {
+        const err = normaliseError(e)
+        this.lastError = err.message
+        this.options.log('index %a: %s', this.address, err.message)
+        if (this.stopped) break
+        this.needsFull = true
+        this.grantedTtl = 0
+        const wait = err instanceof ArkshareRemoteError && err.status === Status.E_RATE_LIMITED && err.retryAfterSeconds > 0
+          ? err.retryAfterSeconds * 1000
+          : backoff
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
+        await this.sleep(wait)
+      }
+    }
+  }
+
+  /** One search request to this index. */
+  async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResponse> {
+    const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), ...request }
+    if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH_PROTOCOL) as SearchChannel
+    return await this.searchChannel.request(full, signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS))
+  }
+}

@@ -1,0 +1,40 @@
+// Protocol IDs and the limits every implementation enforces (protocols/README.md, "Limits").
+
+export const REGISTER_PROTOCOL = '/arkshare/register/1.0.0'
+export const SEARCH_PROTOCOL = '/arkshare/search/1.0.0'
+export const FETCH_PROTOCOL = '/arkshare/fetch/1.0.0'
+
+export const KiB = 1024
+export const MiB = 1024 * KiB
+
+export const LIMITS = {
+  register: {
+    maxMessageBytes: 1 * MiB,
+    maxBooksPerMessage: 1000,
+    maxRemovesPerMessage: 1000
+  },
+  search: {
+    maxRequestBytes: 4 * KiB,
+    maxResponseBytes: 4 * MiB,
+    maxResultsPerPage: 100,
+    maxProvidersPerResult: 20,
+    maxAddrsPerProvider: 8
+  },
+  fetch: {
+    maxRequestBytes: 1 * KiB,
+    /** a MANIFEST reply of the largest book (131,072 chunk hashes) fits */
+    maxResponseBytes: 4 * MiB + 64 * KiB,
+    maxChunksPerRequest: 64
+  },
+  book: {
+    maxTitleChars: 512,
+    maxAuthorChars: 256,
+    maxFileNameChars: 255,
+    maxFormatChars: 16,
+    maxLanguageChars: 35
+  },
+  /** Every stream: a request must arrive within this long of the previous reply (or of opening). */
+  streamIdleMs: 30_000,
+  /** Every stream: at most this many requests before the server closes it. */
+  maxRequestsPerStream: 10_000
+} as const

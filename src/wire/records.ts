@@ -1,0 +1,103 @@
+// Conversions between wire messages and the plain records the rest of the code uses, with the
+// validation every received Book gets before it is trusted (sizes, lengths, a parsable book ID).
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
+import { parseBookId } from '../content/book-id.js'
+import { LIMITS } from './protocols.js'
+import { Status, type Book, type Provider } from './arkshare.pb.js'
+import { RequestError } from './errors.js'
+import type { PeerId } from '@libp2p/interface'
+
+export interface BookRecord {
+  id: string
+  title: string
+  author: string
+  format: string
+  size: number
+  fileName: string
+  language: string
+}
+
+export interface ProviderInfo {
+  peerId: string
+  multiaddrs: string[]
+}
+
+export function bookToWire (book: BookRecord): Book {
+  return {
+    id: parseBookId(book.id).bytes as Uint8Array<ArrayBuffer>,
+    title: book.title,
+    author: book.author,
+    format: book.format,
+    size: BigInt(book.size),
+    fileName: book.fileName,
+    language: book.language
+  }
+}
+
+function checkLength (field: string, value: string, max: number): void {
+  if (value.length > max) throw new RequestError(Status.E_INVALID_REQUEST, `${field} longer than ${max} characters`)
+}
+
+/** Validates a Book from the network; throws RequestError(E_INVALID_REQUEST) with the reason. */
+export function bookFromWire (book: Book): BookRecord {
+  let id: string
+  try {
+    id = parseBookId(book.id).toString()
+  } catch (err) {
+    throw new RequestError(Status.E_INVALID_REQUEST, (err as Error).message)
+  }
+  const { book: limits } = LIMITS
+  checkLength('title', book.title, limits.maxTitleChars)
+  checkLength('author', book.author, limits.maxAuthorChars)
+  checkLength('file_name', book.fileName, limits.maxFileNameChars)
+  checkLength('format', book.format, limits.maxFormatChars)
+  checkLength('language', book.language, limits.maxLanguageChars)
+  if (book.size > BigInt(Number.MAX_SAFE_INTEGER)) throw new RequestError(Status.E_INVALID_REQUEST, 'size out of range')
+  if (/[/\\\0]/.test(book.fileName)) throw new RequestError(Status.E_INVALID_REQUEST, 'file_name must be a base name')
+  return {
+    id,
+    title: book.title,
+    author: book.author,
+    format: book.format.toLowerCase(),
+    size: Number(book.size),
+    fileName: book.fileName,
+    language: book.language
+  }
+}
+
+export function peerIdToBytes (peerId: PeerId | string): Uint8Array<ArrayBuffer> {
+  const id = typeof peerId === 'string' ? peerIdFromString(peerId) : peerId
+  return id.toMultihash().bytes as Uint8Array<ArrayBuffer>
+}
+
+export function peerIdFromBytes (bytes: Uint8Array): PeerId {
+  return peerIdFromMultihash(Digest.decode(bytes))
+}
+
+export function providerToWire (provider: ProviderInfo): Provider {
+  return {
+    peerId: peerIdToBytes(provider.peerId),
+    multiaddrs: provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider).map(a => multiaddr(a).bytes as Uint8Array<ArrayBuffer>)
+  }
+}
+
+/** Providers come from an index we do not fully trust: drop what does not parse instead of failing. */
+export function providerFromWire (provider: Provider): ProviderInfo | undefined {
+  try {
+    const peerId = peerIdFromBytes(provider.peerId).toString()
+    const multiaddrs: string[] = []
+    for (const bytes of provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider)) {
+      try { multiaddrs.push(multiaddr(bytes).toString()) } catch { /* skip unparsable address */ }
+    }
+    return { peerId, multiaddrs }
+  } catch {
+    return undefined
+  }
+}
+
+export function dialableAddr (addr: string, peerId: string): Multiaddr {
+  const ma = multiaddr(addr)
+  return ma.getComponents().some(c => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${peerId}`)
+}
