@@ -34,6 +34,8 @@ export interface DownloadResult {
   bytes: number
   manifest: Manifest
   providersUsed: string[]
+  /** Providers dropped during this download, with the reason (bad data, stalled, unreachable). */
+  providersFailed: Array<{ peerId: string, reason: string }>
 }
 
 export interface DownloadOptions {
@@ -278,7 +280,14 @@ export class Download {
       await file.sync()
       await file.close()
       published = await publishFile(partPath, outDir, fileName)
-      return { id: id.toString(), path: published, bytes: manifest.size, manifest, providersUsed: [...used] }
+      return {
+        id: id.toString(),
+        path: published,
+        bytes: manifest.size,
+        manifest,
+        providersUsed: [...used],
+        providersFailed: [...this.failures].map(([peerId, reason]) => ({ peerId, reason }))
+      }
     } finally {
       if (published == null) {
         await file.close().catch(() => {})

@@ -1,0 +1,76 @@
+// Starts arkshare CLI processes and waits for their JSON "listening" event; shared by the swarm
+// launcher and the end-to-end tests, so both drive the CLI exactly as a user would.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+/** dist/src/cli/main.js, found from dist/scripts/ or (under tsx) from scripts/. */
+export function cliPath (): string {
+  const here = fileURLToPath(import.meta.url)
+  return here.includes('/dist/')
+    ? fileURLToPath(new URL('../src/cli/main.js', import.meta.url))
+    : fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url))
+}
+
+export interface CliProcess {
+  child: ChildProcess
+  /** Every JSON object the process printed so far, in order. */
+  events: Array<Record<string, any>>
+  /** Resolves with the first event matching `predicate` (including earlier ones). */
+  waitFor: (predicate: (event: Record<string, any>) => boolean, timeoutMs?: number) => Promise<Record<string, any>>
+  /** Writes one shell command line to stdin. */
+  send: (line: string) => void
+  stderr: () => string
+  exited: Promise<number | null>
+}
+
+export function startCli (args: string[], options: { stdin?: 'pipe' | 'ignore', stderr?: StdioOptions, env?: NodeJS.ProcessEnv } = {}): CliProcess {
+  const child = spawn(process.execPath, [cliPath(), ...args], {
+    stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
+    env: options.env ?? process.env
+  })
+  const events: Array<Record<string, any>> = []
+  const waiters: Array<{ predicate: (e: Record<string, any>) => boolean, resolve: (e: Record<string, any>) => void }> = []
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000) })
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    let event: Record<string, any>
+    try { event = JSON.parse(line) } catch { return }
+    events.push(event)
+    for (const w of [...waiters]) {
+      if (w.predicate(event)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(event) }
+    }
+  })
+  const exited = new Promise<number | null>(resolve => child.once('exit', (code) => { resolve(code) }))
+  return {
+    child,
+    events,
+    stderr: () => stderr,
+    exited,
+    send: (line) => { child.stdin?.write(`${line}\n`) },
+    waitFor: async (predicate, timeoutMs = 30_000) => {
+      const found = events.find(predicate)
+      if (found != null) return found
+      return await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => { reject(new Error(`timed out waiting for an event from arkshare ${args[0]}; stderr: ${stderr.slice(-2000)}`)) }, timeoutMs)
+        const waiter = { predicate, resolve: (e: Record<string, any>) => { clearTimeout(timer); resolve(e) } }
+        waiters.push(waiter)
+        void exited.then((code) => {
+          if (waiters.includes(waiter)) {
+            clearTimeout(timer)
+            reject(new Error(`arkshare ${args[0]} exited (${code}) before the event; stderr: ${stderr.slice(-2000)}`))
+          }
+        })
+      })
+    }
+  }
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+export async function stopCli (proc: CliProcess, graceMs = 5_000): Promise<void> {
+  if (proc.child.exitCode != null || proc.child.signalCode != null) return
+  proc.child.kill('SIGTERM')
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs)
+  await proc.exited
+  clearTimeout(timer)
+}

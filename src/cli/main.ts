@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// The arkshare command line. The shim import must stay first: libp2p 3 needs Promise.withResolvers.
+import '../runtime/promise-with-resolvers.js'
+import { resolve } from 'node:path'
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { createArkshareNode, createIndexNode } from '../node/create-node.js'
+import { formatSize } from './output.js'
+import { createOutput, type Output } from './output.js'
+import { createProgressReporter } from './progress.js'
+import { printSearchResults } from './render.js'
+import { startShell, SHELL_HELP } from './shell.js'
+import { errorMessage, setDebug } from './errors.js'
+import { parseBookId } from '../content/book-id.js'
+import type { Libp2p } from '@libp2p/interface'
+
+const LOOPBACK_LISTEN = '/ip4/0.0.0.0/tcp/0'
+
+function collect (value: string, previous: string[] = []): string[] {
+  return [...previous, value]
+}
+
+function positiveInt (value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number')
+  return n
+}
+
+/** Stops the node on SIGINT/SIGTERM (or `quit`), within a bounded time, then exits. */
+function stopOnSignals (node: Libp2p, output: Output, extra?: () => void): () => Promise<void> {
+  let stopping = false
+  const stop = async (): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    extra?.()
+    const force = setTimeout(() => { process.exit(0) }, 5_000)
+    force.unref()
+    try {
+      await node.stop()
+    } catch (err) {
+      output.error(`while stopping: ${errorMessage(err)}`)
+    }
+    output.emit({ event: 'stopped' })
+    process.exit(0)
+  }
+  process.once('SIGINT', () => { void stop() })
+  process.once('SIGTERM', () => { void stop() })
+  return stop
+}
+
+function announce (output: Output, node: Libp2p, role: string): void {
+  const multiaddrs = node.getMultiaddrs().map(a => a.toString())
+  output.emit({ event: 'listening', role, peerId: node.peerId.toString(), multiaddrs },
+    () => [`arkshare ${role} ${node.peerId.toString()} listening on:`, ...multiaddrs.map(a => `  ${a}`)].join('\n'))
+}
+
+/** Runs a one-shot command on a short-lived node that listens nowhere, then exits with its status. */
+async function oneShot (output: Output, indexes: string[], job: (node: Awaited<ReturnType<typeof createArkshareNode>>) => Promise<void>): Promise<void> {
+  const node = await createArkshareNode({ listen: [], indexes })
+  let code = 0
+  try {
+    await job(node)
+  } catch (err) {
+    output.error(errorMessage(err))
+    code = 1
+  } finally {
+    await Promise.resolve(node.stop()).catch(() => {})
+  }
+  process.exit(code)
+}
+
+export function buildProgram (): Command {
+  const program = new Command()
+  program
+    .name('arkshare')
+    .description('Share books peer to peer: an index knows who has what, peers fetch verified books from each other.')
+    .option('--debug', 'show stack traces with errors')
+    .hook('preAction', (cmd) => { setDebug(cmd.opts().debug === true) })
+    .showHelpAfterError()
+
+  program.command('index')
+    .description('run an index node: peers register their shelves with it and search it')
+    .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
+    .option('--data <dir>', 'folder for the peer key and the catalog database', '.arkshare/index')
+    .option('--ttl <seconds>', 'lease granted to peers that ask for none', positiveInt, 300)
+    .option('--grace <seconds>', 'how long a disconnected peer stays in results', positiveInt, 30)
+    .option('--json', 'machine-readable output, one JSON object per line')
+    .action(async (opts) => {
+      const output = createOutput(opts.json === true)
+      const node = await createIndexNode({
+        listen: opts.listen ?? [LOOPBACK_LISTEN],
+        dataDir: resolve(opts.data),
+        defaultTtlSeconds: opts.ttl,
+        disconnectGraceMs: opts.grace * 1000
+      })
+      stopOnSignals(node, output)
+      announce(output, node, 'index')
+      let lastLine = ''
+      setInterval(() => {
+        const s = node.services.index.stats()
+        const line = `${s.peersOnline} peer(s) online, ${s.books} book(s), ${s.providers} provider record(s)`
+        if (line !== lastLine) {
+          lastLine = line
+          output.emit({ event: 'stats', ...s }, () => line)
+        }
+      }, 10_000).unref()
+    })
+
+  program.command('node')
+    .description('run a peer: share folders, register with indexes, and read shell commands from stdin')
+    .requiredOption('--index <multiaddr>', 'an index node to register with and search (repeatable)', collect)
+    .option('--share <dir>', 'a folder of books to share (repeatable)', collect)
+    .option('--downloads <dir>', 'where downloaded books go (shared too)', 'downloads')
+    .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
+    .option('--data <dir>', 'folder for the peer key and the hash cache', '.arkshare/node')
+    .option('--ttl <seconds>', 'lease to ask the index for (default: the index\'s)', positiveInt)
+    .option('--json', 'machine-readable output, one JSON object per line')
+    .addHelpText('after', `\n${SHELL_HELP}`)
+    .action(async (opts) => {
+      const output = createOutput(opts.json === true)
+      const node = await createArkshareNode({
+        listen: opts.listen ?? [LOOPBACK_LISTEN],
+        dataDir: resolve(opts.data),
+        indexes: opts.index,
+        share: (opts.share ?? []).map((d: string) => resolve(d)),
+        downloads: resolve(opts.downloads),
+        ttlSeconds: opts.ttl
+      })
+      let shell: { close: () => void } | undefined
+      const stop = stopOnSignals(node, output, () => shell?.close())
+      announce(output, node, 'peer')
+      const books = node.services.arkshare.list()
+      output.emit({ event: 'shelf', books: books.length, bytes: books.reduce((n, b) => n + b.size, 0) },
+        () => `Sharing ${books.length} book(s) (${formatSize(books.reduce((n, b) => n + b.size, 0))}).`)
+      node.services.arkshare.addEventListener('shelf:change', (evt) => {
+        output.emit({ event: 'shelf', ...evt.detail }, () => `Shelf changed: +${evt.detail.added} -${evt.detail.removed} (${evt.detail.total} book(s)).`)
+      })
+      shell = startShell({ node, output, onQuit: () => { void stop() } })
+    })
+
+  program.command('search')
+    .description('search the index once and print the results')
+    .argument('<terms...>', 'words to search for')
+    .requiredOption('--index <multiaddr>', 'index node to ask (repeatable)', collect)
+    .option('--limit <n>', 'results wanted', positiveInt, 50)
+    .option('--json', 'one JSON object per result')
+    .action(async (terms: string[], opts) => {
+      const output = createOutput(opts.json === true)
+      await oneShot(output, opts.index, async (node) => {
+        const results = await node.services.arkshare.search(terms.join(' '), { limit: opts.limit })
+        printSearchResults(output, results)
+      })
+    })
+
+  program.command('get')
+    .description('download one book by its ID')
+    .argument('<id>', 'the book ID (from search)')
+    .requiredOption('--index <multiaddr>', 'index node to find providers with (repeatable)', collect)
+    .option('--out <dir>', 'folder to save into', '.')
+    .option('--json', 'progress events and a final done event, as JSON lines')
+    .action(async (id: string, opts) => {
+      const output = createOutput(opts.json === true)
+      await oneShot(output, opts.index, async (node) => {
+        parseBookId(id)
+        const reporter = createProgressReporter(output)
+        try {
+          const result = await node.services.arkshare.get(id, { outDir: resolve(opts.out), onProgress: reporter.update })
+          reporter.stop()
+          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes },
+            () => `Saved ${result.path} (${formatSize(result.bytes)}).`)
+        } finally {
+          reporter.stop()
+        }
+      })
+    })
+
+  return program
+}
+
+buildProgram().parseAsync(process.argv).catch((err) => {
+  process.stderr.write(`arkshare: ${errorMessage(err)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,68 @@
+// Download progress for people (a bar on stderr) and machines (JSON events, at most 4 per second).
+import cliProgress from 'cli-progress'
+import { formatDuration, formatSize, type Output } from './output.js'
+import type { DownloadProgress } from '../peer/index.js'
+
+export interface ProgressReporter {
+  update: (progress: DownloadProgress) => void
+  stop: () => void
+}
+
+const JSON_INTERVAL_MS = 250
+
+export function progressEvent (p: DownloadProgress): Record<string, unknown> {
+  return {
+    event: 'progress',
+    id: p.id,
+    fileName: p.fileName,
+    bytes: p.bytesDone,
+    total: p.totalBytes,
+    percent: p.totalBytes === 0 ? 100 : Math.floor((p.bytesDone / p.totalBytes) * 1000) / 10,
+    bytesPerSecond: Math.round(p.bytesPerSecond),
+    etaSeconds: p.bytesPerSecond > 0 ? Math.round((p.totalBytes - p.bytesDone) / p.bytesPerSecond) : null,
+    providers: p.activeProviders
+  }
+}
+
+export function createProgressReporter (output: Output, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+  if (output.json) {
+    let last = 0
+    let pending: DownloadProgress | undefined
+    return {
+      update: (p) => {
+        pending = p
+        const now = Date.now()
+        if (now - last >= JSON_INTERVAL_MS || p.bytesDone === p.totalBytes) {
+          last = now
+          pending = undefined
+          output.emit(progressEvent(p))
+        }
+      },
+      stop: () => { if (pending != null) output.emit(progressEvent(pending)) }
+    }
+  }
+  let bar: cliProgress.SingleBar | undefined
+  return {
+    update: (p) => {
+      const payload = {
+        done: formatSize(p.bytesDone),
+        size: formatSize(p.totalBytes),
+        rate: `${formatSize(Math.round(p.bytesPerSecond))}/s`,
+        eta_text: formatDuration(p.bytesPerSecond > 0 ? (p.totalBytes - p.bytesDone) / p.bytesPerSecond : Number.NaN),
+        providers: p.activeProviders,
+        name: p.fileName
+      }
+      if (bar == null) {
+        bar = new cliProgress.SingleBar({
+          stream,
+          format: '{name} [{bar}] {percentage}% {done}/{size} {rate} ETA {eta_text} from {providers} peer(s)',
+          hideCursor: false,
+          clearOnComplete: false
+        }, cliProgress.Presets.shades_classic)
+        bar.start(Math.max(1, p.totalBytes), p.bytesDone, payload)
+      }
+      bar.update(p.bytesDone, payload)
+    },
+    stop: () => { bar?.stop() }
+  }
+}

@@ -1,0 +1,70 @@
+// Turns search results, shelves and peers into CLI output (JSON objects or tables).
+import { formatSize, shortId, table, type Output } from './output.js'
+import type { SearchResults, ShelfEntry } from '../peer/index.js'
+
+export function searchResultObjects (results: SearchResults): Array<Record<string, unknown>> {
+  return results.results.map(r => ({
+    id: r.book.id,
+    title: r.book.title,
+    author: r.book.author,
+    format: r.book.format,
+    size: r.book.size,
+    fileName: r.book.fileName,
+    language: r.book.language,
+    providers: r.providers.map(p => ({ peerId: p.peerId, multiaddrs: p.multiaddrs }))
+  }))
+}
+
+export function printSearchResults (output: Output, results: SearchResults): void {
+  for (const failure of results.failures) output.info(`(index ${failure.index} did not answer: ${failure.error})`)
+  if (output.json) {
+    for (const object of searchResultObjects(results)) output.emit(object)
+    return
+  }
+  if (results.results.length === 0) {
+    output.info('No books found.')
+    return
+  }
+  output.info(table([
+    { header: '#', align: 'right' },
+    { header: 'Title', max: 40 },
+    { header: 'Author', max: 24 },
+    { header: 'Format' },
+    { header: 'Size', align: 'right' },
+    { header: 'Peers', align: 'right' },
+    { header: 'ID' }
+  ], results.results.map((r, i) => [
+    String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), String(r.providers.length), r.book.id
+  ])))
+  const more = results.total - results.results.length
+  output.info(`${results.results.length} book(s)${more > 0 ? ` (${more} more: refine the search)` : ''}. Download with: get <# or id>`)
+}
+
+export function printShelf (output: Output, entries: ShelfEntry[]): void {
+  if (output.json) {
+    for (const e of entries) output.emit({ id: e.id, title: e.title, author: e.author, format: e.format, size: e.size, path: e.path })
+    return
+  }
+  if (entries.length === 0) {
+    output.info('This peer shares no books.')
+    return
+  }
+  output.info(table([
+    { header: 'Title', max: 40 }, { header: 'Author', max: 24 }, { header: 'Format' }, { header: 'Size', align: 'right' }, { header: 'ID' }
+  ], entries.map(e => [e.title, e.author, e.format, formatSize(e.size), e.id])))
+  output.info(`${entries.length} book(s) shared.`)
+}
+
+export function printPeers (output: Output, peers: Array<{ peerId: string, addresses: string[], latencyMs?: number, role: string }>): void {
+  if (output.json) {
+    for (const p of peers) output.emit({ peerId: p.peerId, addresses: p.addresses, latencyMs: p.latencyMs ?? null, role: p.role })
+    return
+  }
+  if (peers.length === 0) {
+    output.info('Not connected to any peer.')
+    return
+  }
+  output.info(table([
+    { header: 'Peer' }, { header: 'Role' }, { header: 'Latency', align: 'right' }, { header: 'Address', max: 50 }
+  ], peers.map(p => [shortId(p.peerId, 16), p.role, p.latencyMs != null ? `${p.latencyMs} ms` : '-', p.addresses[0] ?? ''])))
+}

@@ -1,0 +1,126 @@
+// The interactive arkshare shell of `arkshare node`: one command per line from stdin, TTY or not,
+// so people can type and scripts can pipe. Commands run one at a time, in order.
+import { createInterface } from 'node:readline'
+import { formatSize } from './output.js'
+import { createProgressReporter } from './progress.js'
+import { printPeers, printSearchResults, printShelf } from './render.js'
+import { errorMessage } from './errors.js'
+import type { Output } from './output.js'
+import type { ArkshareNode } from '../node/create-node.js'
+import type { SearchResults } from '../peer/index.js'
+
+export const SHELL_HELP = `Commands:
+  search <words>     find books on the index (every word must match; "quoted phrase", -exclude, format:epub)
+  get <id | #>       download a book by ID, or by its number in the last search
+  browse <peer id>   list everything one peer shares
+  list               the books this peer shares
+  peers              connected peers, with measured latency
+  status             this peer's registrations with its indexes
+  help               this text
+  quit               stop the node`
+
+export interface ShellOptions {
+  node: ArkshareNode
+  output: Output
+  input?: NodeJS.ReadableStream
+  onQuit: () => void
+}
+
+async function peersWithLatency (node: ArkshareNode): Promise<Array<{ peerId: string, addresses: string[], latencyMs?: number, role: string }>> {
+  const indexPeers = new Set(node.services.arkshare.indexes().map(s => s.peerId).filter(p => p != null))
+  return await Promise.all(node.getConnections().map(async connection => {
+    const peerId = connection.remotePeer.toString()
+    let latencyMs: number | undefined
+    try {
+      latencyMs = await node.services.ping.ping(connection.remotePeer, { signal: AbortSignal.timeout(2_000) })
+    } catch { /* unreachable for ping: shown as "-" */ }
+    return { peerId, addresses: [connection.remoteAddr.toString()], latencyMs, role: indexPeers.has(peerId) ? 'index' : 'peer' }
+  }))
+}
+
+export function startShell (options: ShellOptions): { close: () => void } {
+  const { node, output } = options
+  const input = options.input ?? process.stdin
+  const interactive = (input as NodeJS.ReadStream).isTTY === true && !output.json
+  const rl = createInterface({ input, output: interactive ? process.stdout : undefined, terminal: interactive })
+  let last: SearchResults | undefined
+  let queue = Promise.resolve()
+  let closed = false
+
+  const prompt = (): void => { if (interactive && !closed) rl.prompt() }
+  if (interactive) rl.setPrompt('arkshare> ')
+
+  const run = async (line: string): Promise<void> => {
+    const [command, ...rest] = line.trim().split(/\s+/)
+    const args = rest.join(' ')
+    const arkshare = node.services.arkshare
+    switch (command) {
+      case '':
+        return
+      case 'search':
+        if (args === '') throw new Error('usage: search <words>')
+        last = await arkshare.search(args)
+        printSearchResults(output, last)
+        return
+      case 'browse':
+        if (args === '') throw new Error('usage: browse <peer id>')
+        last = await arkshare.browse(args)
+        printSearchResults(output, last)
+        return
+      case 'get': {
+        if (args === '') throw new Error('usage: get <id | #>')
+        const byNumber = /^\d+$/.test(args) ? last?.results[Number(args) - 1]?.book.id : undefined
+        if (/^\d+$/.test(args) && byNumber == null) throw new Error(`no result #${args} in the last search`)
+        const reporter = createProgressReporter(output)
+        try {
+          const result = await arkshare.get(byNumber ?? args, { onProgress: reporter.update })
+          reporter.stop()
+          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes },
+            () => `Saved ${result.path} (${formatSize(result.bytes)}, from ${result.providersUsed.length} peer(s)); now sharing it.`)
+        } finally {
+          reporter.stop()
+        }
+        return
+      }
+      case 'list':
+        printShelf(output, arkshare.list())
+        return
+      case 'peers':
+        printPeers(output, await peersWithLatency(node))
+        return
+      case 'status':
+        for (const s of arkshare.indexes()) {
+          output.emit({ event: 'index', ...s }, () => `${s.address}: ${s.registered ? `registered, ${s.books} book(s), lease ${s.leaseSeconds} s` : `not registered${s.lastError != null ? ` (${s.lastError})` : ''}`}`)
+        }
+        return
+      case 'help':
+        output.info(SHELL_HELP)
+        return
+      case 'quit':
+      case 'exit':
+        closed = true
+        rl.close()
+        options.onQuit()
+        return
+      default:
+        throw new Error(`unknown command "${command}" (try: help)`)
+    }
+  }
+
+  rl.on('line', (line) => {
+    queue = queue.then(async () => {
+      if (closed) return
+      try {
+        await run(line)
+      } catch (err) {
+        output.error(errorMessage(err))
+      }
+      prompt()
+    })
+  })
+  // with stdin closed (a daemon, a finished script) the node keeps serving until signalled
+  rl.on('close', () => { closed = true })
+  if (interactive) output.info('Type "help" for commands.')
+  prompt()
+  return { close: () => { closed = true; rl.close() } }
+}

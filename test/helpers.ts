@@ -1,0 +1,71 @@
+// Shared test fixtures: temp folders, real libp2p index and peer nodes on loopback, book files.
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNodeOptions, type IndexNode, type IndexNodeOptions } from '../src/node/create-node.js'
+
+export const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
+
+export async function tempDir (prefix = 'arkshare-test-'): Promise<string> {
+  return await mkdtemp(join(tmpdir(), prefix))
+}
+
+export async function removeDir (dir: string | undefined): Promise<void> {
+  if (dir != null) await rm(dir, { recursive: true, force: true })
+}
+
+/** Deterministic pseudo-random bytes, so two peers can share byte-identical books. */
+export function bookBytes (seed: number, size: number): Buffer {
+  const out = Buffer.allocUnsafe(size)
+  let x = seed * 2654435761 >>> 0 || 1
+  for (let i = 0; i < size; i++) {
+    x ^= x << 13; x >>>= 0
+    x ^= x >>> 17
+    x ^= x << 5; x >>>= 0
+    out[i] = x & 0xff
+  }
+  return out
+}
+
+export async function writeBook (dir: string, name: string, bytes: Uint8Array | string): Promise<string> {
+  await mkdir(dir, { recursive: true })
+  const path = join(dir, name)
+  await writeFile(path, bytes)
+  return path
+}
+
+export async function startIndex (options: IndexNodeOptions = {}): Promise<IndexNode> {
+  return await createIndexNode({ listen: [LOOPBACK], minTtlSeconds: 1, ...options })
+}
+
+export function indexAddr (index: IndexNode): string {
+  return index.getMultiaddrs()[0].toString()
+}
+
+export async function startPeer (index: IndexNode | string, options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
+  return await createArkshareNode({ listen: [LOOPBACK], indexes: [typeof index === 'string' ? index : indexAddr(index)], ...options })
+}
+
+/** Polls `check` until it returns a value other than undefined/false, within `timeoutMs`. */
+export async function eventually<T> (check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let lastError: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await check()
+      if (value !== undefined && value !== false) return value
+    } catch (err) {
+      lastError = err
+    }
+    await new Promise(resolve => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}${lastError != null ? `: ${(lastError as Error).message}` : ''}`)
+}
+
+/** Waits until the index lists `count` providers of the book `id`. */
+export async function waitForProviders (index: IndexNode, id: string, count: number, timeoutMs = 15_000): Promise<void> {
+  await eventually(() => {
+    const page = index.services.index.catalog.search(undefined, { bookId: id, limit: 1 })
+    return (page.hits[0]?.providers.length ?? 0) >= count
+  }, timeoutMs, `${count} provider(s) of ${id}`)
+}

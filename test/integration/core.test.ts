@@ -1,0 +1,162 @@
+// Real libp2p nodes on loopback: an index and sharing peers, end to end through the services.
+import assert from 'node:assert/strict'
+import { readFile, readdir, appendFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { bookIdOf } from '../../src/content/book-id.js'
+import { hashFile } from '../../src/content/hash-file.js'
+import { bookBytes, eventually, indexAddr, removeDir, startIndex, startPeer, tempDir, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
+import { startLiar } from './liar.js'
+import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
+
+describe('index and peers over libp2p', function () {
+  this.timeout(60_000)
+  let dir: string
+  let index: IndexNode
+  let nodes: Array<{ stop: () => void | Promise<void> }>
+
+  beforeEach(async () => {
+    dir = await tempDir()
+    index = await startIndex({ dataDir: join(dir, 'index') })
+    nodes = []
+  })
+
+  afterEach(async () => {
+    await Promise.all(nodes.map(async n => { await n.stop() }))
+    await index.stop()
+    await removeDir(dir)
+  })
+
+  async function peer (name: string, options: Parameters<typeof startPeer>[1] = {}): Promise<ArkshareNode> {
+    const node = await startPeer(index, { dataDir: join(dir, name, 'data'), downloads: join(dir, name, 'downloads'), ...options })
+    nodes.push(node)
+    return node
+  }
+
+  it('registers a shelf, finds it by keyword, downloads verified bytes and becomes a provider', async () => {
+    const bytes = bookBytes(1, 700_000)
+    const path = await writeBook(join(dir, 'a-books'), 'Herman Melville - Moby Dick.txt', bytes)
+    const id = bookIdOf(await hashFile(path)).toString()
+    const alice = await peer('alice', { share: [join(dir, 'a-books')] })
+    const bob = await peer('bob')
+    await waitForProviders(index, id, 1)
+
+    const found = await bob.services.arkshare.search('MOBY melville')
+    assert.equal(found.results.length, 1)
+    const [hit] = found.results
+    assert.equal(hit.book.id, id)
+    assert.equal(hit.book.title, 'Moby Dick')
+    assert.equal(hit.book.author, 'Herman Melville')
+    assert.equal(hit.book.format, 'txt')
+    assert.equal(hit.book.size, bytes.byteLength)
+    assert.deepEqual(hit.providers.map(p => p.peerId), [alice.peerId.toString()])
+    assert.ok(hit.providers[0].multiaddrs.some(a => a.includes('/tcp/')), 'provider addresses are dialable')
+    assert.equal((await bob.services.arkshare.search('moby tolstoy')).results.length, 0, 'every word must match')
+
+    const result = await bob.services.arkshare.get(id)
+    assert.equal(basename(result.path), 'Herman Melville - Moby Dick.txt')
+    assert.ok((await readFile(result.path)).equals(bytes))
+    assert.deepEqual((await readdir(join(dir, 'bob', 'downloads'))).filter(f => f.endsWith('.arkpart')), [])
+    await waitForProviders(index, id, 2)
+    assert.ok(bob.services.arkshare.list().some(b => b.id === id), 'the download is on bob\'s shelf')
+  })
+
+  it('lists a book shared by two peers once, with both providers', async () => {
+    const bytes = bookBytes(2, 300_000)
+    await writeBook(join(dir, 'a'), 'Jane Austen - Emma.txt', bytes)
+    await writeBook(join(dir, 'b'), 'emma copy.txt', bytes)
+    const a = await peer('a', { share: [join(dir, 'a')] })
+    const b = await peer('b', { share: [join(dir, 'b')] })
+    const id = bookIdOf(await hashFile(join(dir, 'a', 'Jane Austen - Emma.txt'))).toString()
+    await waitForProviders(index, id, 2)
+    const c = await peer('c')
+    const { results } = await c.services.arkshare.search('emma')
+    assert.equal(results.length, 1)
+    assert.deepEqual(new Set(results[0].providers.map(p => p.peerId)), new Set([a.peerId.toString(), b.peerId.toString()]))
+  })
+
+  it('drops a provider that serves wrong bytes and finishes from an honest one', async () => {
+    const bytes = bookBytes(3, 2 * 1024 * 1024 + 5)
+    const path = await writeBook(join(dir, 'honest'), 'Mary Shelley - Frankenstein.txt', bytes)
+    const manifest = await hashFile(path)
+    const id = bookIdOf(manifest).toString()
+    await peer('honest', { share: [join(dir, 'honest')] })
+    await waitForProviders(index, id, 1)
+    const liar = await startLiar(indexAddr(index), path, manifest)
+    nodes.push(liar)
+    await waitForProviders(index, id, 2)
+
+    const downloader = await peer('downloader')
+    const result = await downloader.services.arkshare.get(id)
+    assert.ok((await readFile(result.path)).equals(bytes))
+    const dropped = result.providersFailed.find(f => f.peerId === liar.peerId.toString())
+    assert.ok(dropped != null, 'the lying provider was used and dropped')
+    assert.match(dropped.reason, /verification/)
+  })
+
+  it('fails plainly, leaving no file, when the only provider lies', async () => {
+    const bytes = bookBytes(4, 600_000)
+    const source = await writeBook(join(dir, 'src'), 'Bram Stoker - Dracula.txt', bytes)
+    const manifest = await hashFile(source)
+    const id = bookIdOf(manifest).toString()
+    const liar = await startLiar(indexAddr(index), source, manifest)
+    nodes.push(liar)
+    await waitForProviders(index, id, 1)
+    const downloader = await peer('downloader')
+    await assert.rejects(downloader.services.arkshare.get(id), /all 1 provider\(s\) failed.*verification/)
+    assert.deepEqual(await readdir(join(dir, 'downloader', 'downloads')), [])
+  })
+
+  it('reflects files added to, changed in and removed from a shared folder', async () => {
+    const shelf = join(dir, 'shelf')
+    await writeBook(shelf, 'Lewis Carroll - Alice.txt', bookBytes(5, 1000))
+    const p = await peer('p', { share: [shelf] })
+    const q = await peer('q')
+    await eventually(async () => (await q.services.arkshare.search('alice')).results.length === 1, 15_000, 'alice indexed')
+    const added = await writeBook(shelf, 'Charles Dickens - Great Expectations.txt', bookBytes(6, 2000))
+    await eventually(async () => (await q.services.arkshare.search('expectations')).results.length === 1, 15_000, 'new file indexed')
+    const oldId = bookIdOf(await hashFile(added)).toString()
+    await appendFile(added, 'an extra line')
+    const newId = bookIdOf(await hashFile(added)).toString()
+    await eventually(async () => {
+      const r = await q.services.arkshare.search('expectations')
+      return r.results.length === 1 && r.results[0].book.id === newId
+    }, 15_000, 'changed file re-indexed')
+    assert.ok(p.services.arkshare.list().every(b => b.id !== oldId))
+    const { rm } = await import('node:fs/promises')
+    await rm(added)
+    await eventually(async () => (await q.services.arkshare.search('expectations')).results.length === 0, 15_000, 'removed file withdrawn')
+  })
+
+  it('keeps its catalog across an index restart, and peers register again by themselves', async () => {
+    const shelf = join(dir, 'shelf')
+    const first = await writeBook(shelf, 'Homer - The Odyssey.txt', bookBytes(7, 5000))
+    const p = await peer('p', { share: [shelf], ttlSeconds: 60 })
+    const firstId = bookIdOf(await hashFile(first)).toString()
+    await waitForProviders(index, firstId, 1)
+    const address = indexAddr(index)
+    const port = address.split('/')[4]
+    await index.stop()
+
+    index = await startIndex({ dataDir: join(dir, 'index'), listen: [`/ip4/127.0.0.1/tcp/${port}`] })
+    assert.equal(indexAddr(index), address, 'same peer ID and address after restart')
+    // before the peer is back, the persisted registration still answers
+    assert.equal(index.services.index.search('odyssey').hits.length, 1)
+    const second = await writeBook(shelf, 'Homer - The Iliad.txt', bookBytes(8, 5000))
+    await waitForProviders(index, bookIdOf(await hashFile(second)).toString(), 1, 40_000)
+    await eventually(() => p.services.arkshare.indexes()[0].registered, 15_000, 'registered again')
+  })
+
+  it('forgets a peer that stops renewing once its lease lapses', async () => {
+    const source = await writeBook(join(dir, 'src'), 'Leo Tolstoy - War and Peace.txt', bookBytes(9, 1000))
+    const manifest = await hashFile(source)
+    const id = bookIdOf(manifest).toString()
+    // the liar registers once with a 1 s lease and never renews: a frozen or crashed client
+    const silent = await startLiar(indexAddr(index), source, manifest, { ttlSeconds: 1 })
+    nodes.push(silent)
+    await waitForProviders(index, id, 1)
+    await eventually(() => index.services.index.search('tolstoy').hits.length === 0, 5_000, 'lease lapsed')
+    await eventually(() => index.services.index.catalog.sweepExpired() >= 0 && index.services.index.stats().peersRegistered === 0, 5_000, 'swept')
+  })
+})
+
+export { LOOPBACK }

@@ -1,0 +1,53 @@
+// A hostile provider built from the wire spec alone: it registers a real book with the index,
+// answers the manifest truthfully, then serves chunks with one byte flipped.
+import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { bookIdOf, chunkLength, type Manifest } from '../../src/content/book-id.js'
+import { FetchRequest, FetchResponse, RegisterRequest, RegisterResponse, Status } from '../../src/wire/arkshare.pb.js'
+import { FETCH_PROTOCOL, LIMITS, REGISTER_PROTOCOL } from '../../src/wire/protocols.js'
+import { RequestChannel } from '../../src/wire/request-channel.js'
+import { serveRequests } from '../../src/wire/request-loop.js'
+import { bookToWire } from '../../src/wire/records.js'
+import { createArkshareNode, type ArkshareNode } from '../../src/node/create-node.js'
+import { multiaddr } from '@multiformats/multiaddr'
+import { LOOPBACK } from '../helpers.js'
+
+export async function startLiar (indexAddress: string, path: string, manifest: Manifest, options: { ttlSeconds?: number } = {}): Promise<ArkshareNode> {
+  const node = await createArkshareNode({ listen: [LOOPBACK] })
+  const bytes = await readFile(path)
+  const id = bookIdOf(manifest)
+  const empty = { status: Status.OK, message: '', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(0), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }
+  await node.handle(FETCH_PROTOCOL, async (stream) => {
+    await serveRequests<FetchRequest, FetchResponse>({
+      stream,
+      log: stream.log,
+      request: FetchRequest,
+      response: FetchResponse,
+      maxRequestBytes: LIMITS.fetch.maxRequestBytes,
+      errorResponse: (status, message) => ({ ...empty, status, message }),
+      handle: async (request) => {
+        if (request.type === FetchRequest.Type.MANIFEST) {
+          return { response: { ...empty, size: BigInt(manifest.size), chunkSize: manifest.chunkSize, chunkHashes: manifest.chunkHashes as Uint8Array<ArrayBuffer> } }
+        }
+        const chunks: Uint8Array[] = []
+        for (let i = request.firstChunk; i < request.firstChunk + request.chunkCount; i++) {
+          const chunk = new Uint8Array(bytes.subarray(i * manifest.chunkSize, i * manifest.chunkSize + chunkLength(manifest, i)))
+          chunk[0] ^= 0xff
+          chunks.push(chunk)
+        }
+        return { response: { ...empty, length: BigInt(chunks.reduce((n, c) => n + c.byteLength, 0)) }, frames: (async function * () { yield * chunks })() }
+      }
+    })
+  }, { runOnLimitedConnection: false })
+
+  const stream = await node.dialProtocol(multiaddr(indexAddress), REGISTER_PROTOCOL)
+  const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+  await channel.request({
+    type: RegisterRequest.Type.PUT,
+    replace: true,
+    books: [bookToWire({ id: id.toString(), title: 'Liar copy', author: '', format: 'txt', size: manifest.size, fileName: basename(path), language: '' })],
+    remove: [],
+    ttl: options.ttlSeconds ?? 0
+  })
+  return node
+}

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict'
+import { bookIdOf } from '../../src/content/book-id.js'
+import { RegisterRequest, SearchResponse, FetchResponse, Status } from '../../src/wire/arkshare.pb.js'
+import { bookFromWire, bookToWire, providerFromWire, providerToWire, type BookRecord } from '../../src/wire/records.js'
+import { frame } from '../../src/wire/framing.js'
+import { LIMITS } from '../../src/wire/protocols.js'
+import { RequestError } from '../../src/wire/errors.js'
+import { safeFileName } from '../../src/peer/download-target.js'
+
+const id = bookIdOf({ size: 3, chunkSize: 262144, chunkHashes: new Uint8Array(32).fill(7) }).toString()
+const book: BookRecord = { id, title: 'Moby Dick', author: 'Herman Melville', format: 'epub', size: 3, fileName: 'Moby Dick.epub', language: 'en' }
+
+describe('wire codecs and validation', () => {
+  it('round-trips a registration through protobuf', () => {
+    const bytes = RegisterRequest.encode({ type: RegisterRequest.Type.PUT, replace: true, books: [bookToWire(book)], remove: [], ttl: 60 })
+    const decoded = RegisterRequest.decode(bytes)
+    assert.equal(decoded.type, RegisterRequest.Type.PUT)
+    assert.equal(decoded.ttl, 60)
+    assert.deepEqual(bookFromWire(decoded.books[0]), book)
+  })
+
+  it('caps repeated fields while decoding', () => {
+    const books = Array.from({ length: LIMITS.register.maxBooksPerMessage + 1 }, () => bookToWire(book))
+    const bytes = RegisterRequest.encode({ type: RegisterRequest.Type.PUT, replace: false, books, remove: [], ttl: 0 })
+    assert.throws(() => RegisterRequest.decode(bytes, { limits: { books: LIMITS.register.maxBooksPerMessage } }), /max length|MaxLength/i)
+  })
+
+  it('keeps status codes and enum names stable', () => {
+    const reply = FetchResponse.decode(FetchResponse.encode({ status: Status.E_NOT_FOUND, message: 'nope', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }))
+    assert.equal(reply.status, Status.E_NOT_FOUND)
+    // the numeric value on the wire is the spec's 202
+    const bytes = SearchResponse.encode({ status: Status.E_NOT_FOUND, message: '', results: [], total: 0, retryAfterSeconds: 0 })
+    assert.deepEqual([...bytes.subarray(0, 3)], [0x08, 0xca, 0x01])
+  })
+
+  it('rejects invalid books from the network with a reason', () => {
+    const wire = bookToWire(book)
+    const bad = (patch: Partial<typeof wire>): void => { assert.throws(() => bookFromWire({ ...wire, ...patch }), RequestError) }
+    bad({ id: new Uint8Array([1, 2, 3]) })
+    bad({ title: 'x'.repeat(LIMITS.book.maxTitleChars + 1) })
+    bad({ fileName: '../etc/passwd' })
+    bad({ fileName: 'a\0b' })
+    bad({ size: 2n ** 60n })
+  })
+
+  it('drops unparsable provider entries instead of failing', () => {
+    const good = providerToWire({ peerId: '12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'] })
+    assert.deepEqual(providerFromWire(good), { peerId: '12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'] })
+    assert.equal(providerFromWire({ peerId: new Uint8Array([9, 9]), multiaddrs: [] }), undefined)
+    assert.deepEqual(providerFromWire({ ...good, multiaddrs: [new Uint8Array([255, 255, 255])] })?.multiaddrs, [])
+  })
+
+  it('frames payloads with a varint length', () => {
+    const f = frame(new Uint8Array(300)).subarray()
+    assert.deepEqual([...f.subarray(0, 2)], [0xac, 0x02])
+    assert.equal(f.byteLength, 302)
+  })
+})
+
+describe('download file names', () => {
+  it('reduces untrusted names to a safe base name', () => {
+    assert.equal(safeFileName('Moby Dick.epub', 'x'), 'Moby Dick.epub')
+    assert.equal(safeFileName('../../etc/passwd', 'x'), '_.._etc_passwd')
+    assert.equal(safeFileName('/abs/path.txt', 'x'), '_abs_path.txt')
+    assert.equal(safeFileName('a\u0000b\u001fc.txt', 'x'), 'abc.txt')
+    assert.equal(safeFileName('CON.txt', 'x'), '_CON.txt')
+    assert.equal(safeFileName('..', 'fallback.txt'), 'fallback.txt')
+    assert.equal(safeFileName('', 'fallback.txt'), 'fallback.txt')
+    assert.equal(safeFileName('x.arkpart', 'fallback.txt'), 'fallback.txt')
+    const long = safeFileName(`${'é'.repeat(300)}.epub`, 'x')
+    assert.ok(Buffer.byteLength(long) <= 200 && long.endsWith('.epub'))
+  })
+})
