@@ -1,0 +1,113 @@
+// Rate limiting for bandwidth budgets. A token bucket that may go into debt: a caller takes what
+// it is about to send and then waits out the debt, so callers are served in call order and the
+// long-run rate is exact whatever the chunk size. The burst bounds how far ahead anyone gets.
+
+export interface Clock {
+  now: () => number
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  sleep: async (ms, signal) => {
+    await new Promise<void>((resolve, reject) => {
+      if (signal?.aborted === true) { reject(signal.reason); return }
+      const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve() }, ms)
+      const onAbort = (): void => { clearTimeout(timer); reject(signal?.reason) }
+      signal?.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+}
+
+export class TokenBucket {
+  private tokens: number
+  private last: number
+  readonly burst: number
+
+  /**
+   * @param bytesPerSecond sustained rate
+   * @param burst bytes that may pass at once after an idle spell (default: 1/10 s of rate, ≥ 64 KiB)
+   */
+  constructor (readonly bytesPerSecond: number, burst?: number, private readonly clock: Clock = systemClock) {
+    if (!(bytesPerSecond > 0)) throw new RangeError('rate must be positive')
+    this.burst = burst ?? Math.max(64 * 1024, Math.round(bytesPerSecond / 10))
+    this.tokens = this.burst
+    this.last = clock.now()
+  }
+
+  private refill (): void {
+    const now = this.clock.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.bytesPerSecond)
+    this.last = now
+  }
+
+  /** How long a take(bytes) made now would wait, in ms. */
+  delayFor (bytes: number): number {
+    this.refill()
+    const after = this.tokens - bytes
+    return after >= 0 ? 0 : (-after / this.bytesPerSecond) * 1000
+  }
+
+  /** Accounts for `bytes` and resolves when they may be sent. An aborted wait gives them back. */
+  async take (bytes: number, signal?: AbortSignal): Promise<void> {
+    this.refill()
+    this.tokens -= bytes
+    if (this.tokens >= 0) return
+    try {
+      await this.clock.sleep((-this.tokens / this.bytesPerSecond) * 1000, signal)
+    } catch (err) {
+      this.tokens += bytes
+      throw err
+    }
+  }
+}
+
+/** Parses "2MiB/s", "500KiB", "1.5 MB/s", "1048576" into bytes per second (powers of 1024). */
+export function parseRate (text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?i?b?)?\s*(?:\/\s*s)?\s*$/i.exec(text)
+  if (m == null) throw new RangeError(`not a rate: "${text}" (try 2MiB/s or 500KiB/s)`)
+  const unit = (m[2] ?? '').toLowerCase().replace(/i?b$/, '')
+  const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1
+  const value = Number(m[1]) * factor
+  if (!(value > 0)) throw new RangeError(`rate must be positive: "${text}"`)
+  return Math.round(value)
+}
+
+export interface BandwidthLimits {
+  /** bytes per second for everything together */
+  total?: number
+  /** bytes per second for each remote peer */
+  perPeer?: number
+}
+
+/** A global bucket and one bucket per remote peer; a transfer waits for both. */
+export class BandwidthBudget {
+  private readonly total?: TokenBucket
+  private readonly peers = new Map<string, { bucket: TokenBucket, used: number }>()
+
+  constructor (readonly limits: BandwidthLimits, private readonly clock: Clock = systemClock) {
+    if (limits.total != null) this.total = new TokenBucket(limits.total, undefined, clock)
+  }
+
+  get limited (): boolean {
+    return this.total != null || this.limits.perPeer != null
+  }
+
+  private peerBucket (peer: string): TokenBucket | undefined {
+    if (this.limits.perPeer == null) return undefined
+    let entry = this.peers.get(peer)
+    if (entry == null) {
+      entry = { bucket: new TokenBucket(this.limits.perPeer, undefined, this.clock), used: 0 }
+      this.peers.set(peer, entry)
+      // forget peers idle for a minute so the map stays small
+      for (const [key, e] of this.peers) if (this.clock.now() - e.used > 60_000 && key !== peer) this.peers.delete(key)
+    }
+    entry.used = this.clock.now()
+    return entry.bucket
+  }
+
+  async take (peer: string, bytes: number, signal?: AbortSignal): Promise<void> {
+    const perPeer = this.peerBucket(peer)
+    await Promise.all([perPeer?.take(bytes, signal), this.total?.take(bytes, signal)])
+  }
+}
