@@ -3,7 +3,7 @@
 import '../runtime/promise-with-resolvers.js'
 import { resolve } from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { createArkshareNode, createIndexNode } from '../node/create-node.js'
+import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNodeOptions } from '../node/create-node.js'
 import { formatSize } from './output.js'
 import { createOutput, type Output } from './output.js'
 import { createProgressReporter } from './progress.js'
@@ -11,12 +11,21 @@ import { printSearchResults } from './render.js'
 import { startShell, SHELL_HELP } from './shell.js'
 import { errorMessage, setDebug } from './errors.js'
 import { parseBookId } from '../content/book-id.js'
+import { parseRate } from '../transfer/token-bucket.js'
 import type { Libp2p } from '@libp2p/interface'
 
 const LOOPBACK_LISTEN = '/ip4/0.0.0.0/tcp/0'
 
 function collect (value: string, previous: string[] = []): string[] {
   return [...previous, value]
+}
+
+function rate (value: string): number {
+  try {
+    return parseRate(value)
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message)
+  }
 }
 
 function positiveInt (value: string): number {
@@ -54,8 +63,8 @@ function announce (output: Output, node: Libp2p, role: string): void {
 }
 
 /** Runs a one-shot command on a short-lived node that listens nowhere, then exits with its status. */
-async function oneShot (output: Output, indexes: string[], job: (node: Awaited<ReturnType<typeof createArkshareNode>>) => Promise<void>): Promise<void> {
-  const node = await createArkshareNode({ listen: [], indexes })
+async function oneShot (output: Output, indexes: string[], extra: ArkshareNodeOptions, job: (node: ArkshareNode) => Promise<void>): Promise<void> {
+  const node = await createArkshareNode({ listen: [], indexes, ...extra })
   let code = 0
   try {
     await job(node)
@@ -113,6 +122,10 @@ export function buildProgram (): Command {
     .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
     .option('--data <dir>', 'folder for the peer key and the hash cache', '.arkshare/node')
     .option('--ttl <seconds>', 'lease to ask the index for (default: the index\'s)', positiveInt)
+    .option('--max-upload <rate>', 'upload limit for all peers together, e.g. 2MiB/s', rate)
+    .option('--max-upload-per-peer <rate>', 'upload limit for each remote peer', rate)
+    .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
+    .option('--upload-slots <n>', 'peers served at once; others queue', positiveInt, 4)
     .option('--json', 'machine-readable output, one JSON object per line')
     .addHelpText('after', `\n${SHELL_HELP}`)
     .action(async (opts) => {
@@ -123,7 +136,11 @@ export function buildProgram (): Command {
         indexes: opts.index,
         share: (opts.share ?? []).map((d: string) => resolve(d)),
         downloads: resolve(opts.downloads),
-        ttlSeconds: opts.ttl
+        ttlSeconds: opts.ttl,
+        maxUploadBytesPerSecond: opts.maxUpload,
+        maxUploadBytesPerSecondPerPeer: opts.maxUploadPerPeer,
+        maxDownloadBytesPerSecond: opts.maxDownload,
+        uploadSlots: opts.uploadSlots
       })
       let shell: { close: () => void } | undefined
       const stop = stopOnSignals(node, output, () => shell?.close())
@@ -145,8 +162,8 @@ export function buildProgram (): Command {
     .option('--json', 'one JSON object per result')
     .action(async (terms: string[], opts) => {
       const output = createOutput(opts.json === true)
-      await oneShot(output, opts.index, async (node) => {
-        const results = await node.services.arkshare.search(terms.join(' '), { limit: opts.limit })
+      await oneShot(output, opts.index, {}, async (node) => {
+        const results = await node.services.arkshare.search(terms.join(' '), { limit: opts.limit, measure: true })
         printSearchResults(output, results)
       })
     })
@@ -156,10 +173,11 @@ export function buildProgram (): Command {
     .argument('<id>', 'the book ID (from search)')
     .requiredOption('--index <multiaddr>', 'index node to find providers with (repeatable)', collect)
     .option('--out <dir>', 'folder to save into', '.')
+    .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
     .option('--json', 'progress events and a final done event, as JSON lines')
     .action(async (id: string, opts) => {
       const output = createOutput(opts.json === true)
-      await oneShot(output, opts.index, async (node) => {
+      await oneShot(output, opts.index, { maxDownloadBytesPerSecond: opts.maxDownload }, async (node) => {
         parseBookId(id)
         const reporter = createProgressReporter(output)
         try {

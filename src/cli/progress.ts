@@ -20,8 +20,17 @@ export function progressEvent (p: DownloadProgress): Record<string, unknown> {
     percent: p.totalBytes === 0 ? 100 : Math.floor((p.bytesDone / p.totalBytes) * 1000) / 10,
     bytesPerSecond: Math.round(p.bytesPerSecond),
     etaSeconds: p.bytesPerSecond > 0 ? Math.round((p.totalBytes - p.bytesDone) / p.bytesPerSecond) : null,
-    providers: p.activeProviders
+    providers: p.activeProviders,
+    resumedBytes: p.resumedBytes,
+    queued: p.queued
   }
+}
+
+/** "queued #3 at …a1b2c3" for the best place we hold in any provider's upload queue. */
+function queueText (p: DownloadProgress): string {
+  if (p.queued.length === 0) return ''
+  const best = [...p.queued].sort((a, b) => a.position - b.position)[0]
+  return ` (queued #${best.position} at …${best.peerId.slice(-6)})`
 }
 
 export function createProgressReporter (output: Output, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
@@ -50,12 +59,13 @@ export function createProgressReporter (output: Output, stream: NodeJS.WriteStre
         rate: `${formatSize(Math.round(p.bytesPerSecond))}/s`,
         eta_text: formatDuration(p.bytesPerSecond > 0 ? (p.totalBytes - p.bytesDone) / p.bytesPerSecond : Number.NaN),
         providers: p.activeProviders,
-        name: p.fileName
+        name: p.fileName,
+        queue: queueText(p)
       }
       if (bar == null) {
         bar = new cliProgress.SingleBar({
           stream,
-          format: '{name} [{bar}] {percentage}% {done}/{size} {rate} ETA {eta_text} from {providers} peer(s)',
+          format: '{name} [{bar}] {percentage}% {done}/{size} {rate} ETA {eta_text} from {providers} peer(s){queue}',
           hideCursor: false,
           clearOnComplete: false
         }, cliProgress.Presets.shades_classic)

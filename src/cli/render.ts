@@ -11,7 +11,7 @@ export function searchResultObjects (results: SearchResults): Array<Record<strin
     size: r.book.size,
     fileName: r.book.fileName,
     language: r.book.language,
-    providers: r.providers.map(p => ({ peerId: p.peerId, multiaddrs: p.multiaddrs }))
+    providers: r.providers.map(p => ({ peerId: p.peerId, multiaddrs: p.multiaddrs, latencyMs: p.latencyMs ?? null }))
   }))
 }
 
@@ -32,10 +32,13 @@ export function printSearchResults (output: Output, results: SearchResults): voi
     { header: 'Format' },
     { header: 'Size', align: 'right' },
     { header: 'Peers', align: 'right' },
+    { header: 'Best RTT', align: 'right' },
     { header: 'ID' }
-  ], results.results.map((r, i) => [
-    String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), String(r.providers.length), r.book.id
-  ])))
+  ], results.results.map((r, i) => {
+    const rtts = r.providers.map(p => p.latencyMs).filter((x): x is number => x != null)
+    return [String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), String(r.providers.length),
+      rtts.length > 0 ? `${Math.min(...rtts)} ms` : '-', r.book.id]
+  })))
   const more = results.total - results.results.length
   output.info(`${results.results.length} book(s)${more > 0 ? ` (${more} more: refine the search)` : ''}. Download with: get <# or id>`)
 }

@@ -59,7 +59,7 @@ export function startShell (options: ShellOptions): { close: () => void } {
         return
       case 'search':
         if (args === '') throw new Error('usage: search <words>')
-        last = await arkshare.search(args)
+        last = await arkshare.search(args, { measure: true })
         printSearchResults(output, last)
         return
       case 'browse':

@@ -167,7 +167,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       maxRequestBytes: LIMITS.register.maxMessageBytes,
       decodeOptions: { limits: { books: LIMITS.register.maxBooksPerMessage, remove: LIMITS.register.maxRemovesPerMessage } },
       errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
-      handle: async (request, signal) => {
+      handle: async (request, { signal }) => {
         switch (request.type) {
           case RegisterRequest.Type.PUT: {
             const ttl = this.grantTtl(request.ttl)

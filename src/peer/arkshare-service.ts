@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { mkdir } from 'node:fs/promises'
 import { serviceCapabilities, type ComponentLogger, type Libp2pEvents, type Logger, type PeerId, type PeerStore, type Startable } from '@libp2p/interface'
 import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
 import { parseBookId } from '../content/book-id.js'
 import { ArkshareRemoteError, normaliseError, Status } from '../wire/errors.js'
 import { FETCH_PROTOCOL } from '../wire/protocols.js'
@@ -13,6 +15,10 @@ import { handleFetchStream } from './fetch-server.js'
 import { HashCache } from './hash-cache.js'
 import { IndexLink, type IndexStatus } from './index-link.js'
 import { Shelf, type ShelfEntry } from './shelf.js'
+import { BandwidthBudget } from '../transfer/token-bucket.js'
+import { PeerStats } from '../transfer/peer-stats.js'
+import { UploadSlots } from '../transfer/upload-slots.js'
+import type { Ping } from '@libp2p/ping'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { SearchResponse } from '../wire/arkshare.pb.js'
 
@@ -31,10 +37,21 @@ export interface ArkshareInit {
   watch?: boolean
   rescanIntervalMs?: number
   maxInboundStreams?: number
+  /** Upload limits in bytes per second: all peers together, and each peer. */
+  maxUploadBytesPerSecond?: number
+  maxUploadBytesPerSecondPerPeer?: number
+  /** Download limit in bytes per second, all downloads together. */
+  maxDownloadBytesPerSecond?: number
+  /** Peers served at once; others wait in a fair queue and are told their place (default 4). */
+  uploadSlots?: number
+  /** How long a provider caught sending bad data is skipped (default 10 min). */
+  badPeerMs?: number
 }
 
 export interface ArkshareComponents {
   peerId: PeerId
+  /** The ping service, when the node has one under `services.ping` (used to measure latency). */
+  ping?: Ping
   registrar: Registrar
   connectionManager: ConnectionManager
   peerStore: PeerStore
@@ -42,9 +59,14 @@ export interface ArkshareComponents {
   logger: ComponentLogger
 }
 
+export interface ProviderView extends ProviderInfo {
+  /** Round-trip time this peer measured, when known. */
+  latencyMs?: number
+}
+
 export interface SearchResultEntry {
   book: BookRecord
-  providers: ProviderInfo[]
+  providers: ProviderView[]
 }
 
 export interface SearchResults {
@@ -68,7 +90,7 @@ export interface ArkshareEvents {
 }
 
 export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
-  search(query: string, options?: { limit?: number, offset?: number, signal?: AbortSignal }): Promise<SearchResults>
+  search(query: string, options?: { limit?: number, offset?: number, signal?: AbortSignal, measure?: boolean }): Promise<SearchResults>
   browse(peerId: string, options?: { limit?: number, offset?: number, signal?: AbortSignal }): Promise<SearchResults>
   findProviders(id: string, options?: { signal?: AbortSignal }): Promise<SearchResultEntry | undefined>
   get(id: string, options?: GetOptions): Promise<DownloadResult>
@@ -90,10 +112,18 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private shelf?: Shelf
   private cache?: HashCache
   private links: IndexLink[] = []
+  readonly stats = new PeerStats()
+  private readonly uploadBudget: BandwidthBudget
+  private readonly downloadBudget?: BandwidthBudget
+  readonly uploadSlots: UploadSlots
+  private readonly badPeers = new Map<string, { until: number, reason: string }>()
 
   constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
     super()
     this.log = components.logger.forComponent('arkshare:peer')
+    this.uploadBudget = new BandwidthBudget({ total: init.maxUploadBytesPerSecond, perPeer: init.maxUploadBytesPerSecondPerPeer })
+    if (init.maxDownloadBytesPerSecond != null) this.downloadBudget = new BandwidthBudget({ total: init.maxDownloadBytesPerSecond })
+    this.uploadSlots = new UploadSlots(init.uploadSlots ?? 4)
   }
 
   async start (): Promise<void> {
@@ -112,7 +142,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       await this.shelf.start()
       const shelf = this.shelf
       await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
-        await handleFetchStream(stream, connection, { shelf, log: this.log })
+        await handleFetchStream(stream, connection, { shelf, log: this.log, budget: this.uploadBudget, slots: this.uploadSlots })
       }, {
         maxInboundStreams: this.init.maxInboundStreams ?? 16,
         maxOutboundStreams: 16,
@@ -180,8 +210,23 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     return { results: [...merged.values()], total, failures }
   }
 
-  async search (query: string, options: { limit?: number, offset?: number, signal?: AbortSignal } = {}): Promise<SearchResults> {
-    return await this.searchAll({ query, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
+  /**
+   * Searches every index. With `measure`, the providers of the first results are pinged first
+   * (at most 16, 2 s), so their latency shows; otherwise only latencies measured earlier do.
+   */
+  async search (query: string, options: { limit?: number, offset?: number, signal?: AbortSignal, measure?: boolean } = {}): Promise<SearchResults> {
+    const results = await this.searchAll({ query, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
+    if (options.measure === true) {
+      const unique = new Map(results.results.flatMap(r => r.providers).map(p => [p.peerId, p]))
+      await this.measure([...unique.values()].filter(p => p.peerId !== this.components.peerId.toString()), options.signal)
+    }
+    for (const entry of results.results) {
+      for (const p of entry.providers) {
+        const rtt = this.stats.get(p.peerId)?.rttMs
+        if (rtt != null) p.latencyMs = Math.round(rtt)
+      }
+    }
+    return results
   }
 
   async browse (peerId: string, options: { limit?: number, offset?: number, signal?: AbortSignal } = {}): Promise<SearchResults> {
@@ -194,6 +239,33 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     return results.find(r => r.book.id === cid.toString())
   }
 
+  /** Pings providers (bounded in number and time) so the fastest are tried first. */
+  async measure (providers: ProviderInfo[], signal?: AbortSignal): Promise<void> {
+    let ping: Ping | undefined
+    // libp2p's components throw for a service the node does not have
+    try { ping = this.components.ping } catch { return }
+    if (ping == null) return
+    await Promise.all(providers.slice(0, 16).map(async (p) => {
+      try {
+        const peerId = peerIdFromString(p.peerId)
+        if (p.multiaddrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: p.multiaddrs.map(a => multiaddr(a)) })
+        const rtt = await ping.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(2_000)]) : AbortSignal.timeout(2_000) })
+        this.stats.recordRtt(p.peerId, rtt)
+      } catch { /* unreachable now: ranked last */ }
+    }))
+  }
+
+  private readonly badPeerList = {
+    has: (peer: string): boolean => {
+      const entry = this.badPeers.get(peer)
+      if (entry != null && entry.until < Date.now()) this.badPeers.delete(peer)
+      return this.badPeers.has(peer)
+    },
+    add: (peer: string, reason: string): void => {
+      this.badPeers.set(peer, { until: Date.now() + (this.init.badPeerMs ?? 10 * 60_000), reason })
+    }
+  }
+
   async get (id: string, options: GetOptions = {}): Promise<DownloadResult> {
     const cid = parseBookId(id)
     const outDir = options.outDir ?? this.init.downloads
@@ -202,12 +274,17 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     if (found == null || found.providers.length === 0) {
       throw new DownloadError(`no provider is online for ${cid.toString()}`)
     }
+    await this.measure(found.providers, options.signal)
     const download = new Download(this.components, {
       id: cid,
       book: found.book,
-      providers: found.providers,
+      providers: this.stats.rank(found.providers),
       outDir,
       signal: options.signal,
+      budget: this.downloadBudget,
+      stats: this.stats,
+      badPeers: this.badPeerList,
+      refreshProviders: async () => (await this.findProviders(id, options))?.providers ?? [],
       onProgress: (progress) => {
         options.onProgress?.(progress)
         this.safeDispatchEvent('download:progress', { detail: progress })

@@ -1,17 +1,22 @@
-// Downloads one book from the peers that provide it: the manifest is checked against the book ID,
-// every chunk against the manifest, before a byte is written. Chunks are pulled from several
-// providers at once; a provider that fails or lies is dropped and its chunks go to the others.
-// Data goes to "<name>.arkpart" and takes its final name only once complete and verified.
-import { open, unlink, mkdir, type FileHandle } from 'node:fs/promises'
+// Downloads one book from the peers that provide it. The manifest is checked against the book ID
+// and every chunk against the manifest before a byte is written. Chunks are pulled from several
+// providers at once (a fast provider comes back for more sooner, so it gets more); near the end,
+// idle providers duplicate the chunks still outstanding elsewhere, so one slow peer cannot hold the
+// download back. A provider that fails or lies is dropped and its chunks go to the others.
+// Data goes to "<name>.arkpart" (with "<name>.arkstate" naming the book), so a crashed download
+// resumes from the verified chunks on disk; the file takes its final name only once complete.
+import { open, unlink, mkdir, readFile, writeFile, rename, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { chunkCount, chunkLength, chunkMatches, verifyManifest, type Manifest } from '../content/book-id.js'
-import { FetchRequest, FetchResponse } from '../wire/arkshare.pb.js'
+import { FetchRequest, FetchResponse, Status } from '../wire/arkshare.pb.js'
 import { normaliseError } from '../wire/errors.js'
 import { FETCH_PROTOCOL, LIMITS } from '../wire/protocols.js'
 import { RequestChannel } from '../wire/request-channel.js'
 import { publishFile, safeFileName } from './download-target.js'
+import type { BandwidthBudget } from '../transfer/token-bucket.js'
+import type { PeerStats } from '../transfer/peer-stats.js'
 import type { BookRecord, ProviderInfo } from '../wire/records.js'
 import type { CID } from 'multiformats/cid'
 import type { Logger, PeerId, PeerStore } from '@libp2p/interface'
@@ -24,7 +29,11 @@ export interface DownloadProgress {
   totalBytes: number
   chunksDone: number
   chunksTotal: number
+  /** Bytes found already verified on disk when the download (re)started. */
+  resumedBytes: number
   activeProviders: number
+  /** Providers that put us in their upload queue, with our place in it. */
+  queued: Array<{ peerId: string, position: number }>
   bytesPerSecond: number
 }
 
@@ -33,9 +42,18 @@ export interface DownloadResult {
   path: string
   bytes: number
   manifest: Manifest
+  resumedBytes: number
+  /** Bytes received from the network, duplicates included. */
+  bytesFetched: number
   providersUsed: string[]
   /** Providers dropped during this download, with the reason (bad data, stalled, unreachable). */
   providersFailed: Array<{ peerId: string, reason: string }>
+}
+
+/** Peers caught sending bad data, skipped for a while by later downloads too. */
+export interface BadPeers {
+  has: (peerId: string) => boolean
+  add: (peerId: string, reason: string) => void
 }
 
 export interface DownloadOptions {
@@ -46,10 +64,17 @@ export interface DownloadOptions {
   outDir: string
   signal?: AbortSignal
   onProgress?: (progress: DownloadProgress) => void
-  /** Providers pulled from at once (default 4). */
+  /** Providers pulled from at once (default 8). */
   maxProviders?: number
-  /** How long one reply may take before the provider counts as stalled (default 30 s). */
+  /** How long one reply may take before the provider counts as stalled (default 20 s). */
   stallTimeoutMs?: number
+  /** Asked periodically during the download for providers that appeared since it started. */
+  refreshProviders?: () => Promise<ProviderInfo[]>
+  refreshIntervalMs?: number
+  /** Download rate limit. */
+  budget?: BandwidthBudget
+  stats?: PeerStats
+  badPeers?: BadPeers
 }
 
 export interface DownloaderComponents {
@@ -65,6 +90,8 @@ export class DownloadError extends Error {
 /** Chunks per request, and requests in flight per provider: bounds what a provider can push at us. */
 const CHUNKS_PER_REQUEST = 4
 const PIPELINE_DEPTH = 2
+/** In the end game a chunk is requested from at most this many providers at once. */
+const MAX_CLAIMS = 2
 
 type FetchChannel = RequestChannel<FetchRequest, FetchResponse>
 
@@ -72,59 +99,92 @@ class BadDataError extends Error {
   override name = 'BadDataError'
 }
 
-/** Which chunks still need fetching; workers claim contiguous runs, and give back what they fail. */
-class ChunkPlan {
-  private readonly pending: boolean[]
-  private pendingCount: number
-  done = 0
+class FinishedError extends Error {
+  override name = 'FinishedError'
+}
+
+/**
+ * Which chunks are done, and who is fetching the rest. Workers claim contiguous runs of pending
+ * chunks; once none are pending they may claim runs already in flight elsewhere (the end game).
+ */
+export class ChunkPlan {
+  private readonly done: boolean[]
+  private readonly claims: number[]
+  doneCount = 0
 
   constructor (readonly total: number) {
-    this.pending = new Array<boolean>(total).fill(true)
-    this.pendingCount = total
+    this.done = new Array<boolean>(total).fill(false)
+    this.claims = new Array<number>(total).fill(0)
   }
 
-  claim (max: number): { first: number, count: number } | undefined {
-    const first = this.pending.indexOf(true)
-    if (first < 0) return undefined
+  isDone (i: number): boolean { return this.done[i] }
+
+  markDone (i: number): boolean {
+    if (this.done[i]) return false
+    this.done[i] = true
+    this.doneCount++
+    return true
+  }
+
+  private runFrom (first: number, max: number, ok: (i: number) => boolean): { first: number, count: number } {
     let count = 0
-    while (count < max && first + count < this.total && this.pending[first + count]) {
-      this.pending[first + count] = false
-      count++
-    }
-    this.pendingCount -= count
+    while (count < max && first + count < this.total && ok(first + count)) count++
+    for (let i = first; i < first + count; i++) this.claims[i]++
     return { first, count }
   }
 
-  release (first: number, count: number): void {
-    for (let i = first; i < first + count; i++) {
-      if (!this.pending[i]) { this.pending[i] = true; this.pendingCount++ }
+  /** A run of up to `max` chunks to request; `mine` are chunks this worker already has in flight. */
+  claim (max: number, mine: Set<number>): { first: number, count: number } | undefined {
+    const pending = (i: number): boolean => !this.done[i] && this.claims[i] === 0
+    for (let i = 0; i < this.total; i++) {
+      if (pending(i)) return this.runFrom(i, max, pending)
     }
+    const duplicable = (i: number): boolean => !this.done[i] && this.claims[i] < MAX_CLAIMS && !mine.has(i)
+    for (let i = 0; i < this.total; i++) {
+      if (duplicable(i)) return this.runFrom(i, max, duplicable)
+    }
+    return undefined
   }
 
-  get hasPending (): boolean { return this.pendingCount > 0 }
-  get complete (): boolean { return this.done === this.total }
+  release (first: number, count: number): void {
+    for (let i = first; i < first + count; i++) if (this.claims[i] > 0) this.claims[i]--
+  }
+
+  get hasPending (): boolean {
+    for (let i = 0; i < this.total; i++) if (!this.done[i] && this.claims[i] === 0) return true
+    return false
+  }
+
+  get complete (): boolean { return this.doneCount === this.total }
 }
 
-function emptyRequest (id: CID): FetchRequest {
+interface PartState { version: 1, id: string, size: number }
+
+function manifestRequest (id: CID): FetchRequest {
   return { type: FetchRequest.Type.MANIFEST, bookId: id.bytes as Uint8Array<ArrayBuffer>, firstChunk: 0, chunkCount: 0 }
 }
 
 export class Download {
-  private readonly log: Logger
   private readonly stallTimeoutMs: number
   private readonly failures = new Map<string, string>()
+  private readonly queued = new Map<string, number>()
+  private readonly finished = new AbortController()
   private active = 0
   private bytesDone = 0
+  private bytesFetched = 0
+  private resumedBytes = 0
   private readonly startedAt = Date.now()
+  private manifest?: Manifest
+  private fileName = ''
 
-  constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, log: Logger) {
-    this.log = log
-    this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000
+  constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
+    this.stallTimeoutMs = options.stallTimeoutMs ?? 20_000
   }
 
   private signalFor (): AbortSignal {
-    const timeout = AbortSignal.timeout(this.stallTimeoutMs)
-    return this.options.signal == null ? timeout : AbortSignal.any([this.options.signal, timeout])
+    const signals = [AbortSignal.timeout(this.stallTimeoutMs), this.finished.signal]
+    if (this.options.signal != null) signals.push(this.options.signal)
+    return AbortSignal.any(signals)
   }
 
   private async openChannel (provider: ProviderInfo): Promise<FetchChannel> {
@@ -145,7 +205,9 @@ export class Download {
 
   private fail (provider: ProviderInfo, err: unknown): void {
     const e = normaliseError(err)
+    if (e instanceof FinishedError || this.finished.signal.aborted) return
     this.failures.set(provider.peerId, e.message)
+    if (e instanceof BadDataError) this.options.badPeers?.add(provider.peerId, e.message)
     this.log('provider %s dropped: %s', provider.peerId, e.message)
   }
 
@@ -155,7 +217,7 @@ export class Download {
       let channel: FetchChannel | undefined
       try {
         channel = await this.openChannel(provider)
-        const reply = await channel.request(emptyRequest(this.options.id), this.signalFor())
+        const reply = await channel.request(manifestRequest(this.options.id), this.signalFor())
         const manifest = { size: Number(reply.size), chunkSize: reply.chunkSize, chunkHashes: reply.chunkHashes }
         try {
           verifyManifest(this.options.id, manifest)
@@ -166,132 +228,243 @@ export class Download {
       } catch (err) {
         channel?.abort(normaliseError(err))
         this.fail(provider, err)
+        this.options.signal?.throwIfAborted()
       }
     }
     return undefined
   }
 
-  private report (manifest: Manifest, plan: ChunkPlan, fileName: string): void {
+  private report (plan: ChunkPlan): void {
+    if (this.manifest == null) return
     const elapsed = (Date.now() - this.startedAt) / 1000
     this.options.onProgress?.({
       id: this.options.id.toString(),
-      fileName,
+      fileName: this.fileName,
       bytesDone: this.bytesDone,
-      totalBytes: manifest.size,
-      chunksDone: plan.done,
+      totalBytes: this.manifest.size,
+      chunksDone: plan.doneCount,
       chunksTotal: plan.total,
+      resumedBytes: this.resumedBytes,
       activeProviders: this.active,
-      bytesPerSecond: elapsed > 0 ? this.bytesDone / elapsed : 0
+      queued: [...this.queued].map(([peerId, position]) => ({ peerId, position })),
+      bytesPerSecond: elapsed > 0 ? (this.bytesDone - this.resumedBytes) / elapsed : 0
     })
   }
 
-  /** Pulls chunks from one provider until none are left to claim or the provider fails. */
-  private async work (provider: ProviderInfo, channel: FetchChannel, manifest: Manifest, plan: ChunkPlan, file: FileHandle, fileName: string): Promise<void> {
-    const inflight: Array<{ first: number, count: number }> = []
+  /** Reads the reply to a CHUNKS request, passing through QUEUED notices; queued chunks are given back. */
+  private async awaitGrant (provider: ProviderInfo, channel: FetchChannel, plan: ChunkPlan, inflight: Array<{ first: number, count: number, released: boolean }>): Promise<void> {
+    let reply = await channel.receive(this.signalFor())
+    while (reply.status === Status.QUEUED) {
+      if (!this.queued.has(provider.peerId)) {
+        // while we wait in this provider's queue, others may fetch what we asked it for
+        for (const b of inflight) if (!b.released) { plan.release(b.first, b.count); b.released = true }
+      }
+      this.queued.set(provider.peerId, reply.queuePosition)
+      this.report(plan)
+      reply = await channel.receive(this.signalFor())
+    }
+    if (this.queued.delete(provider.peerId)) this.report(plan)
+  }
+
+  /** Pulls chunks from one provider until nothing is left to claim or the provider fails. */
+  private async work (provider: ProviderInfo, channel: FetchChannel, plan: ChunkPlan, file: FileHandle): Promise<void> {
+    const manifest = this.manifest as Manifest
+    const inflight: Array<{ first: number, count: number, released: boolean, sentAt: number }> = []
+    const mine = new Set<number>()
     this.active++
+    this.report(plan)
     try {
-      while (true) {
+      while (!plan.complete) {
         while (inflight.length < PIPELINE_DEPTH) {
-          const batch = plan.claim(CHUNKS_PER_REQUEST)
+          const batch = plan.claim(CHUNKS_PER_REQUEST, mine)
           if (batch == null) break
-          inflight.push(batch)
+          let bytes = 0
+          for (let i = batch.first; i < batch.first + batch.count; i++) { mine.add(i); bytes += chunkLength(manifest, i) }
+          inflight.push({ ...batch, released: false, sentAt: Date.now() })
+          await this.options.budget?.take('download', bytes, this.signalFor())
           await channel.send({ type: FetchRequest.Type.CHUNKS, bookId: this.options.id.bytes as Uint8Array<ArrayBuffer>, firstChunk: batch.first, chunkCount: batch.count }, this.signalFor())
         }
         const batch = inflight[0]
         if (batch == null) break
-        await channel.receive(this.signalFor())
-        while (batch.count > 0) {
-          const index = batch.first
+        await this.awaitGrant(provider, channel, plan, inflight)
+        let received = 0
+        for (let index = batch.first; index < batch.first + batch.count; index++) {
           const data = (await channel.receiveFrame(this.signalFor())).subarray()
-          if (!chunkMatches(manifest, index, data)) throw new BadDataError(`sent a chunk ${index} that fails verification`)
-          await file.write(data, 0, data.byteLength, index * manifest.chunkSize)
-          batch.first++
-          batch.count--
-          plan.done++
-          this.bytesDone += data.byteLength
-          this.report(manifest, plan, fileName)
+          this.bytesFetched += data.byteLength
+          received += data.byteLength
+          if (!chunkMatches(manifest, index, data)) throw new BadDataError(`sent chunk ${index} that fails verification`)
+          if (!plan.isDone(index)) {
+            await file.write(data, 0, data.byteLength, index * manifest.chunkSize)
+            if (plan.markDone(index)) this.bytesDone += data.byteLength
+            this.report(plan)
+          }
+          mine.delete(index)
         }
+        this.options.stats?.recordTransfer(provider.peerId, received, Date.now() - batch.sentAt)
+        if (!batch.released) plan.release(batch.first, batch.count)
         inflight.shift()
+        if (inflight[0] != null) inflight[0].sentAt = Date.now()
       }
       await channel.close()
     } catch (err) {
-      for (const b of inflight) plan.release(b.first, b.count)
+      for (const b of inflight) if (!b.released) plan.release(b.first, b.count)
       channel.abort(normaliseError(err))
       this.fail(provider, err)
     } finally {
+      this.queued.delete(provider.peerId)
       this.active--
     }
+  }
+
+  /** Opens (or resumes) the part file; chunks already on disk are verified and kept. */
+  private async openPart (plan: ChunkPlan, manifest: Manifest): Promise<{ file: FileHandle, partPath: string, statePath: string }> {
+    const { outDir, id } = this.options
+    await mkdir(outDir, { recursive: true })
+    let base = join(outDir, this.fileName)
+    const readState = async (path: string): Promise<PartState | undefined> => {
+      try { return JSON.parse(await readFile(path, 'utf8')) as PartState } catch { return undefined }
+    }
+    let state = await readState(`${base}.arkstate`)
+    if (state != null && state.id !== id.toString()) {
+      // another book's partial download has this name: keep ours apart
+      base = join(outDir, `${this.fileName}.${id.toString().slice(-12)}`)
+      state = await readState(`${base}.arkstate`)
+    }
+    const partPath = `${base}.arkpart`
+    const statePath = `${base}.arkstate`
+    if (state == null) {
+      // the state file is written first, so a part file is never left without its book ID
+      const temp = `${statePath}.tmp`
+      await writeFile(temp, JSON.stringify({ version: 1, id: id.toString(), size: manifest.size } satisfies PartState))
+      await rename(temp, statePath)
+    }
+    let file: FileHandle
+    try {
+      file = await open(partPath, 'r+')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      file = await open(partPath, 'w+')
+    }
+    if (state != null) {
+      const buffer = Buffer.allocUnsafe(manifest.chunkSize)
+      const { size } = await file.stat()
+      for (let i = 0; i < plan.total; i++) {
+        const length = chunkLength(manifest, i)
+        if (i * manifest.chunkSize + length > size) break
+        const { bytesRead } = await file.read(buffer, 0, length, i * manifest.chunkSize)
+        if (bytesRead === length && chunkMatches(manifest, i, buffer.subarray(0, length))) {
+          plan.markDone(i)
+          this.resumedBytes += length
+        }
+      }
+      this.bytesDone = this.resumedBytes
+      if (this.resumedBytes > 0) this.log('resuming %s with %d verified bytes on disk', this.fileName, this.resumedBytes)
+    }
+    return { file, partPath, statePath }
   }
 
   async run (): Promise<DownloadResult> {
     const { id, outDir } = this.options
     const self = this.components.peerId.toString()
-    const providers = this.options.providers.filter(p => p.peerId !== self)
+    const usable = (p: ProviderInfo): boolean => p.peerId !== self && this.options.badPeers?.has(p.peerId) !== true
+    const providers = this.options.providers.filter(usable)
     if (providers.length === 0) throw new DownloadError(`no provider is online for ${id.toString()}`)
 
     const first = await this.fetchManifest(providers)
     if (first == null) throw this.allFailed(providers.length)
-    const { manifest } = first
-    const fallback = `${id.toString()}${this.options.book?.format != null && this.options.book.format !== '' ? `.${this.options.book.format.replace(/[^a-z0-9]/gi, '')}` : ''}`
-    const fileName = safeFileName(this.options.book?.fileName ?? '', fallback)
+    const manifest = this.manifest = first.manifest
+    const format = (this.options.book?.format ?? '').replace(/[^a-z0-9]/gi, '')
+    this.fileName = safeFileName(this.options.book?.fileName ?? '', `${id.toString()}${format !== '' ? `.${format}` : ''}`)
 
-    await mkdir(outDir, { recursive: true })
-    const partPath = join(outDir, `${fileName}.arkpart`)
-    const file = await open(partPath, 'w+')
+    const plan = new ChunkPlan(chunkCount(manifest.size, manifest.chunkSize))
+    const { file, partPath, statePath } = await this.openPart(plan, manifest)
     let published: string | undefined
+    let refreshTimer: NodeJS.Timeout | undefined
+    const workers = new Set<Promise<void>>()
+    const used = new Set<string>()
     try {
-      const plan = new ChunkPlan(chunkCount(manifest.size, manifest.chunkSize))
-      this.report(manifest, plan, fileName)
-      const used = new Set<string>()
+      this.report(plan)
+      const seen = new Set(providers.map(p => p.peerId))
       const queue = providers.filter(p => p.peerId !== first.provider.peerId)
-      const workers = new Set<Promise<void>>()
-      const startWorker = (provider: ProviderInfo, channel: FetchChannel): void => {
+      const maxProviders = this.options.maxProviders ?? 8
+      let wake: () => void = () => {}
+
+      const startWorker = (provider: ProviderInfo, channel?: FetchChannel): void => {
         used.add(provider.peerId)
-        const w = this.work(provider, channel, manifest, plan, file, fileName).finally(() => {
-          workers.delete(w)
-          // a provider that ran out of work is still good for chunks another one gives back
-          if (!this.failures.has(provider.peerId)) queue.push(provider)
-        })
-        workers.add(w)
-      }
-      startWorker(first.provider, first.channel)
-      const maxProviders = this.options.maxProviders ?? 4
-      const connectNext = async (): Promise<void> => {
-        while (queue.length > 0 && workers.size < maxProviders && plan.hasPending) {
-          const provider = queue.shift() as ProviderInfo
+        const task = (async () => {
           try {
-            startWorker(provider, await this.openChannel(provider))
+            await this.work(provider, channel ?? await this.openChannel(provider), plan, file)
           } catch (err) {
             this.fail(provider, err)
           }
+        })().finally(() => {
+          workers.delete(task)
+          // a provider that ran out of work is still good for chunks another one gives back
+          if (!this.failures.has(provider.peerId) && !plan.complete) idle.push(provider)
+        })
+        workers.add(task)
+      }
+      const idle: ProviderInfo[] = []
+      const fill = (): void => {
+        while (workers.size < maxProviders && !plan.complete) {
+          const next = queue.shift() ?? (plan.hasPending ? idle.shift() : undefined)
+          if (next == null) break
+          startWorker(next)
         }
       }
-      if (plan.total > CHUNKS_PER_REQUEST) await connectNext()
+
+      if (!plan.complete) startWorker(first.provider, first.channel)
+      else await first.channel.close()
+      if (plan.total - plan.doneCount > CHUNKS_PER_REQUEST) fill()
+
+      if (this.options.refreshProviders != null) {
+        refreshTimer = setInterval(() => {
+          this.options.refreshProviders?.().then((fresh) => {
+            for (const p of fresh) {
+              if (!seen.has(p.peerId) && usable(p)) { seen.add(p.peerId); queue.push(p) }
+            }
+            wake()
+          }, () => {})
+        }, this.options.refreshIntervalMs ?? 30_000)
+        refreshTimer.unref()
+      }
+
       while (!plan.complete) {
         this.options.signal?.throwIfAborted()
-        if (workers.size === 0) {
-          await connectNext()
-          if (workers.size === 0) throw this.allFailed(providers.length)
-        }
-        await Promise.race(workers)
-        if (plan.hasPending) await connectNext()
+        fill()
+        if (workers.size === 0) throw this.allFailed(seen.size)
+        await Promise.race([...workers, new Promise<void>(resolve => { wake = resolve })])
       }
+      // done: stop providers still working on duplicate end-game requests
+      this.finished.abort(new FinishedError('download complete'))
       await Promise.all(workers)
+      // a part file left by an older attempt may be longer than the book
+      await file.truncate(manifest.size)
       await file.sync()
       await file.close()
-      published = await publishFile(partPath, outDir, fileName)
+      published = await publishFile(partPath, outDir, this.fileName)
+      await unlink(statePath).catch(() => {})
       return {
         id: id.toString(),
         path: published,
         bytes: manifest.size,
         manifest,
+        resumedBytes: this.resumedBytes,
+        bytesFetched: this.bytesFetched,
         providersUsed: [...used],
         providersFailed: [...this.failures].map(([peerId, reason]) => ({ peerId, reason }))
       }
     } finally {
+      clearInterval(refreshTimer)
       if (published == null) {
+        this.finished.abort(new FinishedError('download stopped'))
+        await Promise.all(workers)
         await file.close().catch(() => {})
-        await unlink(partPath).catch(() => {})
+        // verified chunks are kept for a later resume; a part with nothing verified is removed
+        if (plan.doneCount === 0) {
+          await unlink(partPath).catch(() => {})
+          await unlink(statePath).catch(() => {})
+        }
       }
     }
   }

@@ -8,14 +8,21 @@ import { RequestError } from '../wire/errors.js'
 import { LIMITS } from '../wire/protocols.js'
 import { serveRequests, type Reply } from '../wire/request-loop.js'
 import type { Shelf, ShelfEntry } from './shelf.js'
+import type { BandwidthBudget } from '../transfer/token-bucket.js'
+import type { UploadSlots } from '../transfer/upload-slots.js'
 import type { Logger, Stream, Connection } from '@libp2p/interface'
 
 export interface FetchServerOptions {
   shelf: Shelf
   log: Logger
-  /** Called once per chunk before it is sent (bandwidth budgets hook in here). */
-  beforeChunk?: (remotePeer: string, bytes: number, signal: AbortSignal) => Promise<void>
+  /** Upload rate limits, global and per remote peer. */
+  budget?: BandwidthBudget
+  /** Concurrent uploads; a stream holds a slot from its first CHUNKS request until it ends. */
+  slots?: UploadSlots
 }
+
+/** A queued downloader hears its position at least this often, which also keeps the stream alive. */
+const QUEUE_HEARTBEAT_MS = 5_000
 
 function emptyResponse (): FetchResponse {
   return { status: Status.OK, message: '', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(0), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }
@@ -71,14 +78,31 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
     return entry
   }
 
-  await serveRequests<FetchRequest, FetchResponse>({
+  let release: (() => void) | undefined
+
+  /** Waits for an upload slot, telling the downloader its place in the queue meanwhile. */
+  const waitForSlot = async (slots: UploadSlots, signal: AbortSignal, interim: (r: FetchResponse) => Promise<void>): Promise<() => void> => {
+    let position = 0
+    const tell = (): void => {
+      interim({ ...emptyResponse(), status: Status.QUEUED, queuePosition: position }).catch(() => {})
+    }
+    const heartbeat = setInterval(tell, QUEUE_HEARTBEAT_MS)
+    try {
+      return await slots.acquire(remote, { signal, onPosition: (p) => { position = p; tell() } })
+    } finally {
+      clearInterval(heartbeat)
+    }
+  }
+
+  try {
+    await serveRequests<FetchRequest, FetchResponse>({
     stream,
     log,
     request: FetchRequest,
     response: FetchResponse,
     maxRequestBytes: LIMITS.fetch.maxRequestBytes,
     errorResponse: (status, message, retryAfterSeconds) => ({ ...emptyResponse(), status, message, retryAfterSeconds }),
-    handle: async (request, signal): Promise<Reply<FetchResponse>> => {
+    handle: async (request, { signal, interim }): Promise<Reply<FetchResponse>> => {
       const entry = await lookup(request.bookId)
       const manifest: Manifest = entry.manifest
       if (request.type === FetchRequest.Type.MANIFEST) {
@@ -95,11 +119,16 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
       if (first + count > total) throw new RequestError(Status.E_INVALID_REQUEST, `the book has ${total} chunks`)
       let length = 0
       for (let i = first; i < first + count; i++) length += chunkLength(manifest, i)
-      const beforeChunk = options.beforeChunk == null ? undefined : async (bytes: number) => { await options.beforeChunk?.(remote, bytes, signal) }
+      if (options.slots != null && release == null) release = await waitForSlot(options.slots, signal, interim)
+      const budget = options.budget
+      const beforeChunk = budget?.limited === true ? async (bytes: number) => { await budget.take(remote, bytes, signal) } : undefined
       return {
         response: { ...emptyResponse(), length: BigInt(length) },
         frames: readChunks(entry, first, count, () => { shelf.scheduleRescan(0) }, beforeChunk)
       }
     }
-  })
+    })
+  } finally {
+    release?.()
+  }
 }

@@ -26,10 +26,15 @@ export interface RequestLoopOptions<Req, Res> {
   decodeOptions?: DecodeOptions<Req>
   idleTimeoutMs?: number
   maxRequests?: number
-  /** Time allowed to send one reply including its frames. */
-  replyTimeoutMs?: number
   errorResponse: (status: Status, message: string, retryAfterSeconds: number) => Res
-  handle: (request: Req, signal: AbortSignal) => Promise<Reply<Res>>
+  handle: (request: Req, context: HandlerContext<Res>) => Promise<Reply<Res>>
+}
+
+export interface HandlerContext<Res> {
+  /** Aborts when the stream closes (a stalled remote is reset by libp2p's inactivity timeout). */
+  signal: AbortSignal
+  /** Sends an interim reply before the final one (fetch: QUEUED with the queue position). */
+  interim: (response: Res) => Promise<void>
 }
 
 function isSizeError (err: Error): boolean {
@@ -41,7 +46,13 @@ export async function serveRequests<Req, Res> (opts: RequestLoopOptions<Req, Res
   const reader = new MessageReader(stream, { maxMessageBytes: opts.maxRequestBytes })
   const idleTimeoutMs = opts.idleTimeoutMs ?? LIMITS.streamIdleMs
   const maxRequests = opts.maxRequests ?? LIMITS.maxRequestsPerStream
-  const replyTimeoutMs = opts.replyTimeoutMs ?? 120_000
+  const closed = new AbortController()
+  stream.addEventListener('close', () => { closed.abort(new Error('stream closed')) }, { once: true })
+  const signal = closed.signal
+  const context: HandlerContext<Res> = {
+    signal,
+    interim: async (response) => { await writeMessage(stream, opts.response, response, signal) }
+  }
 
   for (let served = 0; served < maxRequests; served++) {
     let bytes
@@ -71,10 +82,9 @@ export async function serveRequests<Req, Res> (opts: RequestLoopOptions<Req, Res
       return
     }
 
-    const signal = AbortSignal.timeout(replyTimeoutMs)
     let reply: Reply<Res>
     try {
-      reply = await opts.handle(request, signal)
+      reply = await opts.handle(request, context)
     } catch (e) {
       const err = normaliseError(e)
       if (err instanceof RequestError) {
