@@ -183,7 +183,7 @@ export function buildProgram (): Command {
         try {
           const result = await node.services.arkshare.get(id, { outDir: resolve(opts.out), onProgress: reporter.update })
           reporter.stop()
-          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes },
+          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providersUsed.length },
             () => `Saved ${result.path} (${formatSize(result.bytes)}).`)
         } finally {
           reporter.stop()

@@ -75,7 +75,7 @@ export function startShell (options: ShellOptions): { close: () => void } {
         try {
           const result = await arkshare.get(byNumber ?? args, { onProgress: reporter.update })
           reporter.stop()
-          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes },
+          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providersUsed.length },
             () => `Saved ${result.path} (${formatSize(result.bytes)}, from ${result.providersUsed.length} peer(s)); now sharing it.`)
         } finally {
           reporter.stop()
