@@ -7,7 +7,7 @@ import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNo
 import { formatSize } from './output.js'
 import { createOutput, type Output } from './output.js'
 import { createProgressReporter } from './progress.js'
-import { printSearchResults } from './render.js'
+import { printIndexStats, printSearchResults } from './render.js'
 import { startShell, SHELL_HELP } from './shell.js'
 import { errorMessage, setDebug } from './errors.js'
 import { parseBookId } from '../content/book-id.js'
@@ -32,6 +32,18 @@ function positiveInt (value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number')
   return n
+}
+
+function requireIndexOrBootstrap (opts: { index?: string[], bootstrap?: string[] }): void {
+  if ((opts.index ?? []).length === 0 && (opts.bootstrap ?? []).length === 0) {
+    throw new InvalidArgumentError('give --index (or, with --dht, --bootstrap)')
+  }
+}
+
+/** A one-shot DHT lookup needs at least one connected peer to start from. */
+async function waitForBootstrap (node: ArkshareNode): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (node.getConnections().length === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
 }
 
 /** Stops the node on SIGINT/SIGTERM (or `quit`), within a bounded time, then exits. */
@@ -92,6 +104,7 @@ export function buildProgram (): Command {
     .option('--data <dir>', 'folder for the peer key and the catalog database', '.arkshare/index')
     .option('--ttl <seconds>', 'lease granted to peers that ask for none', positiveInt, 300)
     .option('--grace <seconds>', 'how long a disconnected peer stays in results', positiveInt, 30)
+    .option('--dht', 'also run a node of the arkshare DHT (an entry point for peers)')
     .option('--json', 'machine-readable output, one JSON object per line')
     .action(async (opts) => {
       const output = createOutput(opts.json === true)
@@ -99,7 +112,8 @@ export function buildProgram (): Command {
         listen: opts.listen ?? [LOOPBACK_LISTEN],
         dataDir: resolve(opts.data),
         defaultTtlSeconds: opts.ttl,
-        disconnectGraceMs: opts.grace * 1000
+        disconnectGraceMs: opts.grace * 1000,
+        dht: opts.dht === true
       })
       stopOnSignals(node, output)
       announce(output, node, 'index')
@@ -116,7 +130,9 @@ export function buildProgram (): Command {
 
   program.command('node')
     .description('run a peer: share folders, register with indexes, and read shell commands from stdin')
-    .requiredOption('--index <multiaddr>', 'an index node to register with and search (repeatable)', collect)
+    .option('--index <multiaddr>', 'an index node to register with and search (repeatable)', collect)
+    .option('--dht', 'also announce books in the arkshare DHT and find providers there when no index answers')
+    .option('--bootstrap <multiaddr>', 'a peer to connect to at start, e.g. a DHT entry point (repeatable)', collect)
     .option('--share <dir>', 'a folder of books to share (repeatable)', collect)
     .option('--downloads <dir>', 'where downloaded books go (shared too)', 'downloads')
     .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
@@ -130,10 +146,13 @@ export function buildProgram (): Command {
     .addHelpText('after', `\n${SHELL_HELP}`)
     .action(async (opts) => {
       const output = createOutput(opts.json === true)
+      requireIndexOrBootstrap(opts)
       const node = await createArkshareNode({
         listen: opts.listen ?? [LOOPBACK_LISTEN],
         dataDir: resolve(opts.data),
-        indexes: opts.index,
+        indexes: opts.index ?? [],
+        dht: opts.dht === true,
+        bootstrap: opts.bootstrap,
         share: (opts.share ?? []).map((d: string) => resolve(d)),
         downloads: resolve(opts.downloads),
         ttlSeconds: opts.ttl,
@@ -168,16 +187,33 @@ export function buildProgram (): Command {
       })
     })
 
+  program.command('stats')
+    .description('ask indexes for their counts: peers online, books, providers')
+    .requiredOption('--index <multiaddr>', 'index node to ask (repeatable)', collect)
+    .option('--json', 'one JSON object per index')
+    .action(async (opts) => {
+      const output = createOutput(opts.json === true)
+      await oneShot(output, opts.index, {}, async (node) => {
+        const stats = await node.services.arkshare.indexStats()
+        printIndexStats(output, stats)
+        if (stats.every(s => s.stats == null)) throw new Error(`no index answered: ${stats.map(s => s.error).join('; ')}`)
+      })
+    })
+
   program.command('get')
     .description('download one book by its ID')
     .argument('<id>', 'the book ID (from search)')
-    .requiredOption('--index <multiaddr>', 'index node to find providers with (repeatable)', collect)
+    .option('--index <multiaddr>', 'index node to find providers with (repeatable)', collect)
+    .option('--dht', 'find providers in the arkshare DHT when no index answers')
+    .option('--bootstrap <multiaddr>', 'a peer to join the DHT through (repeatable)', collect)
     .option('--out <dir>', 'folder to save into', '.')
     .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
     .option('--json', 'progress events and a final done event, as JSON lines')
     .action(async (id: string, opts) => {
       const output = createOutput(opts.json === true)
-      await oneShot(output, opts.index, { maxDownloadBytesPerSecond: opts.maxDownload }, async (node) => {
+      requireIndexOrBootstrap(opts)
+      await oneShot(output, opts.index ?? [], { maxDownloadBytesPerSecond: opts.maxDownload, dht: opts.dht === true, bootstrap: opts.bootstrap }, async (node) => {
+        if (opts.bootstrap != null) await waitForBootstrap(node)
         parseBookId(id)
         const reporter = createProgressReporter(output)
         try {

@@ -71,3 +71,15 @@ export function printPeers (output: Output, peers: Array<{ peerId: string, addre
     { header: 'Peer' }, { header: 'Role' }, { header: 'Latency', align: 'right' }, { header: 'Address', max: 50 }
   ], peers.map(p => [shortId(p.peerId, 16), p.role, p.latencyMs != null ? `${p.latencyMs} ms` : '-', p.addresses[0] ?? ''])))
 }
+
+export function printIndexStats (output: Output, stats: Array<{ index: string, stats?: { peersOnline: number, peersRegistered: number, books: number, providers: number }, error?: string }>): void {
+  for (const s of stats) {
+    if (s.stats == null) {
+      output.emit({ event: 'stats', index: s.index, error: s.error ?? 'no answer' }, () => `${s.index}: ${s.error ?? 'no answer'}`)
+      continue
+    }
+    const st = s.stats
+    output.emit({ event: 'stats', index: s.index, ...st },
+      () => `${s.index}: ${st.peersOnline} peer(s) online (${st.peersRegistered} registered), ${st.books} book(s), ${st.providers} provider record(s)`)
+  }
+}

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline'
 import { formatSize } from './output.js'
 import { createProgressReporter } from './progress.js'
-import { printPeers, printSearchResults, printShelf } from './render.js'
+import { printIndexStats, printPeers, printSearchResults, printShelf } from './render.js'
 import { errorMessage } from './errors.js'
 import type { Output } from './output.js'
 import type { ArkshareNode } from '../node/create-node.js'
@@ -16,6 +16,7 @@ export const SHELL_HELP = `Commands:
   list               the books this peer shares
   peers              connected peers, with measured latency
   status             this peer's registrations with its indexes
+  stats              peers online, books and providers, as each index counts them
   help               this text
   quit               stop the node`
 
@@ -92,6 +93,9 @@ export function startShell (options: ShellOptions): { close: () => void } {
         for (const s of arkshare.indexes()) {
           output.emit({ event: 'index', ...s }, () => `${s.address}: ${s.registered ? `registered, ${s.books} book(s), lease ${s.leaseSeconds} s` : `not registered${s.lastError != null ? ` (${s.lastError})` : ''}`}`)
         }
+        return
+      case 'stats':
+        printIndexStats(output, await arkshare.indexStats())
         return
       case 'help':
         output.info(SHELL_HELP)

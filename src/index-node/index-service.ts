@@ -9,6 +9,8 @@ import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js
 import { bookFromWire, bookToWire, peerIdFromBytes, providerToWire } from '../wire/records.js'
 import { serveRequests, type Reply } from '../wire/request-loop.js'
 import { parseBookId } from '../content/book-id.js'
+import { PeerRateLimiter } from './request-limits.js'
+import { SearchCache } from './search-cache.js'
 import type { Registrar } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
 
@@ -25,6 +27,9 @@ export interface ArkshareIndexInit {
   /** How often expired leases are swept from the database (default 5 s). */
   sweepIntervalMs?: number
   maxInboundStreams?: number
+  /** Per-peer request budgets (defaults 120 registrations and 600 searches a minute). */
+  registrationsPerMinute?: number
+  searchesPerMinute?: number
   /** Injectable clock for tests. */
   now?: () => number
 }
@@ -52,6 +57,9 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
   private readonly init: ArkshareIndexInit
   private catalogInstance?: Catalog
   private sweepTimer?: NodeJS.Timeout
+  private readonly registerLimiter: PeerRateLimiter
+  private readonly searchLimiter: PeerRateLimiter
+  private readonly cache = new SearchCache<SearchPage>()
 
   constructor (private readonly components: ArkshareIndexComponents, init: ArkshareIndexInit = {}) {
     this.init = init
@@ -62,6 +70,8 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       min: init.minTtlSeconds ?? 5,
       max: init.maxTtlSeconds ?? 24 * 3600
     }
+    this.registerLimiter = new PeerRateLimiter(init.registrationsPerMinute ?? 120)
+    this.searchLimiter = new PeerRateLimiter(init.searchesPerMinute ?? 600)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
     this.onPeerConnect = this.onPeerConnect.bind(this)
     this.onPeerIdentify = this.onPeerIdentify.bind(this)
@@ -88,7 +98,10 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     this.sweepTimer = setInterval(() => {
       try {
         const removed = this.catalog.sweepExpired()
-        if (removed > 0) this.log('swept %d expired registrations', removed)
+        if (removed > 0) {
+          this.cache.clear()
+          this.log('swept %d expired registrations', removed)
+        }
       } catch (err) {
         this.log.error('sweep failed: %e', err)
       }
@@ -117,12 +130,19 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
 
   private onPeerDisconnect (evt: CustomEvent<PeerId>): void {
     const peer = evt.detail.toString()
-    if (this.catalogInstance?.leaseExpiresAt(peer) != null) this.catalogInstance.markDisconnected(peer, this.now())
+    if (this.catalogInstance?.leaseExpiresAt(peer) != null) {
+      this.catalogInstance.markDisconnected(peer, this.now())
+      // cached pages may list this peer past its grace period
+      this.cache.clear()
+    }
   }
 
   private onPeerConnect (evt: CustomEvent<PeerId>): void {
     const peer = evt.detail.toString()
-    if (this.catalogInstance?.leaseExpiresAt(peer) != null) this.catalogInstance.markConnected(peer)
+    if (this.catalogInstance?.leaseExpiresAt(peer) != null) {
+      this.catalogInstance.markConnected(peer)
+      this.cache.clear()
+    }
   }
 
   /** Identify (and identify-push) tells us a peer's listen addresses; keep registered peers' current. */
@@ -168,6 +188,9 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       decodeOptions: { limits: { books: LIMITS.register.maxBooksPerMessage, remove: LIMITS.register.maxRemovesPerMessage } },
       errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
       handle: async (request, { signal }) => {
+        const wait = this.registerLimiter.check(peerKey)
+        if (wait > 0) throw new RequestError(Status.E_RATE_LIMITED, `rate limited, retry after ${wait} s`, wait)
+        if (request.type !== RegisterRequest.Type.RENEW) this.cache.clear()
         switch (request.type) {
           case RegisterRequest.Type.PUT: {
             const ttl = this.grantTtl(request.ttl)
@@ -207,15 +230,22 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     return Math.max(0, Math.round(((this.catalog.leaseExpiresAt(peer) ?? 0) - this.now()) / 1000))
   }
 
-  private async handleSearch (stream: Stream): Promise<void> {
+  private async handleSearch (stream: Stream, connection: Connection): Promise<void> {
+    const peer = connection.remotePeer.toString()
     await serveRequests<SearchRequest, SearchResponse>({
       stream,
       log: this.log,
       request: SearchRequest,
       response: SearchResponse,
       maxRequestBytes: LIMITS.search.maxRequestBytes,
-      errorResponse: (status, message, retryAfterSeconds) => ({ status, message, results: [], total: 0, retryAfterSeconds }),
+      errorResponse: (status, message, retryAfterSeconds) => ({ status, message, results: [], total: 0, retryAfterSeconds, stats: undefined }),
       handle: async (request) => {
+        const wait = this.searchLimiter.check(peer)
+        if (wait > 0) throw new RequestError(Status.E_RATE_LIMITED, `rate limited, retry after ${wait} s`, wait)
+        if (request.stats) {
+          const s = this.catalog.stats()
+          return { response: { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: s } }
+        }
         let query: ParsedQuery | undefined
         let provider: string | undefined
         try {
@@ -236,13 +266,19 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
           throw new RequestError(Status.E_INVALID_REQUEST, 'empty query: give words, a provider or a book id')
         }
         const limit = Math.min(request.limit === 0 ? 50 : request.limit, LIMITS.search.maxResultsPerPage)
-        const page = this.catalog.search(query, { limit, offset: request.offset, provider, bookId })
+        const key = JSON.stringify([request.query.trim().toLowerCase(), limit, request.offset, provider, bookId])
+        let page = this.cache.get(key)
+        if (page == null) {
+          page = this.catalog.search(query, { limit, offset: request.offset, provider, bookId })
+          this.cache.set(key, page)
+        }
         return {
           response: {
             status: Status.OK,
             message: '',
             total: page.total,
             retryAfterSeconds: 0,
+            stats: undefined,
             results: page.hits.map(hit => ({
               book: bookToWire(hit.book),
               providers: hit.providers.slice(0, LIMITS.search.maxProvidersPerResult).map(providerToWire)

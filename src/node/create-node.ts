@@ -5,6 +5,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { arkshare, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
@@ -14,6 +15,8 @@ import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 
 export interface BaseNodeOptions {
+  /** Also join arkshare's Kademlia DHT (provider records by book ID, a fallback when no index answers). */
+  dht?: boolean
   /** Multiaddrs to listen on (default /ip4/0.0.0.0/tcp/0). */
   listen?: string[]
   /** Folder holding the peer key and databases; a fresh identity each run when omitted. */
@@ -21,8 +24,16 @@ export interface BaseNodeOptions {
   privateKey?: PrivateKey
 }
 
-export type ArkshareNode = Libp2p<{ identify: Identify, ping: Ping, arkshare: Arkshare }>
-export type IndexNode = Libp2p<{ identify: Identify, ping: Ping, index: ArkshareIndex }>
+export type ArkshareNode = Libp2p<{ identify: Identify, ping: Ping, arkshare: Arkshare, dht?: KadDHT }>
+export type IndexNode = Libp2p<{ identify: Identify, ping: Ping, index: ArkshareIndex, dht?: KadDHT }>
+
+/** arkshare's own Kademlia network: a private protocol name, so it never mixes with the IPFS DHT. */
+export const DHT_PROTOCOL = '/arkshare/kad/1.0.0'
+
+function dhtService (): ReturnType<typeof kadDHT> {
+  // keep every address in peer records: arkshare swarms often live on a LAN or loopback
+  return kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper, logPrefix: 'arkshare:dht' })
+}
 
 /** Yamux receive-side settings that keep a paused stream from being reset (see shared notes). */
 export const YAMUX_OPTIONS = {
@@ -43,27 +54,29 @@ async function baseOptions (options: BaseNodeOptions): Promise<Record<string, an
 export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit, 'dataDir'> {}
 
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
-  const { listen, dataDir, privateKey, ...init } = options
+  const { listen, dataDir, privateKey, dht, ...init } = options
   return await createLibp2p({
     ...await baseOptions({ listen, dataDir, privateKey }),
     services: {
       identify: identify(),
       ping: ping(),
-      arkshare: arkshare({ ...init, dataDir })
+      ...(dht === true ? { dht: dhtService() } : {}),
+      arkshare: arkshare({ ...init, dataDir, dht })
     }
-  })
+  }) as ArkshareNode
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
-  const { listen, dataDir, privateKey, ...init } = options
+  const { listen, dataDir, privateKey, dht, ...init } = options
   return await createLibp2p({
     ...await baseOptions({ listen, dataDir, privateKey }),
     services: {
       identify: identify(),
       ping: ping(),
+      ...(dht === true ? { dht: dhtService() } : {}),
       index: arkshareIndex({ ...init, dataDir })
     }
-  })
+  }) as IndexNode
 }

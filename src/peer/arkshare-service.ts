@@ -20,7 +20,9 @@ import { PeerStats } from '../transfer/peer-stats.js'
 import { UploadSlots } from '../transfer/upload-slots.js'
 import type { Ping } from '@libp2p/ping'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
-import type { SearchResponse } from '../wire/arkshare.pb.js'
+import type { ContentRouting } from '@libp2p/interface'
+import type { CID } from 'multiformats/cid'
+import type { IndexStats, SearchResponse } from '../wire/arkshare.pb.js'
 
 export interface ArkshareInit {
   /** Multiaddrs of index nodes to register with and search. */
@@ -46,10 +48,18 @@ export interface ArkshareInit {
   uploadSlots?: number
   /** How long a provider caught sending bad data is skipped (default 10 min). */
   badPeerMs?: number
+  /**
+   * Announce shared books as provider records in the DHT (the node needs a kad-dht service), and
+   * find providers there when no index answers.
+   */
+  dht?: boolean
+  /** Peers to connect to at start (DHT entry points when no index is reachable). */
+  bootstrap?: string[]
 }
 
 export interface ArkshareComponents {
   peerId: PeerId
+  contentRouting: ContentRouting
   /** The ping service, when the node has one under `services.ping` (used to measure latency). */
   ping?: Ping
   registrar: Registrar
@@ -96,6 +106,8 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   get(id: string, options?: GetOptions): Promise<DownloadResult>
   list(): ShelfEntry[]
   indexes(): IndexStatus[]
+  /** Counts from every index that answers. */
+  indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>>
   /** Rescans shared folders now (they are also watched). */
   rescan(): Promise<void>
 }
@@ -138,8 +150,10 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       this.shelf = new Shelf({ dirs, cache: this.cache, watch: this.init.watch, rescanIntervalMs: this.init.rescanIntervalMs })
       this.shelf.addEventListener('change', (evt) => {
         this.safeDispatchEvent('shelf:change', { detail: { added: evt.detail.added.length, removed: evt.detail.removed.length, total: this.shelf?.list().length ?? 0 } })
+        this.announce(evt.detail.added.map(e => e.id))
       })
       await this.shelf.start()
+      this.announce(this.shelf.list().map(e => e.id))
       const shelf = this.shelf
       await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
         await handleFetchStream(stream, connection, { shelf, log: this.log, budget: this.uploadBudget, slots: this.uploadSlots })
@@ -150,11 +164,52 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
         runOnLimitedConnection: false
       })
     }
+    for (const addr of this.init.bootstrap ?? []) {
+      this.components.connectionManager.openConnection(multiaddr(addr), { signal: AbortSignal.timeout(10_000) }).catch((err) => {
+        this.log('bootstrap %s unreachable: %s', addr, normaliseError(err).message)
+      })
+    }
     this.links = (this.init.indexes ?? []).map(addr => new IndexLink(this.components, addr, this.shelf, { ttlSeconds: this.init.ttlSeconds, log: this.log }))
     for (const link of this.links) link.start()
   }
 
+  private announcing: Promise<void> = Promise.resolve()
+  private stopping = new AbortController()
+
+  /** Adds provider records for books to the DHT, one at a time, in the background. */
+  private announce (ids: string[]): void {
+    if (this.init.dht !== true || ids.length === 0) return
+    const signal = this.stopping.signal
+    this.announcing = this.announcing.then(async () => {
+      for (const id of ids) {
+        if (signal.aborted) return
+        try {
+          await this.components.contentRouting.provide(parseBookId(id), { signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) })
+        } catch (err) {
+          this.log('could not announce %s in the DHT: %s', id, normaliseError(err).message)
+        }
+      }
+    })
+  }
+
+  /** Providers of a book from DHT provider records (the fallback when no index answers). */
+  async findProvidersInDht (cid: CID, signal?: AbortSignal): Promise<ProviderInfo[]> {
+    const found = new Map<string, ProviderInfo>()
+    const timeout = AbortSignal.timeout(15_000)
+    try {
+      for await (const p of this.components.contentRouting.findProviders(cid, { signal: signal != null ? AbortSignal.any([signal, timeout]) : timeout })) {
+        if (p.id.equals(this.components.peerId)) continue
+        found.set(p.id.toString(), { peerId: p.id.toString(), multiaddrs: p.multiaddrs.map(a => a.toString()) })
+        if (found.size >= 20) break
+      }
+    } catch (err) {
+      if (found.size === 0) throw err
+    }
+    return [...found.values()]
+  }
+
   async stop (): Promise<void> {
+    this.stopping.abort()
     await Promise.all(this.links.map(async link => { await link.stop() }))
     if (this.shelf != null) {
       await this.components.registrar.unhandle(FETCH_PROTOCOL)
@@ -169,6 +224,18 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
 
   indexes (): IndexStatus[] {
     return this.links.map(l => l.status())
+  }
+
+  async indexStats (options: { signal?: AbortSignal } = {}): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>> {
+    if (this.links.length === 0) throw new NoIndexError('no index configured (use --index)')
+    return await Promise.all(this.links.map(async (link) => {
+      try {
+        const reply = await link.search({ stats: true }, options.signal)
+        return { index: link.address.toString(), stats: reply.stats }
+      } catch (err) {
+        return { index: link.address.toString(), error: normaliseError(err).message }
+      }
+    }))
   }
 
   async rescan (): Promise<void> {
@@ -270,8 +337,20 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     const cid = parseBookId(id)
     const outDir = options.outDir ?? this.init.downloads
     if (outDir == null) throw new DownloadError('no downloads folder: pass outDir or configure downloads')
-    const found = await this.findProviders(id, options)
+    let found: SearchResultEntry | undefined
+    let indexError: Error | undefined
+    try {
+      found = this.links.length > 0 ? await this.findProviders(id, options) : undefined
+    } catch (err) {
+      indexError = normaliseError(err)
+    }
+    if ((found == null || found.providers.length === 0) && this.init.dht === true) {
+      // no index knows it (or none answered): ask the DHT, by ID only
+      const providers = await this.findProvidersInDht(cid, options.signal).catch(() => [])
+      if (providers.length > 0) found = { book: found?.book ?? { id: cid.toString(), title: '', author: '', format: '', size: 0, fileName: '', language: '' }, providers }
+    }
     if (found == null || found.providers.length === 0) {
+      if (indexError != null) throw indexError
       throw new DownloadError(`no provider is online for ${cid.toString()}`)
     }
     await this.measure(found.providers, options.signal)
@@ -284,7 +363,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       budget: this.downloadBudget,
       stats: this.stats,
       badPeers: this.badPeerList,
-      refreshProviders: async () => (await this.findProviders(id, options))?.providers ?? [],
+      refreshProviders: async () => this.links.length > 0 ? (await this.findProviders(id, options))?.providers ?? [] : [],
       onProgress: (progress) => {
         options.onProgress?.(progress)
         this.safeDispatchEvent('download:progress', { detail: progress })

@@ -217,7 +217,7 @@ export class IndexLink {
 
   /** One search request to this index. */
   async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResponse> {
-    const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), ...request }
+    const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, ...request }
     if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH_PROTOCOL) as SearchChannel
     return await this.searchChannel.request(full, signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS))
   }

@@ -48,6 +48,13 @@ export class TokenBucket {
     return after >= 0 ? 0 : (-after / this.bytesPerSecond) * 1000
   }
 
+  /** Takes `amount` now if the bucket holds it; otherwise takes nothing and returns the ms to wait. */
+  tryTake (amount: number): number {
+    const wait = this.delayFor(amount)
+    if (wait === 0) this.tokens -= amount
+    return wait
+  }
+
   /** Accounts for `bytes` and resolves when they may be sent. An aborted wait gives them back. */
   async take (bytes: number, signal?: AbortSignal): Promise<void> {
     this.refill()

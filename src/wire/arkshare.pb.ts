@@ -857,6 +857,7 @@ export interface SearchRequest {
   offset: number
   provider: Uint8Array<ArrayBuffer>
   bookId: Uint8Array<ArrayBuffer>
+  stats: boolean
 }
 
 export namespace SearchRequest {
@@ -894,6 +895,11 @@ export namespace SearchRequest {
           w.bytes(obj.bookId)
         }
 
+        if ((obj.stats != null && obj.stats !== false)) {
+          w.uint32(48)
+          w.bool(obj.stats)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -903,7 +909,8 @@ export namespace SearchRequest {
           limit: 0,
           offset: 0,
           provider: uint8ArrayAlloc(0),
-          bookId: uint8ArrayAlloc(0)
+          bookId: uint8ArrayAlloc(0),
+          stats: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -930,6 +937,10 @@ export namespace SearchRequest {
             }
             case 5: {
               obj.bookId = reader.bytes()
+              break
+            }
+            case 6: {
+              obj.stats = reader.bool()
               break
             }
             default: {
@@ -982,6 +993,13 @@ export namespace SearchRequest {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.stats`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1019,6 +1037,11 @@ export namespace SearchRequest {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SearchRequestStatsFieldEvent {
+    field: '$.stats'
+    value: boolean
+  }
+
   export function encode (obj: Partial<SearchRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SearchRequest.codec())
   }
@@ -1027,7 +1050,7 @@ export namespace SearchRequest {
     return decodeMessage(buf, SearchRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchRequest>): Generator<SearchRequestQueryFieldEvent | SearchRequestLimitFieldEvent | SearchRequestOffsetFieldEvent | SearchRequestProviderFieldEvent | SearchRequestBookIdFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchRequest>): Generator<SearchRequestQueryFieldEvent | SearchRequestLimitFieldEvent | SearchRequestOffsetFieldEvent | SearchRequestProviderFieldEvent | SearchRequestBookIdFieldEvent | SearchRequestStatsFieldEvent> {
     return streamMessage(buf, SearchRequest.codec(), opts)
   }
 }
@@ -1211,6 +1234,7 @@ export interface SearchResponse {
   results: SearchResult[]
   total: number
   retryAfterSeconds: number
+  stats?: IndexStats
 }
 
 export namespace SearchResponse {
@@ -1248,6 +1272,11 @@ export namespace SearchResponse {
         if ((obj.retryAfterSeconds != null && obj.retryAfterSeconds !== 0)) {
           w.uint32(40)
           w.uint32(obj.retryAfterSeconds)
+        }
+
+        if (obj.stats != null) {
+          w.uint32(50)
+          IndexStats.codec().encode(obj.stats, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -1292,6 +1321,12 @@ export namespace SearchResponse {
             }
             case 5: {
               obj.retryAfterSeconds = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.stats = IndexStats.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.stats
+              })
               break
             }
             default: {
@@ -1357,6 +1392,13 @@ export namespace SearchResponse {
                 field: `${prefix}.retryAfterSeconds`,
                 value: reader.uint32()
               }
+              break
+            }
+            case 6: {
+              yield * IndexStats.codec().stream(reader, reader.uint32(), `${prefix}.stats`, {
+                limits: opts.limits?.stats
+              })
+
               break
             }
             default: {
@@ -1445,6 +1487,26 @@ export namespace SearchResponse {
     value: number
   }
 
+  export interface SearchResponseStatsPeersOnlineFieldEvent {
+    field: '$.stats.peersOnline'
+    value: number
+  }
+
+  export interface SearchResponseStatsPeersRegisteredFieldEvent {
+    field: '$.stats.peersRegistered'
+    value: number
+  }
+
+  export interface SearchResponseStatsBooksFieldEvent {
+    field: '$.stats.books'
+    value: number
+  }
+
+  export interface SearchResponseStatsProvidersFieldEvent {
+    field: '$.stats.providers'
+    value: number
+  }
+
   export function encode (obj: Partial<SearchResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SearchResponse.codec())
   }
@@ -1453,8 +1515,166 @@ export namespace SearchResponse {
     return decodeMessage(buf, SearchResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResponse>): Generator<SearchResponseStatusFieldEvent | SearchResponseMessageFieldEvent | SearchResponseResultsBookIdFieldEvent | SearchResponseResultsBookTitleFieldEvent | SearchResponseResultsBookAuthorFieldEvent | SearchResponseResultsBookFormatFieldEvent | SearchResponseResultsBookSizeFieldEvent | SearchResponseResultsBookFileNameFieldEvent | SearchResponseResultsBookLanguageFieldEvent | SearchResponseResultsProvidersPeerIdFieldEvent | SearchResponseResultsProvidersMultiaddrsFieldEvent | SearchResponseTotalFieldEvent | SearchResponseRetryAfterSecondsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResponse>): Generator<SearchResponseStatusFieldEvent | SearchResponseMessageFieldEvent | SearchResponseResultsBookIdFieldEvent | SearchResponseResultsBookTitleFieldEvent | SearchResponseResultsBookAuthorFieldEvent | SearchResponseResultsBookFormatFieldEvent | SearchResponseResultsBookSizeFieldEvent | SearchResponseResultsBookFileNameFieldEvent | SearchResponseResultsBookLanguageFieldEvent | SearchResponseResultsProvidersPeerIdFieldEvent | SearchResponseResultsProvidersMultiaddrsFieldEvent | SearchResponseTotalFieldEvent | SearchResponseRetryAfterSecondsFieldEvent | SearchResponseStatsPeersOnlineFieldEvent | SearchResponseStatsPeersRegisteredFieldEvent | SearchResponseStatsBooksFieldEvent | SearchResponseStatsProvidersFieldEvent> {
     return streamMessage(buf, SearchResponse.codec(), opts)
+  }
+}
+
+export interface IndexStats {
+  peersOnline: number
+  peersRegistered: number
+  books: number
+  providers: number
+}
+
+export namespace IndexStats {
+  let _codec: Codec<IndexStats>
+
+  export const codec = (): Codec<IndexStats> => {
+    if (_codec == null) {
+      _codec = message<IndexStats>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.peersOnline != null && obj.peersOnline !== 0)) {
+          w.uint32(8)
+          w.uint32(obj.peersOnline)
+        }
+
+        if ((obj.peersRegistered != null && obj.peersRegistered !== 0)) {
+          w.uint32(16)
+          w.uint32(obj.peersRegistered)
+        }
+
+        if ((obj.books != null && obj.books !== 0)) {
+          w.uint32(24)
+          w.uint32(obj.books)
+        }
+
+        if ((obj.providers != null && obj.providers !== 0)) {
+          w.uint32(32)
+          w.uint32(obj.providers)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          peersOnline: 0,
+          peersRegistered: 0,
+          books: 0,
+          providers: 0
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.peersOnline = reader.uint32()
+              break
+            }
+            case 2: {
+              obj.peersRegistered = reader.uint32()
+              break
+            }
+            case 3: {
+              obj.books = reader.uint32()
+              break
+            }
+            case 4: {
+              obj.providers = reader.uint32()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.peersOnline`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.peersRegistered`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 3: {
+              yield {
+                field: `${prefix}.books`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 4: {
+              yield {
+                field: `${prefix}.providers`,
+                value: reader.uint32()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface IndexStatsPeersOnlineFieldEvent {
+    field: '$.peersOnline'
+    value: number
+  }
+
+  export interface IndexStatsPeersRegisteredFieldEvent {
+    field: '$.peersRegistered'
+    value: number
+  }
+
+  export interface IndexStatsBooksFieldEvent {
+    field: '$.books'
+    value: number
+  }
+
+  export interface IndexStatsProvidersFieldEvent {
+    field: '$.providers'
+    value: number
+  }
+
+  export function encode (obj: Partial<IndexStats>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, IndexStats.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IndexStats>): IndexStats {
+    return decodeMessage(buf, IndexStats.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IndexStats>): Generator<IndexStatsPeersOnlineFieldEvent | IndexStatsPeersRegisteredFieldEvent | IndexStatsBooksFieldEvent | IndexStatsProvidersFieldEvent> {
+    return streamMessage(buf, IndexStats.codec(), opts)
   }
 }
 

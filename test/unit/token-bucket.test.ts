@@ -88,3 +88,17 @@ describe('token bucket', () => {
     assert.throws(() => parseRate('0'), /positive/)
   })
 })
+
+describe('per-peer request limits', () => {
+  it('allows a minute\'s budget in a burst, then asks to wait, per peer', async () => {
+    const { PeerRateLimiter } = await import('../../src/index-node/request-limits.js')
+    const clock = new FakeClock()
+    const limiter = new PeerRateLimiter(60, clock)
+    for (let i = 0; i < 60; i++) assert.equal(limiter.check('a'), 0)
+    assert.equal(limiter.check('a'), 1)
+    assert.equal(limiter.check('b'), 0, 'another peer has its own budget')
+    clock.time += 1000
+    assert.equal(limiter.check('a'), 0, 'one request per second comes back')
+    assert.equal(limiter.check('a'), 1)
+  })
+})
