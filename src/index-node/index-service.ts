@@ -1,7 +1,7 @@
 // The index node's libp2p service: serves /arkshare/register and /arkshare/search over a
 // persistent Catalog. It only knows who shares what; book bytes never pass through it.
 import { serviceCapabilities, type Connection, type IdentifyResult, type Libp2pEvents, type PeerId, type Startable, type Stream, type ComponentLogger, type Logger, type PeerStore } from '@libp2p/interface'
-import { Catalog, type CatalogStats, type SearchPage } from './catalog.js'
+import { Catalog, CatalogLimitError, type CatalogStats, type SearchPage } from './catalog.js'
 import { parseQuery, QueryError, type ParsedQuery } from './query.js'
 import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../wire/arkshare.pb.js'
 import { RequestError } from '../wire/errors.js'
@@ -197,7 +197,12 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
             const books = request.books.map(bookFromWire)
             const addrs = await this.addressesOf(peer, signal)
             this.catalog.upsertPeer(peerKey, addrs, this.now() + ttl * 1000)
-            return reply(this.catalog.putBooks(peerKey, books, request.replace), ttl)
+            try {
+              return reply(this.catalog.putBooks(peerKey, books, request.replace), ttl)
+            } catch (err) {
+              if (err instanceof CatalogLimitError) throw new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message)
+              throw err
+            }
           }
           case RegisterRequest.Type.REMOVE: {
             if (!this.hasLiveLease(peerKey)) throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer')
