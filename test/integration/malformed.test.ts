@@ -39,13 +39,13 @@ describe('malformed and oversized messages', function () {
   })
 
   /** Sends raw bytes on a fresh stream and decodes the single reply. */
-  async function exchange<T> (target: string, protocol: string, raw: Uint8Array, codec: { codec: () => Codec<T>, decode: (b: any) => T }): Promise<{ reply: T, closed: boolean }> {
+  async function exchange<T> (target: string, protocol: string, raw: Uint8Array, codec: { codec: () => Codec<T>, decode: (b: any) => T }, checkClosed = true): Promise<{ reply: T, closed: boolean }> {
     const stream = await attacker.dialProtocol(multiaddr(target), protocol)
     stream.send(raw)
     const reader = new MessageReader(stream, { maxMessageBytes: LIMITS.fetch.maxResponseBytes })
     const reply = await reader.read(codec, AbortSignal.timeout(10_000))
     // the server closes its side after an error reply
-    const rest = await reader.readFrame(AbortSignal.timeout(10_000)).then(() => false, () => true)
+    const rest = checkClosed ? await reader.readFrame(AbortSignal.timeout(10_000)).then(() => false, () => true) : false
     stream.abort(new Error('done'))
     return { reply, closed: rest }
   }
@@ -98,7 +98,7 @@ describe('malformed and oversized messages', function () {
     const empty = frame(SearchRequest.encode({ query: '', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array() })).subarray()
     assert.equal((await exchange(indexAddr(index), SEARCH_PROTOCOL, empty, SearchResponse)).reply.status, Status.E_INVALID_REQUEST)
     const inject = frame(SearchRequest.encode({ query: 'title:x OR * NEAR("a" "b") "unbalanced', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array() })).subarray()
-    const { reply } = await exchange(indexAddr(index), SEARCH_PROTOCOL, inject, SearchResponse)
+    const { reply } = await exchange(indexAddr(index), SEARCH_PROTOCOL, inject, SearchResponse, false)
     assert.ok(reply.status === Status.OK || reply.status === Status.E_INVALID_REQUEST)
   })
 
