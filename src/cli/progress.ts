@@ -51,8 +51,16 @@ export function createProgressReporter (output: Output, stream: NodeJS.WriteStre
     }
   }
   let bar: cliProgress.SingleBar | undefined
+  let stopped = false
+  const stop = (): void => {
+    if (bar != null && !stopped) {
+      stopped = true
+      bar.stop()
+    }
+  }
   return {
     update: (p) => {
+      if (stopped) return
       const payload = {
         done: formatSize(p.bytesDone),
         size: formatSize(p.totalBytes),
@@ -72,7 +80,9 @@ export function createProgressReporter (output: Output, stream: NodeJS.WriteStre
         bar.start(Math.max(1, p.totalBytes), p.bytesDone, payload)
       }
       bar.update(p.bytesDone, payload)
+      // end the bar's line as soon as the book is complete, before anything else is printed
+      if (p.bytesDone >= p.totalBytes) stop()
     },
-    stop: () => { bar?.stop() }
+    stop
   }
 }

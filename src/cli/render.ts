@@ -33,7 +33,7 @@ export function printSearchResults (output: Output, results: SearchResults): voi
     { header: 'Size', align: 'right' },
     { header: 'Peers', align: 'right' },
     { header: 'Best RTT', align: 'right' },
-    { header: 'ID' }
+    { header: 'ID', max: 200 }
   ], results.results.map((r, i) => {
     const rtts = r.providers.map(p => p.latencyMs).filter((x): x is number => x != null)
     return [String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), String(r.providers.length),
@@ -53,7 +53,7 @@ export function printShelf (output: Output, entries: ShelfEntry[]): void {
     return
   }
   output.info(table([
-    { header: 'Title', max: 40 }, { header: 'Author', max: 24 }, { header: 'Format' }, { header: 'Size', align: 'right' }, { header: 'ID' }
+    { header: 'Title', max: 40 }, { header: 'Author', max: 24 }, { header: 'Format' }, { header: 'Size', align: 'right' }, { header: 'ID', max: 200 }
   ], entries.map(e => [e.title, e.author, e.format, formatSize(e.size), e.id])))
   output.info(`${entries.length} book(s) shared.`)
 }
