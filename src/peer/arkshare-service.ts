@@ -208,9 +208,13 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     return [...found.values()]
   }
 
-  async stop (): Promise<void> {
+  /** Unregisters while the connections are still up (libp2p stops components together after this). */
+  async beforeStop (): Promise<void> {
     this.stopping.abort()
     await Promise.all(this.links.map(async link => { await link.stop() }))
+  }
+
+  async stop (): Promise<void> {
     if (this.shelf != null) {
       await this.components.registrar.unhandle(FETCH_PROTOCOL)
       await this.shelf.stop()

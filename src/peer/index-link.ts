@@ -54,6 +54,8 @@ export class IndexLink {
   private books = 0
   private lastError?: string
   private stopped = true
+  /** Aborts requests in flight when the link stops. */
+  private halt = new AbortController()
   private wake?: () => void
   private loop?: Promise<void>
 
@@ -71,6 +73,7 @@ export class IndexLink {
   /** Starts keeping a registration (when this peer shares a shelf). */
   start (): void {
     this.stopped = false
+    this.halt = new AbortController()
     if (this.shelf == null) return
     this.shelf.addEventListener('change', this.onShelfChange)
     this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
@@ -80,12 +83,14 @@ export class IndexLink {
   /** Withdraws our registration (best effort, bounded) and stops. */
   async stop (): Promise<void> {
     this.stopped = true
+    this.halt.abort(new Error('stopping'))
     this.shelf?.removeEventListener('change', this.onShelfChange)
     this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
     this.wake?.()
     await this.loop
-    if (this.shelf != null && this.grantedTtl > 0 && this.registerChannel?.usable === true) {
-      await this.registerChannel.request(registerRequest({ type: RegisterRequest.Type.UNREGISTER }), AbortSignal.timeout(2_000)).catch(() => {})
+    // the lease may have been granted even if we stopped waiting for the reply: withdraw it anyway
+    if (this.shelf != null && this.indexPeer != null) {
+      await this.register(registerRequest({ type: RegisterRequest.Type.UNREGISTER }), AbortSignal.timeout(2_000)).catch(() => {})
     }
     await this.registerChannel?.close()
     await this.searchChannel?.close()
@@ -115,8 +120,8 @@ export class IndexLink {
     }
   }
 
-  private async connection (): Promise<Connection> {
-    const connection = await this.components.connectionManager.openConnection(this.address, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+  private async connection (signal: AbortSignal): Promise<Connection> {
+    const connection = await this.components.connectionManager.openConnection(this.address, { signal })
     if (this.indexPeer?.equals(connection.remotePeer) !== true) {
       this.indexPeer = connection.remotePeer
       // a high tag value keeps the connection manager from pruning our index connection
@@ -125,9 +130,13 @@ export class IndexLink {
     return connection
   }
 
-  private async openChannel (protocol: string): Promise<RequestChannel<any, any>> {
-    const connection = await this.connection()
-    const stream = await connection.newStream(protocol, { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) })
+  private signal (ms: number): AbortSignal {
+    return AbortSignal.any([AbortSignal.timeout(ms), this.halt.signal])
+  }
+
+  private async openChannel (protocol: string, signal = this.signal(DIAL_TIMEOUT_MS)): Promise<RequestChannel<any, any>> {
+    const connection = await this.connection(signal)
+    const stream = await connection.newStream(protocol, { signal })
     if (protocol === REGISTER_PROTOCOL) {
       return new RequestChannel(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 64 * 1024 })
     }
@@ -139,10 +148,10 @@ export class IndexLink {
     })
   }
 
-  private async register (request: RegisterRequest): Promise<RegisterResponse> {
+  private async register (request: RegisterRequest, signal = this.signal(REQUEST_TIMEOUT_MS)): Promise<RegisterResponse> {
     // the index closes idle streams, so a renewal minutes later usually opens a fresh one
-    if (this.registerChannel?.usable !== true) this.registerChannel = await this.openChannel(REGISTER_PROTOCOL) as RegisterChannel
-    const reply = await this.registerChannel.request({ ...request, ttl: this.options.ttlSeconds ?? 0 }, AbortSignal.timeout(REQUEST_TIMEOUT_MS))
+    if (this.registerChannel?.usable !== true) this.registerChannel = await this.openChannel(REGISTER_PROTOCOL, signal) as RegisterChannel
+    const reply = await this.registerChannel.request({ ...request, ttl: this.options.ttlSeconds ?? 0 }, signal)
     this.grantedTtl = reply.ttl
     this.books = reply.books
     // renew at half the lease, so one lost renewal still leaves time for another
@@ -176,6 +185,7 @@ export class IndexLink {
   }
 
   private async sleep (ms: number): Promise<void> {
+    if (this.stopped) return
     await new Promise<void>(resolve => {
       const timer = setTimeout(resolve, ms)
       this.wake = () => { clearTimeout(timer); resolve() }
@@ -218,7 +228,8 @@ export class IndexLink {
   /** One search request to this index. */
   async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResponse> {
     const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, ...request }
-    if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH_PROTOCOL) as SearchChannel
-    return await this.searchChannel.request(full, signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS))
+    const bounded = signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH_PROTOCOL, AbortSignal.any([bounded, AbortSignal.timeout(DIAL_TIMEOUT_MS)])) as SearchChannel
+    return await this.searchChannel.request(full, bounded)
   }
 }

@@ -35,6 +35,8 @@ export interface ShelfOptions {
   rescanIntervalMs?: number
   /** Changes are gathered for this long before a rescan (default 300 ms). */
   debounceMs?: number
+  /** How a file is hashed (default hashFile; tests count calls through it). */
+  hash?: (path: string) => Promise<Manifest>
 }
 
 /** Files still being written are skipped until they have been quiet this long. */
@@ -212,7 +214,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
         }
         try {
           const cached = this.options.cache?.get(file.path, file.size, file.mtimeMs)
-          const manifest = cached?.manifest ?? await hashFile(file.path)
+          const manifest = cached?.manifest ?? await (this.options.hash ?? hashFile)(file.path)
           const entry = await this.describe(file.path, file.mtimeMs, manifest)
           if (cached == null) this.options.cache?.put(file.path, file.mtimeMs, { manifest, metadata: entry })
           seen.set(file.path, entry)

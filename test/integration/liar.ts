@@ -1,5 +1,6 @@
 // A hostile provider built from the wire spec alone: it registers a real book with the index,
-// answers the manifest truthfully, then serves chunks with one byte flipped.
+// answers the manifest truthfully, then serves chunks with one byte flipped ('lie'), or serves a
+// few requests correctly and then never answers again ('stall').
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { bookIdOf, chunkLength, type Manifest } from '../../src/content/book-id.js'
@@ -12,7 +13,9 @@ import { createArkshareNode, type ArkshareNode } from '../../src/node/create-nod
 import { multiaddr } from '@multiformats/multiaddr'
 import { LOOPBACK } from '../helpers.js'
 
-export async function startLiar (indexAddress: string, path: string, manifest: Manifest, options: { ttlSeconds?: number } = {}): Promise<ArkshareNode> {
+export async function startLiar (indexAddress: string, path: string, manifest: Manifest, options: { ttlSeconds?: number, mode?: 'lie' | 'stall', stallAfter?: number } = {}): Promise<ArkshareNode> {
+  const mode = options.mode ?? 'lie'
+  let served = 0
   const node = await createArkshareNode({ listen: [LOOPBACK] })
   const bytes = await readFile(path)
   const id = bookIdOf(manifest)
@@ -29,10 +32,14 @@ export async function startLiar (indexAddress: string, path: string, manifest: M
         if (request.type === FetchRequest.Type.MANIFEST) {
           return { response: { ...empty, size: BigInt(manifest.size), chunkSize: manifest.chunkSize, chunkHashes: manifest.chunkHashes as Uint8Array<ArrayBuffer> } }
         }
+        if (mode === 'stall' && served++ >= (options.stallAfter ?? 1)) {
+          // hang: never reply (the stream stays open and silent)
+          await new Promise(() => {})
+        }
         const chunks: Uint8Array[] = []
         for (let i = request.firstChunk; i < request.firstChunk + request.chunkCount; i++) {
           const chunk = new Uint8Array(bytes.subarray(i * manifest.chunkSize, i * manifest.chunkSize + chunkLength(manifest, i)))
-          chunk[0] ^= 0xff
+          if (mode === 'lie') chunk[0] ^= 0xff
           chunks.push(chunk)
         }
         return { response: { ...empty, length: BigInt(chunks.reduce((n, c) => n + c.byteLength, 0)) }, frames: (async function * () { yield * chunks })() }

@@ -1,0 +1,73 @@
+// The shelf on a real folder: hashing once (cache across restarts), links, ignored names.
+import assert from 'node:assert/strict'
+import { mkdir, stat, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Shelf } from '../../src/peer/shelf.js'
+import { HashCache } from '../../src/peer/hash-cache.js'
+import { hashFile } from '../../src/content/hash-file.js'
+import { loadOrCreateKey, KEY_FILE } from '../../src/node/identity.js'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { bookBytes, removeDir, tempDir, writeBook } from '../helpers.js'
+
+describe('shelf', () => {
+  let dir: string
+  beforeEach(async () => { dir = await tempDir() })
+  afterEach(async () => { await removeDir(dir) })
+
+  it('hashes each file once: a restart with the same cache re-hashes nothing', async () => {
+    const share = join(dir, 'share')
+    await writeBook(share, 'Homer - The Iliad.txt', bookBytes(1, 300_000))
+    await writeBook(join(share, 'sub', 'deeper'), 'Virgil - Aeneid.epub', bookBytes(2, 1000))
+    const hashed: string[] = []
+    const hash = async (path: string): ReturnType<typeof hashFile> => { hashed.push(path); return await hashFile(path) }
+    // files must have settled (written over a second ago) before they are hashed
+    await new Promise(resolve => setTimeout(resolve, 1100))
+
+    const cache1 = new HashCache(join(dir, 'cache.db'))
+    const first = new Shelf({ dirs: [share], cache: cache1, watch: false, hash })
+    await first.start()
+    assert.equal(first.list().length, 2)
+    assert.equal(hashed.length, 2)
+    await first.stop()
+    cache1.close()
+
+    const cache2 = new HashCache(join(dir, 'cache.db'))
+    const second = new Shelf({ dirs: [share], cache: cache2, watch: false, hash })
+    await second.start()
+    assert.equal(second.list().length, 2)
+    assert.equal(hashed.length, 2, 'nothing hashed again after a restart')
+    assert.deepEqual(second.list().map(e => e.title).sort(), ['Aeneid', 'The Iliad'])
+    await second.stop()
+    cache2.close()
+  })
+
+  it('shares links inside the share, but not links out of it, hidden files or partial downloads', async () => {
+    const share = join(dir, 'share')
+    const outside = join(dir, 'outside')
+    await writeBook(share, 'Inside.txt', 'inside')
+    await writeBook(share, '.hidden.txt', 'hidden')
+    await writeBook(share, 'Book.txt.arkpart', 'partial')
+    await writeBook(outside, 'Secret.txt', 'secret')
+    await symlink(join(outside, 'Secret.txt'), join(share, 'Leak.txt'))
+    await symlink(join(share, 'Inside.txt'), join(share, 'Alias.txt'))
+    await new Promise(resolve => setTimeout(resolve, 1100))
+    const shelf = new Shelf({ dirs: [share], watch: false })
+    await shelf.start()
+    const names = shelf.list().map(e => e.fileName).sort()
+    await shelf.stop()
+    // Alias and Inside are the same bytes: one book
+    assert.equal(names.length, 1)
+    assert.ok(['Alias.txt', 'Inside.txt'].includes(names[0]))
+  })
+
+  it('keeps the peer key across restarts, readable by its owner only', async () => {
+    const data = join(dir, 'data')
+    const a = await loadOrCreateKey(data)
+    const b = await loadOrCreateKey(data)
+    assert.equal(peerIdFromPrivateKey(a).toString(), peerIdFromPrivateKey(b).toString())
+    assert.equal((await stat(join(data, KEY_FILE))).mode & 0o777, 0o600)
+    await mkdir(join(dir, 'bad'))
+    await writeFile(join(dir, 'bad', KEY_FILE), 'garbage')
+    await assert.rejects(loadOrCreateKey(join(dir, 'bad')), /cannot read the peer key/)
+  })
+})
