@@ -168,7 +168,8 @@ export function buildProgram (): Command {
       output.emit({ event: 'shelf', books: books.length, bytes: books.reduce((n, b) => n + b.size, 0) },
         () => `Sharing ${books.length} book(s) (${formatSize(books.reduce((n, b) => n + b.size, 0))}).`)
       node.services.arkshare.addEventListener('shelf:change', (evt) => {
-        output.emit({ event: 'shelf', ...evt.detail }, () => `Shelf changed: +${evt.detail.added} -${evt.detail.removed} (${evt.detail.total} book(s)).`)
+        output.emit({ event: 'shelf', books: evt.detail.total, added: evt.detail.added, removed: evt.detail.removed },
+          () => `Shelf changed: +${evt.detail.added} -${evt.detail.removed} (${evt.detail.total} book(s)).`)
       })
       shell = startShell({ node, output, onQuit: () => { void stop() } })
     })

@@ -1,0 +1,73 @@
+// Hard faults with real processes: a downloader killed mid-book resumes; a killed peer's lease lapses.
+import assert from 'node:assert/strict'
+import { readFile, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { startCli, stopCli, type CliProcess } from '../../scripts/cli-process.js'
+import { bookIdOf } from '../../src/content/book-id.js'
+import { hashFile } from '../../src/content/hash-file.js'
+import { bookBytes, eventually, removeDir, tempDir, writeBook, LOOPBACK } from '../helpers.js'
+
+describe('hard faults (real processes)', function () {
+  this.timeout(120_000)
+  let dir: string
+  const procs: CliProcess[] = []
+
+  beforeEach(async () => { dir = await tempDir('arkshare-faults-') })
+  afterEach(async () => {
+    await Promise.all(procs.splice(0).map(async p => { await stopCli(p) }))
+    await removeDir(dir)
+  })
+
+  function cli (args: string[]): CliProcess {
+    const p = startCli(args)
+    procs.push(p)
+    return p
+  }
+
+  async function startIndex (extra: string[] = []): Promise<string> {
+    const index = cli(['index', '--listen', LOOPBACK, '--data', join(dir, 'index'), '--json', ...extra])
+    return (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
+  }
+
+  it('resumes a download killed with SIGKILL from the verified chunks on disk', async () => {
+    const bytes = bookBytes(41, 6 * 1024 * 1024)
+    const source = await writeBook(join(dir, 'shelf'), 'Marcel Proust - Swann\'s Way.txt', bytes)
+    const id = bookIdOf(await hashFile(source)).toString()
+    const indexAddr = await startIndex()
+    const provider = cli(['node', '--index', indexAddr, '--share', join(dir, 'shelf'), '--downloads', join(dir, 'p-dl'), '--data', join(dir, 'p'), '--listen', LOOPBACK, '--max-upload', '2MiB/s', '--json'])
+    await provider.waitFor(e => e.event === 'shelf' && e.books === 1)
+    const out = join(dir, 'out')
+
+    const first = cli(['get', id, '--index', indexAddr, '--out', out, '--json'])
+    await first.waitFor(e => e.event === 'progress' && e.percent >= 40, 60_000)
+    first.child.kill('SIGKILL')
+    await first.exited
+    const lastReported = [...first.events].reverse().find(e => e.event === 'progress')?.bytes as number
+    const leftovers = (await readdir(out)).sort()
+    assert.deepEqual(leftovers, ["Marcel Proust - Swann's Way.txt.arkpart", "Marcel Proust - Swann's Way.txt.arkstate"], 'only the partial download, under its own names')
+
+    const second = cli(['get', id, '--index', indexAddr, '--out', out, '--json'])
+    const done = await second.waitFor(e => e.event === 'done', 60_000)
+    assert.ok((await readFile(done.path)).equals(bytes))
+    assert.ok(done.resumedBytes >= lastReported, `kept ${done.resumedBytes} of the ${lastReported} bytes reported before the kill`)
+    assert.equal(done.bytesFetched, bytes.byteLength - done.resumedBytes, 'nothing verified was fetched again')
+    assert.deepEqual(await readdir(out), ["Marcel Proust - Swann's Way.txt"])
+  })
+
+  it('drops a SIGKILLed peer when its lease lapses, even with a long disconnect grace', async () => {
+    const indexAddr = await startIndex(['--ttl', '5', '--grace', '600'])
+    await writeBook(join(dir, 'shelf'), 'Franz Kafka - The Trial.txt', bookBytes(42, 20_000))
+    const peer = cli(['node', '--index', indexAddr, '--share', join(dir, 'shelf'), '--downloads', join(dir, 'dl'), '--data', join(dir, 'p'), '--listen', LOOPBACK, '--json'])
+    await peer.waitFor(e => e.event === 'shelf' && e.books === 1)
+    const search = async (): Promise<number> => {
+      const s = startCli(['search', 'kafka', '--index', indexAddr, '--json'], { stdin: 'ignore' })
+      await s.exited
+      return s.events.length
+    }
+    await eventually(async () => await search() === 1, 15_000, 'registered')
+    peer.child.kill('SIGKILL')
+    await peer.exited
+    // within the grace period only the lease can remove it: 5 s, then the sweep
+    await eventually(async () => await search() === 0, 20_000, 'lease lapsed')
+  })
+})
