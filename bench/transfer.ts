@@ -55,9 +55,9 @@ async function main (): Promise<void> {
       return p
     }
     const get = (id: string, out: string, extra: string[] = []): CliProcess => startCli(['get', id, '--index', indexAddr, '--out', out, '--json', ...extra], { stdin: 'ignore' })
-    const waitRegistered = async (id: string, providers: number): Promise<void> => {
-      for (let i = 0; i < 200; i++) {
-        const s = startCli(['search', id.slice(-10), '--index', indexAddr, '--json'], { stdin: 'ignore' })
+    const waitRegistered = async (words: string, id: string, providers: number): Promise<void> => {
+      for (let i = 0; i < 100; i++) {
+        const s = startCli(['search', words, '--index', indexAddr, '--json'], { stdin: 'ignore' })
         await s.exited
         if (s.events.some(e => e.id === id && e.providers.length >= providers)) return
         await new Promise(resolve => setTimeout(resolve, 250))
@@ -70,7 +70,7 @@ async function main (): Promise<void> {
     await mkdir(join(dir, 'big'), { recursive: true })
     const bigId = await makeBook(join(dir, 'big', 'Big Book.txt'), bigSize)
     const bigProvider = await provider('big-provider', join(dir, 'big'))
-    await waitRegistered(bigId, 1)
+    await waitRegistered('big', bigId, 1)
     const bareServer = spawn(process.execPath, [fileURLToPath(new URL('./bare-stream.js', import.meta.url)), 'serve', join(dir, 'big', 'Big Book.txt')], { stdio: ['ignore', 'pipe', 'inherit'] })
     const bareAddr = await new Promise<string>((resolve) => { bareServer.stdout.once('data', (d: Buffer) => { resolve(JSON.parse(d.toString()).multiaddrs[0]) }) })
     const bare: number[] = []
@@ -108,7 +108,7 @@ async function main (): Promise<void> {
     const midId = await makeBook(join(dir, 'mid', 'Shared Book.txt'), midSize)
     const capped: CliProcess[] = []
     for (let i = 0; i < 4; i++) capped.push(await provider(`capped-${i}`, join(dir, 'mid'), ['--max-upload', '4MiB/s']))
-    await waitRegistered(midId, 4)
+    await waitRegistered('shared', midId, 4)
     const four = await runToEnd(get(midId, join(dir, 'four')))
     results.fourCappedProviders = { bytes: midSize, capMiBps: 4, MiBps: mibps(midSize, four.ms), target: 14, providersUsed: four.done.providers }
 

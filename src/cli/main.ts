@@ -28,6 +28,12 @@ function rate (value: string): number {
   }
 }
 
+function nonNegativeInt (value: string): number {
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number')
+  return n
+}
+
 function positiveInt (value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number')
@@ -178,13 +184,28 @@ export function buildProgram (): Command {
     .description('search the index once and print the results')
     .argument('<terms...>', 'words to search for')
     .requiredOption('--index <multiaddr>', 'index node to ask (repeatable)', collect)
-    .option('--limit <n>', 'results wanted', positiveInt, 50)
+    .option('--limit <n>', 'results wanted (at most 100 a page)', positiveInt, 50)
+    .option('--offset <n>', 'results to skip, for the next page', nonNegativeInt, 0)
     .option('--json', 'one JSON object per result')
     .action(async (terms: string[], opts) => {
       const output = createOutput(opts.json === true)
       await oneShot(output, opts.index, {}, async (node) => {
-        const results = await node.services.arkshare.search(terms.join(' '), { limit: opts.limit, measure: true })
-        printSearchResults(output, results)
+        const results = await node.services.arkshare.search(terms.join(' '), { limit: opts.limit, offset: opts.offset, measure: true })
+        printSearchResults(output, results, opts.offset)
+      })
+    })
+
+  program.command('browse')
+    .description('list everything one peer shares')
+    .argument('<peer-id>', 'the peer (from search results or `peers`)')
+    .requiredOption('--index <multiaddr>', 'index node to ask (repeatable)', collect)
+    .option('--limit <n>', 'results wanted (at most 100 a page)', positiveInt, 100)
+    .option('--offset <n>', 'results to skip, for the next page', nonNegativeInt, 0)
+    .option('--json', 'one JSON object per book')
+    .action(async (peerId: string, opts) => {
+      const output = createOutput(opts.json === true)
+      await oneShot(output, opts.index, {}, async (node) => {
+        printSearchResults(output, await node.services.arkshare.browse(peerId, { limit: opts.limit, offset: opts.offset }), opts.offset)
       })
     })
 

@@ -15,7 +15,7 @@ export function searchResultObjects (results: SearchResults): Array<Record<strin
   }))
 }
 
-export function printSearchResults (output: Output, results: SearchResults): void {
+export function printSearchResults (output: Output, results: SearchResults, offset = 0): void {
   for (const failure of results.failures) output.info(`(index ${failure.index} did not answer: ${failure.error})`)
   if (output.json) {
     for (const object of searchResultObjects(results)) output.emit(object)
@@ -35,12 +35,13 @@ export function printSearchResults (output: Output, results: SearchResults): voi
     { header: 'Best RTT', align: 'right' },
     { header: 'ID', max: 200 }
   ], results.results.map((r, i) => {
+    i += offset
     const rtts = r.providers.map(p => p.latencyMs).filter((x): x is number => x != null)
     return [String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), String(r.providers.length),
       rtts.length > 0 ? `${Math.min(...rtts)} ms` : '-', r.book.id]
   })))
-  const more = results.total - results.results.length
-  output.info(`${results.results.length} book(s)${more > 0 ? ` (${more} more: refine the search)` : ''}. Download with: get <# or id>`)
+  const more = results.total - offset - results.results.length
+  output.info(`${results.results.length} of ${results.total} book(s)${more > 0 ? ` (${more} more: --offset ${offset + results.results.length}, or refine the search)` : ''}. Download with: get <# or id>`)
 }
 
 export function printShelf (output: Output, entries: ShelfEntry[]): void {

@@ -147,7 +147,14 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     if (dirs.length > 0) {
       if (this.init.dataDir != null) await mkdir(this.init.dataDir, { recursive: true })
       this.cache = new HashCache(this.init.dataDir != null ? join(this.init.dataDir, 'hash-cache.db') : ':memory:')
-      this.shelf = new Shelf({ dirs, cache: this.cache, watch: this.init.watch, rescanIntervalMs: this.init.rescanIntervalMs })
+      this.shelf = new Shelf({
+        dirs,
+        // the data folder holds the private key: never share it, even inside a shared folder
+        exclude: this.init.dataDir != null ? [this.init.dataDir] : [],
+        cache: this.cache,
+        watch: this.init.watch,
+        rescanIntervalMs: this.init.rescanIntervalMs
+      })
       this.shelf.addEventListener('change', (evt) => {
         this.safeDispatchEvent('shelf:change', { detail: { added: evt.detail.added.length, removed: evt.detail.removed.length, total: this.shelf?.list().length ?? 0 } })
         this.announce(evt.detail.added.map(e => e.id))
@@ -301,7 +308,13 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   }
 
   async browse (peerId: string, options: { limit?: number, offset?: number, signal?: AbortSignal } = {}): Promise<SearchResults> {
-    return await this.searchAll({ provider: peerIdToBytes(peerId), limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
+    let provider: Uint8Array<ArrayBuffer>
+    try {
+      provider = peerIdToBytes(peerId.trim())
+    } catch {
+      throw new Error(`not a peer ID: ${JSON.stringify(peerId)}`)
+    }
+    return await this.searchAll({ provider, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
   }
 
   async findProviders (id: string, options: { signal?: AbortSignal } = {}): Promise<SearchResultEntry | undefined> {

@@ -35,6 +35,8 @@ export interface ShelfOptions {
   rescanIntervalMs?: number
   /** Changes are gathered for this long before a rescan (default 300 ms). */
   debounceMs?: number
+  /** Folders never shared even when inside a shared one (the node's data folder, with its key). */
+  exclude?: string[]
   /** How a file is hashed (default hashFile; tests count calls through it). */
   hash?: (path: string) => Promise<Manifest>
 }
@@ -55,6 +57,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   private readonly byPath = new Map<string, ShelfEntry>()
   private readonly byId = new Map<string, ShelfEntry>()
   private roots: string[] = []
+  private excluded: string[] = []
   private watchers: FSWatcher[] = []
   private interval?: NodeJS.Timeout
   private debounce?: NodeJS.Timeout
@@ -69,6 +72,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   async start (): Promise<void> {
     this.stopped = false
     this.roots = await Promise.all(this.options.dirs.map(async d => await realpath(d)))
+    this.excluded = await Promise.all((this.options.exclude ?? []).map(async d => await realpath(d).catch(() => d)))
     await this.rescan()
     if (this.options.watch !== false) {
       for (const root of this.roots) {
@@ -176,13 +180,14 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     for (const name of names) {
       if (isIgnoredName(name)) continue
       const path = join(dir, name)
+      if (isInside(path, this.excluded)) continue
       let info
       try {
         info = await lstat(path)
         if (info.isSymbolicLink()) {
           // a link is shared only when it resolves to a file inside a shared folder
           const target = await realpath(path)
-          if (!isInside(target, this.roots)) continue
+          if (!isInside(target, this.roots) || isInside(target, this.excluded)) continue
           info = await stat(target)
           if (!info.isFile()) continue
         }

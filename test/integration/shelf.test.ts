@@ -60,6 +60,18 @@ describe('shelf', () => {
     assert.ok(['Alias.txt', 'Inside.txt'].includes(names[0]))
   })
 
+  it('never shares the data folder, even when it lies inside a shared folder', async () => {
+    const share = join(dir, 'share')
+    await writeBook(share, 'Book.txt', 'a book')
+    await writeBook(join(share, '.arkshare-data'), 'peer.key', 'secret key')
+    await writeBook(join(share, 'data'), 'hash-cache.db', 'database')
+    await new Promise(resolve => setTimeout(resolve, 1100))
+    const shelf = new Shelf({ dirs: [share], exclude: [join(share, 'data')], watch: false })
+    await shelf.start()
+    assert.deepEqual(shelf.list().map(e => e.fileName), ['Book.txt'])
+    await shelf.stop()
+  })
+
   it('keeps the peer key across restarts, readable by its owner only', async () => {
     const data = join(dir, 'data')
     const a = await loadOrCreateKey(data)
