@@ -16,6 +16,8 @@ export interface CliProcess {
   child: ChildProcess
   /** Every JSON object the process printed so far, in order. */
   events: Array<Record<string, any>>
+  /** performance.now() when each event arrived (for timing phases from outside). */
+  times: number[]
   /** Resolves with the first event matching `predicate` (including earlier ones). */
   waitFor: (predicate: (event: Record<string, any>) => boolean, timeoutMs?: number) => Promise<Record<string, any>>
   /** Writes one shell command line to stdin. */
@@ -30,6 +32,7 @@ export function startCli (args: string[], options: { stdin?: 'pipe' | 'ignore', 
     env: options.env ?? process.env
   })
   const events: Array<Record<string, any>> = []
+  const times: number[] = []
   const waiters: Array<{ predicate: (e: Record<string, any>) => boolean, resolve: (e: Record<string, any>) => void }> = []
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-20_000) })
@@ -37,6 +40,7 @@ export function startCli (args: string[], options: { stdin?: 'pipe' | 'ignore', 
     let event: Record<string, any>
     try { event = JSON.parse(line) } catch { return }
     events.push(event)
+    times.push(performance.now())
     for (const w of [...waiters]) {
       if (w.predicate(event)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(event) }
     }
@@ -45,6 +49,7 @@ export function startCli (args: string[], options: { stdin?: 'pipe' | 'ignore', 
   return {
     child,
     events,
+    times,
     stderr: () => stderr,
     exited,
     send: (line) => { child.stdin?.write(`${line}\n`) },

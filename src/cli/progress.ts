@@ -22,6 +22,7 @@ export function progressEvent (p: DownloadProgress): Record<string, unknown> {
     etaSeconds: p.bytesPerSecond > 0 ? Math.round((p.totalBytes - p.bytesDone) / p.bytesPerSecond) : null,
     providers: p.activeProviders,
     resumedBytes: p.resumedBytes,
+    fetched: p.bytesFetched,
     queued: p.queued
   }
 }

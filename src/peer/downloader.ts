@@ -31,6 +31,8 @@ export interface DownloadProgress {
   chunksTotal: number
   /** Bytes found already verified on disk when the download (re)started. */
   resumedBytes: number
+  /** Bytes received from the network so far, duplicates and rejected chunks included. */
+  bytesFetched: number
   activeProviders: number
   /** Providers that put us in their upload queue, with our place in it. */
   queued: Array<{ peerId: string, position: number }>
@@ -89,7 +91,9 @@ export class DownloadError extends Error {
 
 /** Chunks per request, and requests in flight per provider: bounds what a provider can push at us. */
 const CHUNKS_PER_REQUEST = 4
-const PIPELINE_DEPTH = 2
+const PIPELINE_DEPTH = 3
+/** Verified chunks waiting for the disk; receiving pauses above this. */
+const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024
 /** In the end game a chunk is requested from at most this many providers at once. */
 const MAX_CLAIMS = 2
 
@@ -160,6 +164,45 @@ export class ChunkPlan {
 
 interface PartState { version: 1, id: string, size: number }
 
+export class DiskWriteError extends Error {
+  override name = 'DiskWriteError'
+}
+
+/**
+ * Writes verified chunks at their offsets without making the network wait for each write, while
+ * bounding how much may be waiting. A failed write (disk full, read-only) fails the download.
+ */
+class ChunkWriter {
+  private pendingBytes = 0
+  private readonly writes = new Set<Promise<void>>()
+  error?: DiskWriteError
+
+  constructor (private readonly file: FileHandle, private readonly path: string) {}
+
+  write (data: Uint8Array, position: number): void {
+    if (this.error != null) return
+    this.pendingBytes += data.byteLength
+    const write: Promise<void> = this.file.write(data, 0, data.byteLength, position).then(() => {}, (err: Error) => {
+      this.error ??= new DiskWriteError(`cannot write ${this.path}: ${err.message}`)
+    }).finally(() => {
+      this.pendingBytes -= data.byteLength
+      this.writes.delete(write)
+    })
+    this.writes.add(write)
+  }
+
+  /** Waits while too much is waiting for the disk. */
+  async room (): Promise<void> {
+    while (this.pendingBytes > MAX_PENDING_WRITE_BYTES && this.writes.size > 0) await Promise.race(this.writes)
+    if (this.error != null) throw this.error
+  }
+
+  async flush (): Promise<void> {
+    await Promise.all(this.writes)
+    if (this.error != null) throw this.error
+  }
+}
+
 function manifestRequest (id: CID): FetchRequest {
   return { type: FetchRequest.Type.MANIFEST, bookId: id.bytes as Uint8Array<ArrayBuffer>, firstChunk: 0, chunkCount: 0 }
 }
@@ -205,7 +248,8 @@ export class Download {
 
   private fail (provider: ProviderInfo, err: unknown): void {
     const e = normaliseError(err)
-    if (e instanceof FinishedError || this.finished.signal.aborted) return
+    // our own disk failing is not the provider's fault
+    if (e instanceof FinishedError || e instanceof DiskWriteError || this.finished.signal.aborted) return
     this.failures.set(provider.peerId, e.message)
     if (e instanceof BadDataError) this.options.badPeers?.add(provider.peerId, e.message)
     this.log('provider %s dropped: %s', provider.peerId, e.message)
@@ -245,6 +289,7 @@ export class Download {
       chunksDone: plan.doneCount,
       chunksTotal: plan.total,
       resumedBytes: this.resumedBytes,
+      bytesFetched: this.bytesFetched,
       activeProviders: this.active,
       queued: [...this.queued].map(([peerId, position]) => ({ peerId, position })),
       bytesPerSecond: elapsed > 0 ? (this.bytesDone - this.resumedBytes) / elapsed : 0
@@ -267,7 +312,7 @@ export class Download {
   }
 
   /** Pulls chunks from one provider until nothing is left to claim or the provider fails. */
-  private async work (provider: ProviderInfo, channel: FetchChannel, plan: ChunkPlan, file: FileHandle): Promise<void> {
+  private async work (provider: ProviderInfo, channel: FetchChannel, plan: ChunkPlan, writer: ChunkWriter): Promise<void> {
     const manifest = this.manifest as Manifest
     const inflight: Array<{ first: number, count: number, released: boolean, sentAt: number }> = []
     const mine = new Set<number>()
@@ -293,12 +338,14 @@ export class Download {
           this.bytesFetched += data.byteLength
           received += data.byteLength
           if (!chunkMatches(manifest, index, data)) throw new BadDataError(`sent chunk ${index} that fails verification`)
-          if (!plan.isDone(index)) {
-            await file.write(data, 0, data.byteLength, index * manifest.chunkSize)
-            if (plan.markDone(index)) this.bytesDone += data.byteLength
+          // done means verified; run() flushes every write before the file is published
+          if (plan.markDone(index)) {
+            writer.write(data, index * manifest.chunkSize)
+            this.bytesDone += data.byteLength
             this.report(plan)
           }
           mine.delete(index)
+          await writer.room()
         }
         this.options.stats?.recordTransfer(provider.peerId, received, Date.now() - batch.sentAt)
         if (!batch.released) plan.release(batch.first, batch.count)
@@ -378,6 +425,7 @@ export class Download {
 
     const plan = new ChunkPlan(chunkCount(manifest.size, manifest.chunkSize))
     const { file, partPath, statePath } = await this.openPart(plan, manifest)
+    const writer = new ChunkWriter(file, partPath)
     let published: string | undefined
     let refreshTimer: NodeJS.Timeout | undefined
     const workers = new Set<Promise<void>>()
@@ -393,7 +441,7 @@ export class Download {
         used.add(provider.peerId)
         const task = (async () => {
           try {
-            await this.work(provider, channel ?? await this.openChannel(provider), plan, file)
+            await this.work(provider, channel ?? await this.openChannel(provider), plan, writer)
           } catch (err) {
             this.fail(provider, err)
           }
@@ -431,13 +479,15 @@ export class Download {
 
       while (!plan.complete) {
         this.options.signal?.throwIfAborted()
+        if (writer.error != null) throw writer.error
         fill()
-        if (workers.size === 0) throw this.allFailed(seen.size)
+        if (workers.size === 0) throw writer.error ?? this.allFailed(seen.size)
         await Promise.race([...workers, new Promise<void>(resolve => { wake = resolve })])
       }
       // done: stop providers still working on duplicate end-game requests
       this.finished.abort(new FinishedError('download complete'))
       await Promise.all(workers)
+      await writer.flush()
       // a part file left by an older attempt may be longer than the book
       await file.truncate(manifest.size)
       await file.sync()
@@ -459,6 +509,7 @@ export class Download {
       if (published == null) {
         this.finished.abort(new FinishedError('download stopped'))
         await Promise.all(workers)
+        await writer.flush().catch(() => {})
         await file.close().catch(() => {})
         // verified chunks are kept for a later resume; a part with nothing verified is removed
         if (plan.doneCount === 0) {
