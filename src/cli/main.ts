@@ -111,6 +111,10 @@ export function buildProgram (): Command {
     .option('--ttl <seconds>', 'lease granted to peers that ask for none', positiveInt, 300)
     .option('--grace <seconds>', 'how long a disconnected peer stays in results', positiveInt, 30)
     .option('--dht', 'also run a node of the arkshare DHT (an entry point for peers)')
+    .option('--max-books-per-peer <n>', 'books one peer may list', positiveInt, 10_000)
+    .option('--max-connections <n>', 'open connections at most', positiveInt, 5_000)
+    .option('--max-searches-per-minute <n>', 'searches one peer may make per minute', positiveInt, 600)
+    .option('--max-registrations-per-minute <n>', 'register requests one peer may make per minute', positiveInt, 120)
     .option('--json', 'machine-readable output, one JSON object per line')
     .action(async (opts) => {
       const output = createOutput(opts.json === true)
@@ -119,7 +123,11 @@ export function buildProgram (): Command {
         dataDir: resolve(opts.data),
         defaultTtlSeconds: opts.ttl,
         disconnectGraceMs: opts.grace * 1000,
-        dht: opts.dht === true
+        dht: opts.dht === true,
+        maxBooksPerPeer: opts.maxBooksPerPeer,
+        connectionLimits: { maxConnections: opts.maxConnections },
+        searchesPerMinute: opts.maxSearchesPerMinute,
+        registrationsPerMinute: opts.maxRegistrationsPerMinute
       })
       stopOnSignals(node, output)
       announce(output, node, 'index')

@@ -154,13 +154,16 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     }
   }
 
-  /** Dialable addresses of a peer: what identify reported, waiting briefly for it on a new connection. */
+  /**
+   * Dialable addresses of a peer: what identify reported, waiting briefly for it on a new
+   * connection (a later identify updates the record anyway, see onPeerIdentify).
+   */
   private async addressesOf (peerId: PeerId, signal: AbortSignal): Promise<string[]> {
-    for (let i = 0; i < 20 && !signal.aborted; i++) {
+    for (let i = 0; i < 10 && !signal.aborted; i++) {
       const peer = await this.components.peerStore.get(peerId).catch(() => undefined)
       const addrs = (peer?.addresses ?? []).map(a => a.multiaddr.toString())
       if (addrs.length > 0) return addrs
-      await new Promise(resolve => setTimeout(resolve, 100))
+      await new Promise(resolve => setTimeout(resolve, 50))
     }
     return []
   }

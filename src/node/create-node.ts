@@ -14,7 +14,20 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 
+export interface ConnectionLimits {
+  /** Open connections at most (libp2p prunes the least valuable above it). */
+  maxConnections?: number
+  /** New inbound connections per second from one host. */
+  inboundConnectionThreshold?: number
+  /** Inbound connections still being upgraded at once. */
+  maxIncomingPendingConnections?: number
+}
+
+/** An index is dialled by every peer it serves, often many behind one address (NAT). */
+export const INDEX_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 5_000, inboundConnectionThreshold: 100, maxIncomingPendingConnections: 100 }
+
 export interface BaseNodeOptions {
+  connectionLimits?: ConnectionLimits
   /** Also join arkshare's Kademlia DHT (provider records by book ID, a fallback when no index answers). */
   dht?: boolean
   /** Multiaddrs to listen on (default /ip4/0.0.0.0/tcp/0). */
@@ -44,6 +57,7 @@ async function baseOptions (options: BaseNodeOptions): Promise<Record<string, an
   const privateKey = options.privateKey ?? (options.dataDir != null ? await loadOrCreateKey(options.dataDir) : undefined)
   return {
     ...(privateKey != null ? { privateKey } : {}),
+    connectionManager: { ...options.connectionLimits },
     addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -54,9 +68,9 @@ async function baseOptions (options: BaseNodeOptions): Promise<Record<string, an
 export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit, 'dataDir'> {}
 
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
-  const { listen, dataDir, privateKey, dht, ...init } = options
+  const { listen, dataDir, privateKey, dht, connectionLimits, ...init } = options
   return await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey }),
+    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits }),
     services: {
       identify: identify(),
       ping: ping(),
@@ -69,9 +83,9 @@ export async function createArkshareNode (options: ArkshareNodeOptions = {}): Pr
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
-  const { listen, dataDir, privateKey, dht, ...init } = options
+  const { listen, dataDir, privateKey, dht, connectionLimits, ...init } = options
   return await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey }),
+    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...INDEX_CONNECTION_LIMITS, ...connectionLimits } }),
     services: {
       identify: identify(),
       ping: ping(),

@@ -90,7 +90,7 @@ export class DownloadError extends Error {
 }
 
 /** Chunks per request, and requests in flight per provider: bounds what a provider can push at us. */
-const CHUNKS_PER_REQUEST = 4
+const CHUNKS_PER_REQUEST = 8
 const PIPELINE_DEPTH = 3
 /** Verified chunks waiting for the disk; receiving pauses above this. */
 const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024

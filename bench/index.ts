@@ -1,0 +1,160 @@
+// Index benchmark (npm run bench:index): a real index process over libp2p on loopback.
+//   1. register N books from P peers (each its own libp2p identity)
+//   2. 10,000 queries from 50 concurrent clients that keep their streams open; the same queries
+//      straight against the catalog in this process, so the network path's cost shows as a ratio
+//   3. index RSS and database size   4. restart: time until the first search is answered
+// Prints a table and, last, one JSON line. Scale with --books and --peers (default 1,000,000 / 10,000).
+import '../src/runtime/promise-with-resolvers.js'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFile, readdir, stat, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { multiaddr } from '@multiformats/multiaddr'
+import { startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
+import { Catalog } from '../src/index-node/catalog.js'
+import { parseQuery } from '../src/index-node/query.js'
+import { createArkshareNode } from '../src/node/create-node.js'
+import { SearchRequest, SearchResponse } from '../src/wire/arkshare.pb.js'
+import { LIMITS, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
+import { RequestChannel } from '../src/wire/request-channel.js'
+import { syntheticQueries } from './synthetic-catalog.js'
+
+const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
+const worker = fileURLToPath(new URL('./index-worker.js', import.meta.url))
+
+function percentile (sorted: number[], p: number): number {
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] * 100) / 100
+}
+
+async function rssMiB (pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
+}
+
+async function dirMiB (dir: string): Promise<number> {
+  let total = 0
+  for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size
+  return Math.round(total / 1024 / 1024)
+}
+
+function runWorker (args: string[]): { child: ChildProcess, lines: AsyncIterableIterator<string> } {
+  const child = spawn(process.execPath, [worker, ...args], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]()
+  return { child, lines }
+}
+
+async function main (): Promise<void> {
+  const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' } } })
+  const totalBooks = Number(values.books)
+  const peers = Number(values.peers)
+  const perPeer = Math.ceil(totalBooks / peers)
+  const queryCount = Number(values.queries)
+  const clients = Number(values.clients)
+  const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-index-'))
+  const dataDir = join(dir, 'index')
+  const indexArgs = ['index', '--listen', LOOPBACK, '--data', dataDir, '--json', '--ttl', '86400', '--grace', '86400',
+    '--max-searches-per-minute', '1000000', '--max-registrations-per-minute', '1000', '--max-connections', '20000']
+  const results: Record<string, any> = { scale: { books: peers * perPeer, peers, booksPerPeer: perPeer, queries: queryCount, clients } }
+  let index: CliProcess | undefined
+  try {
+    index = startCli(indexArgs, { stdin: 'ignore' })
+    let addr: string = (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
+
+    // 1. registrations, from two worker processes
+    process.stderr.write(`1. registering ${peers * perPeer} books from ${peers} peers ...\n`)
+    const regStart = performance.now()
+    const half = Math.floor(peers / 2)
+    const regs = [runWorker(['register', addr, '0', String(half), String(perPeer), '16']), runWorker(['register', addr, String(half), String(peers - half), String(perPeer), '16'])]
+    const regReports = await Promise.all(regs.map(async w => JSON.parse((await w.lines.next()).value as string)))
+    const regMs = performance.now() - regStart
+    results.register = {
+      seconds: Math.round(regMs) / 1000,
+      peersPerSecond: Math.round(peers / (regMs / 1000)),
+      booksPerSecond: Math.round((peers * perPeer) / (regMs / 1000)),
+      failures: regReports.reduce((n, r) => n + r.failures, 0)
+    }
+    results.afterRegister = { indexRssMiB: await rssMiB(index.child.pid as number), databaseMiB: await dirMiB(dataDir) }
+
+    // 2. searches over the network: 2 worker processes, clients split between them
+    process.stderr.write(`2. ${queryCount} searches from ${clients} clients ...\n`)
+    const halfQ = Math.floor(queryCount / 2)
+    const searchers = [
+      runWorker(['search', addr, String(Math.ceil(clients / 2)), '0', String(halfQ), String(peers * perPeer)]),
+      runWorker(['search', addr, String(Math.floor(clients / 2)), String(halfQ), String(queryCount - halfQ), String(peers * perPeer)])
+    ]
+    for (const s of searchers) await s.lines.next() // ready
+    const searchStart = performance.now()
+    for (const s of searchers) s.child.stdin!.write('go\n')
+    const reports = await Promise.all(searchers.map(async s => JSON.parse((await s.lines.next()).value as string)))
+    const searchMs = performance.now() - searchStart
+    const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b)
+    results.searchNetwork = {
+      queriesPerSecond: Math.round(latencies.length / (searchMs / 1000)),
+      p50ms: percentile(latencies, 0.5),
+      p99ms: percentile(latencies, 0.99),
+      errors: reports.reduce((n, r) => n + r.errors, 0),
+      meanResults: Math.round((reports.reduce((n, r) => n + r.results, 0) / latencies.length) * 10) / 10,
+      targets: { p99ms: 50, queriesPerSecond: 2000 }
+    }
+    results.afterSearch = { indexRssMiB: await rssMiB(index.child.pid as number) }
+
+    // the same queries in this process, straight against the catalog (cold cache: a new Catalog)
+    const catalog = new Catalog({ path: join(dataDir, 'index.db') })
+    const local: number[] = []
+    const localStart = performance.now()
+    for (const q of syntheticQueries(queryCount, peers * perPeer)) {
+      const t = performance.now()
+      catalog.search(parseQuery(q), { limit: 20 })
+      local.push(performance.now() - t)
+    }
+    const localMs = performance.now() - localStart
+    catalog.close()
+    local.sort((a, b) => a - b)
+    results.searchInProcess = { queriesPerSecond: Math.round(local.length / (localMs / 1000)), p50ms: percentile(local, 0.5), p99ms: percentile(local, 0.99), note: 'one thread, no cache, no network' }
+    results.networkVsInProcess = { throughputRatio: Math.round((results.searchNetwork.queriesPerSecond / results.searchInProcess.queriesPerSecond) * 100) / 100 }
+
+    // 4. restart: time from spawn to the first answered search
+    process.stderr.write('4. restart ...\n')
+    await stopCli(index)
+    const probe = await createArkshareNode({ listen: [] })
+    const port = addr.split('/')[4]
+    const restartStart = performance.now()
+    index = startCli([...indexArgs.map(a => a === LOOPBACK ? `/ip4/127.0.0.1/tcp/${port}` : a)], { stdin: 'ignore' })
+    addr = (await index.waitFor(e => e.event === 'listening', 120_000)).multiaddrs[0]
+    let answered = false
+    while (!answered && performance.now() - restartStart < 120_000) {
+      try {
+        const channel = new RequestChannel<SearchRequest, SearchResponse>(await probe.dialProtocol(multiaddr(addr), SEARCH_PROTOCOL), { request: SearchRequest, response: SearchResponse, maxResponseBytes: LIMITS.search.maxResponseBytes })
+        const reply = await channel.request({ query: syntheticQueries(1, peers * perPeer)[0], limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(5_000))
+        answered = reply.results.length > 0
+      } catch {
+        await new Promise(resolve => setTimeout(resolve, 20))
+      }
+    }
+    results.restart = { secondsToFirstAnswer: Math.round(performance.now() - restartStart) / 1000, answered }
+    await probe.stop()
+  } finally {
+    if (index != null) await stopCli(index)
+    await rm(dir, { recursive: true, force: true })
+  }
+
+  const r = results
+  const rows = [
+    [`1. register ${r.scale.books} books / ${r.scale.peers} peers`, `${r.register.booksPerSecond} books/s`, `${r.register.seconds} s, ${r.register.peersPerSecond} registrations/s, ${r.register.failures} failed`],
+    [`2. search over libp2p, ${r.scale.clients} clients`, `${r.searchNetwork.queriesPerSecond} q/s`, `p50 ${r.searchNetwork.p50ms} ms, p99 ${r.searchNetwork.p99ms} ms (targets: p99 <= 50 ms, >= 2000 q/s)`],
+    ['2. same queries in-process', `${r.searchInProcess.queriesPerSecond} q/s`, `p50 ${r.searchInProcess.p50ms} ms, p99 ${r.searchInProcess.p99ms} ms; network/in-process ${r.networkVsInProcess.throughputRatio}x`],
+    ['3. index RSS / database', `${r.afterSearch.indexRssMiB} MiB`, `database ${r.afterRegister.databaseMiB} MiB (target RSS <= 1024 MiB)`],
+    ['4. restart to first answer', `${r.restart.secondsToFirstAnswer} s`, r.restart.answered === true ? '' : 'NOT ANSWERED']
+  ]
+  const w = [0, 1, 2].map(i => Math.max(...rows.map(row => String(row[i]).length)))
+  for (const row of rows) process.stdout.write(`${row.map((c, i) => String(c).padEnd(w[i])).join('  ')}\n`)
+  process.stdout.write(`${JSON.stringify(results)}\n`)
+}
+
+main().then(() => process.exit(0), (err) => {
+  process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`)
+  process.exit(1)
+})
