@@ -154,18 +154,10 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     }
   }
 
-  /**
-   * Dialable addresses of a peer: what identify reported, waiting briefly for it on a new
-   * connection (a later identify updates the record anyway, see onPeerIdentify).
-   */
-  private async addressesOf (peerId: PeerId, signal: AbortSignal): Promise<string[]> {
-    for (let i = 0; i < 10 && !signal.aborted; i++) {
-      const peer = await this.components.peerStore.get(peerId).catch(() => undefined)
-      const addrs = (peer?.addresses ?? []).map(a => a.multiaddr.toString())
-      if (addrs.length > 0) return addrs
-      await new Promise(resolve => setTimeout(resolve, 50))
-    }
-    return []
+  /** Dialable addresses of a peer, as identify reported them (none yet on a brand-new connection). */
+  private async addressesOf (peerId: PeerId): Promise<string[]> {
+    const peer = await this.components.peerStore.get(peerId).catch(() => undefined)
+    return (peer?.addresses ?? []).map(a => a.multiaddr.toString())
   }
 
   private grantTtl (requested: number): number {
@@ -190,7 +182,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       maxRequestBytes: LIMITS.register.maxMessageBytes,
       decodeOptions: { limits: { books: LIMITS.register.maxBooksPerMessage, remove: LIMITS.register.maxRemovesPerMessage } },
       errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
-      handle: async (request, { signal }) => {
+      handle: async (request) => {
         const wait = this.registerLimiter.check(peerKey)
         if (wait > 0) throw new RequestError(Status.E_RATE_LIMITED, `rate limited, retry after ${wait} s`, wait)
         if (request.type !== RegisterRequest.Type.RENEW) this.cache.clear()
@@ -198,8 +190,15 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
           case RegisterRequest.Type.PUT: {
             const ttl = this.grantTtl(request.ttl)
             const books = request.books.map(bookFromWire)
-            const addrs = await this.addressesOf(peer, signal)
-            this.catalog.upsertPeer(peerKey, addrs, this.now() + ttl * 1000)
+            const expires = this.now() + ttl * 1000
+            const addrs = await this.addressesOf(peer)
+            this.catalog.upsertPeer(peerKey, addrs, expires)
+            if (addrs.length === 0) {
+              // identify may finish between that read and the upsert, and onPeerIdentify only
+              // updates peers it already knows: look once more (a later identify updates it too)
+              const late = await this.addressesOf(peer)
+              if (late.length > 0) this.catalog.upsertPeer(peerKey, late, expires)
+            }
             try {
               return reply(this.catalog.putBooks(peerKey, books, request.replace), ttl)
             } catch (err) {
