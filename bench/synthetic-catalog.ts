@@ -3,20 +3,10 @@
 import { createHash } from 'node:crypto'
 import { bookIdOf, CHUNK_SIZE } from '../src/content/book-id.js'
 import type { BookRecord } from '../src/wire/records.js'
+import { mulberry32 as rng } from '../scripts/prng.js'
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 'te', 'su', 'no', 'vi', 'de', 'ph', 'ar', 'el', 'is', 'on', 'ur', 'ba', 'co', 'fa', 'gi', 'ho', 'ju', 'ly', 'mo', 'ne', 'pa', 'qu', 'ri', 'sa', 'to', 'wa']
 const FORMATS = ['epub', 'epub', 'epub', 'pdf', 'txt', 'mobi']
-
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function word (n: number): string {
   let w = ''

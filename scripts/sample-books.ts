@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import { zipSync, strToU8 } from 'fflate'
+import { mulberry32 } from './prng.js'
 
 export interface SampleBook {
   fileName: string
@@ -50,16 +51,9 @@ const WORDS = ('the of and to a in that it was he his with as for had you not be
   'himself way work life without go make well through being long say might how am too even here sea whale captain ship house ' +
   'letter morning evening garden river road heart mind door window silence storm candle fortune journey winter summer').split(' ')
 
-/** A small deterministic PRNG (mulberry32) seeded from a string. */
+/** A deterministic PRNG seeded from a string. */
 function rng (seed: string): () => number {
-  let a = createHash('sha256').update(seed).digest().readUInt32LE(0)
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  return mulberry32(createHash('sha256').update(seed).digest().readUInt32LE(0))
 }
 
 /** Deterministic English-like chapters totalling about `bytes` bytes. */

@@ -69,3 +69,35 @@ export async function waitForProviders (index: IndexNode, id: string, count: num
     return (page.hits[0]?.providers.length ?? 0) >= count
   }, timeoutMs, `${count} provider(s) of ${id}`)
 }
+
+export interface SwarmFixture {
+  /** A fresh temp folder per test. */
+  dir: string
+  /** A fresh index per test (tests may replace it, e.g. to restart it). */
+  index: IndexNode
+  /** Stopped after each test. */
+  nodes: Array<{ stop: () => void | Promise<void> }>
+  /** A peer with its own data and downloads folders under `dir/<name>`. */
+  peer: (name: string, options?: ArkshareNodeOptions) => Promise<ArkshareNode>
+}
+
+/** Mocha hooks for tests that need an index and peers: set up before each test, torn down after. */
+export function useSwarm (indexOptions: IndexNodeOptions | ((dir: string) => IndexNodeOptions) = {}): SwarmFixture {
+  const fixture = { nodes: [] } as unknown as SwarmFixture
+  beforeEach(async () => {
+    fixture.dir = await tempDir()
+    fixture.index = await startIndex(typeof indexOptions === 'function' ? indexOptions(fixture.dir) : indexOptions)
+    fixture.nodes = []
+  })
+  afterEach(async () => {
+    await Promise.all(fixture.nodes.map(async n => { await n.stop() }))
+    await fixture.index.stop()
+    await removeDir(fixture.dir)
+  })
+  fixture.peer = async (name, options = {}) => {
+    const node = await startPeer(fixture.index, { dataDir: join(fixture.dir, name, 'data'), downloads: join(fixture.dir, name, 'dl'), ...options })
+    fixture.nodes.push(node)
+    return node
+  }
+  return fixture
+}

@@ -48,6 +48,8 @@ export interface ArkshareInit {
   uploadSlots?: number
   /** How long a provider caught sending bad data is skipped (default 10 min). */
   badPeerMs?: number
+  /** During a download, how often the indexes are asked for providers that appeared since (default 30 s). */
+  providerRefreshMs?: number
   /**
    * Announce shared books as provider records in the DHT (the node needs a kad-dht service), and
    * find providers there when no index answers.
@@ -381,6 +383,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       stats: this.stats,
       badPeers: this.badPeerList,
       refreshProviders: async () => this.links.length > 0 ? (await this.findProviders(id, options))?.providers ?? [] : [],
+      refreshIntervalMs: this.init.providerRefreshMs,
       onProgress: (progress) => {
         options.onProgress?.(progress)
         this.safeDispatchEvent('download:progress', { detail: progress })

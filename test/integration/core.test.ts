@@ -4,41 +4,21 @@ import { readFile, readdir, appendFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
-import { bookBytes, eventually, indexAddr, removeDir, startIndex, startPeer, tempDir, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
+import { bookBytes, eventually, indexAddr, startIndex, useSwarm, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
 import { startLiar } from './liar.js'
 import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
 
 describe('index and peers over libp2p', function () {
   this.timeout(60_000)
-  let dir: string
-  let index: IndexNode
-  let nodes: Array<{ stop: () => void | Promise<void> }>
-
-  beforeEach(async () => {
-    dir = await tempDir()
-    index = await startIndex({ dataDir: join(dir, 'index') })
-    nodes = []
-  })
-
-  afterEach(async () => {
-    await Promise.all(nodes.map(async n => { await n.stop() }))
-    await index.stop()
-    await removeDir(dir)
-  })
-
-  async function peer (name: string, options: Parameters<typeof startPeer>[1] = {}): Promise<ArkshareNode> {
-    const node = await startPeer(index, { dataDir: join(dir, name, 'data'), downloads: join(dir, name, 'downloads'), ...options })
-    nodes.push(node)
-    return node
-  }
+  const swarm = useSwarm((dir) => ({ dataDir: join(dir, 'index') }))
 
   it('registers a shelf, finds it by keyword, downloads verified bytes and becomes a provider', async () => {
     const bytes = bookBytes(1, 700_000)
-    const path = await writeBook(join(dir, 'a-books'), 'Herman Melville - Moby Dick.txt', bytes)
+    const path = await writeBook(join(swarm.dir, 'a-books'), 'Herman Melville - Moby Dick.txt', bytes)
     const id = bookIdOf(await hashFile(path)).toString()
-    const alice = await peer('alice', { share: [join(dir, 'a-books')] })
-    const bob = await peer('bob')
-    await waitForProviders(index, id, 1)
+    const alice = await swarm.peer('alice', { share: [join(swarm.dir, 'a-books')] })
+    const bob = await swarm.peer('bob')
+    await waitForProviders(swarm.index, id, 1)
 
     const found = await bob.services.arkshare.search('MOBY melville')
     assert.equal(found.results.length, 1)
@@ -55,20 +35,20 @@ describe('index and peers over libp2p', function () {
     const result = await bob.services.arkshare.get(id)
     assert.equal(basename(result.path), 'Herman Melville - Moby Dick.txt')
     assert.ok((await readFile(result.path)).equals(bytes))
-    assert.deepEqual((await readdir(join(dir, 'bob', 'downloads'))).filter(f => f.endsWith('.arkpart')), [])
-    await waitForProviders(index, id, 2)
+    assert.deepEqual((await readdir(join(swarm.dir, 'bob', 'dl'))).filter(f => f.endsWith('.arkpart')), [])
+    await waitForProviders(swarm.index, id, 2)
     assert.ok(bob.services.arkshare.list().some(b => b.id === id), 'the download is on bob\'s shelf')
   })
 
   it('lists a book shared by two peers once, with both providers', async () => {
     const bytes = bookBytes(2, 300_000)
-    await writeBook(join(dir, 'a'), 'Jane Austen - Emma.txt', bytes)
-    await writeBook(join(dir, 'b'), 'emma copy.txt', bytes)
-    const a = await peer('a', { share: [join(dir, 'a')] })
-    const b = await peer('b', { share: [join(dir, 'b')] })
-    const id = bookIdOf(await hashFile(join(dir, 'a', 'Jane Austen - Emma.txt'))).toString()
-    await waitForProviders(index, id, 2)
-    const c = await peer('c')
+    await writeBook(join(swarm.dir, 'a'), 'Jane Austen - Emma.txt', bytes)
+    await writeBook(join(swarm.dir, 'b'), 'emma copy.txt', bytes)
+    const a = await swarm.peer('a', { share: [join(swarm.dir, 'a')] })
+    const b = await swarm.peer('b', { share: [join(swarm.dir, 'b')] })
+    const id = bookIdOf(await hashFile(join(swarm.dir, 'a', 'Jane Austen - Emma.txt'))).toString()
+    await waitForProviders(swarm.index, id, 2)
+    const c = await swarm.peer('c')
     const { results } = await c.services.arkshare.search('emma')
     assert.equal(results.length, 1)
     assert.deepEqual(new Set(results[0].providers.map(p => p.peerId)), new Set([a.peerId.toString(), b.peerId.toString()]))
@@ -76,41 +56,46 @@ describe('index and peers over libp2p', function () {
 
   it('drops a provider that serves wrong bytes and finishes from an honest one', async () => {
     const bytes = bookBytes(3, 2 * 1024 * 1024 + 5)
-    const path = await writeBook(join(dir, 'honest'), 'Mary Shelley - Frankenstein.txt', bytes)
+    const path = await writeBook(join(swarm.dir, 'honest'), 'Mary Shelley - Frankenstein.txt', bytes)
     const manifest = await hashFile(path)
     const id = bookIdOf(manifest).toString()
-    await peer('honest', { share: [join(dir, 'honest')] })
-    await waitForProviders(index, id, 1)
-    const liar = await startLiar(indexAddr(index), path, manifest)
-    nodes.push(liar)
-    await waitForProviders(index, id, 2)
+    await swarm.peer('honest', { share: [join(swarm.dir, 'honest')] })
+    await waitForProviders(swarm.index, id, 1)
+    const liar = await startLiar(indexAddr(swarm.index), path, manifest)
+    swarm.nodes.push(liar)
+    await waitForProviders(swarm.index, id, 2)
 
-    const downloader = await peer('downloader')
+    const downloader = await swarm.peer('downloader')
     const result = await downloader.services.arkshare.get(id)
     assert.ok((await readFile(result.path)).equals(bytes))
     const dropped = result.providersFailed.find(f => f.peerId === liar.peerId.toString())
     assert.ok(dropped != null, 'the lying provider was used and dropped')
     assert.match(dropped.reason, /verification/)
+
+    // the liar is remembered: a later download does not ask it again
+    const again = await downloader.services.arkshare.get(id, { outDir: join(swarm.dir, 'again') })
+    assert.ok(!again.providersUsed.includes(liar.peerId.toString()))
+    assert.deepEqual(again.providersFailed, [])
   })
 
   it('fails plainly, leaving no file, when the only provider lies', async () => {
     const bytes = bookBytes(4, 600_000)
-    const source = await writeBook(join(dir, 'src'), 'Bram Stoker - Dracula.txt', bytes)
+    const source = await writeBook(join(swarm.dir, 'src'), 'Bram Stoker - Dracula.txt', bytes)
     const manifest = await hashFile(source)
     const id = bookIdOf(manifest).toString()
-    const liar = await startLiar(indexAddr(index), source, manifest)
-    nodes.push(liar)
-    await waitForProviders(index, id, 1)
-    const downloader = await peer('downloader')
+    const liar = await startLiar(indexAddr(swarm.index), source, manifest)
+    swarm.nodes.push(liar)
+    await waitForProviders(swarm.index, id, 1)
+    const downloader = await swarm.peer('downloader')
     await assert.rejects(downloader.services.arkshare.get(id), /all 1 provider\(s\) failed.*verification/)
-    assert.deepEqual(await readdir(join(dir, 'downloader', 'downloads')), [])
+    assert.deepEqual(await readdir(join(swarm.dir, 'downloader', 'dl')), [])
   })
 
   it('reflects files added to, changed in and removed from a shared folder', async () => {
-    const shelf = join(dir, 'shelf')
+    const shelf = join(swarm.dir, 'shelf')
     await writeBook(shelf, 'Lewis Carroll - Alice.txt', bookBytes(5, 1000))
-    const p = await peer('p', { share: [shelf] })
-    const q = await peer('q')
+    const p = await swarm.peer('p', { share: [shelf] })
+    const q = await swarm.peer('q')
     await eventually(async () => (await q.services.arkshare.search('alice')).results.length === 1, 15_000, 'alice indexed')
     const added = await writeBook(shelf, 'Charles Dickens - Great Expectations.txt', bookBytes(6, 2000))
     await eventually(async () => (await q.services.arkshare.search('expectations')).results.length === 1, 15_000, 'new file indexed')
@@ -127,35 +112,35 @@ describe('index and peers over libp2p', function () {
     await eventually(async () => (await q.services.arkshare.search('expectations')).results.length === 0, 15_000, 'removed file withdrawn')
   })
 
-  it('keeps its catalog across an index restart, and peers register again by themselves', async () => {
-    const shelf = join(dir, 'shelf')
+  it('keeps its catalog across an swarm.index restart, and peers register again by themselves', async () => {
+    const shelf = join(swarm.dir, 'shelf')
     const first = await writeBook(shelf, 'Homer - The Odyssey.txt', bookBytes(7, 5000))
-    const p = await peer('p', { share: [shelf], ttlSeconds: 60 })
+    const p = await swarm.peer('p', { share: [shelf], ttlSeconds: 60 })
     const firstId = bookIdOf(await hashFile(first)).toString()
-    await waitForProviders(index, firstId, 1)
-    const address = indexAddr(index)
+    await waitForProviders(swarm.index, firstId, 1)
+    const address = indexAddr(swarm.index)
     const port = address.split('/')[4]
-    await index.stop()
+    await swarm.index.stop()
 
-    index = await startIndex({ dataDir: join(dir, 'index'), listen: [`/ip4/127.0.0.1/tcp/${port}`] })
-    assert.equal(indexAddr(index), address, 'same peer ID and address after restart')
+    swarm.index = await startIndex({ dataDir: join(swarm.dir, 'index'), listen: [`/ip4/127.0.0.1/tcp/${port}`] })
+    assert.equal(indexAddr(swarm.index), address, 'same peer ID and address after restart')
     // before the peer is back, the persisted registration still answers
-    assert.equal(index.services.index.search('odyssey').hits.length, 1)
+    assert.equal(swarm.index.services.index.search('odyssey').hits.length, 1)
     const second = await writeBook(shelf, 'Homer - The Iliad.txt', bookBytes(8, 5000))
-    await waitForProviders(index, bookIdOf(await hashFile(second)).toString(), 1, 40_000)
+    await waitForProviders(swarm.index, bookIdOf(await hashFile(second)).toString(), 1, 40_000)
     await eventually(() => p.services.arkshare.indexes()[0].registered, 15_000, 'registered again')
   })
 
   it('forgets a peer that stops renewing once its lease lapses', async () => {
-    const source = await writeBook(join(dir, 'src'), 'Leo Tolstoy - War and Peace.txt', bookBytes(9, 1000))
+    const source = await writeBook(join(swarm.dir, 'src'), 'Leo Tolstoy - War and Peace.txt', bookBytes(9, 1000))
     const manifest = await hashFile(source)
     const id = bookIdOf(manifest).toString()
     // the liar registers once with a 1 s lease and never renews: a frozen or crashed client
-    const silent = await startLiar(indexAddr(index), source, manifest, { ttlSeconds: 1 })
-    nodes.push(silent)
-    await waitForProviders(index, id, 1)
-    await eventually(() => index.services.index.search('tolstoy').hits.length === 0, 5_000, 'lease lapsed')
-    await eventually(() => index.services.index.catalog.sweepExpired() >= 0 && index.services.index.stats().peersRegistered === 0, 5_000, 'swept')
+    const silent = await startLiar(indexAddr(swarm.index), source, manifest, { ttlSeconds: 1 })
+    swarm.nodes.push(silent)
+    await waitForProviders(swarm.index, id, 1)
+    await eventually(() => swarm.index.services.index.search('tolstoy').hits.length === 0, 5_000, 'lease lapsed')
+    await eventually(() => swarm.index.services.index.catalog.sweepExpired() >= 0 && swarm.index.services.index.stats().peersRegistered === 0, 5_000, 'swept')
   })
 })
 
