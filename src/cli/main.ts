@@ -2,7 +2,7 @@
 // The arkshare command line. The shim import must stay first: libp2p 3 needs Promise.withResolvers.
 import '../runtime/promise-with-resolvers.js'
 import { resolve } from 'node:path'
-import { Command, InvalidArgumentError, Option } from 'commander'
+import { Command, InvalidArgumentError } from 'commander'
 import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNodeOptions } from '../node/create-node.js'
 import { formatSize } from './output.js'
 import { createOutput, type Output } from './output.js'

@@ -98,37 +98,37 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
 
   try {
     await serveRequests<FetchRequest, FetchResponse>({
-    stream,
-    log,
-    request: FetchRequest,
-    response: FetchResponse,
-    maxRequestBytes: LIMITS.fetch.maxRequestBytes,
-    errorResponse: (status, message, retryAfterSeconds) => ({ ...emptyResponse(), status, message, retryAfterSeconds }),
-    handle: async (request, { signal, interim }): Promise<Reply<FetchResponse>> => {
-      const entry = await lookup(request.bookId)
-      const manifest: Manifest = entry.manifest
-      if (request.type === FetchRequest.Type.MANIFEST) {
+      stream,
+      log,
+      request: FetchRequest,
+      response: FetchResponse,
+      maxRequestBytes: LIMITS.fetch.maxRequestBytes,
+      errorResponse: (status, message, retryAfterSeconds) => ({ ...emptyResponse(), status, message, retryAfterSeconds }),
+      handle: async (request, { signal, interim }): Promise<Reply<FetchResponse>> => {
+        const entry = await lookup(request.bookId)
+        const manifest: Manifest = entry.manifest
+        if (request.type === FetchRequest.Type.MANIFEST) {
+          return {
+            response: { ...emptyResponse(), size: BigInt(manifest.size), chunkSize: manifest.chunkSize, chunkHashes: manifest.chunkHashes as Uint8Array<ArrayBuffer> }
+          }
+        }
+        if (request.type !== FetchRequest.Type.CHUNKS) throw new RequestError(Status.E_INVALID_REQUEST, 'unknown request type')
+        const total = chunkCount(manifest.size, manifest.chunkSize)
+        const { firstChunk: first, chunkCount: count } = request
+        if (count < 1 || count > LIMITS.fetch.maxChunksPerRequest) {
+          throw new RequestError(Status.E_INVALID_REQUEST, `chunk_count must be 1..${LIMITS.fetch.maxChunksPerRequest}`)
+        }
+        if (first + count > total) throw new RequestError(Status.E_INVALID_REQUEST, `the book has ${total} chunks`)
+        let length = 0
+        for (let i = first; i < first + count; i++) length += chunkLength(manifest, i)
+        if (options.slots != null && release == null) release = await waitForSlot(options.slots, signal, interim)
+        const budget = options.budget
+        const beforeChunk = budget?.limited === true ? async (bytes: number) => { await budget.take(remote, bytes, signal) } : undefined
         return {
-          response: { ...emptyResponse(), size: BigInt(manifest.size), chunkSize: manifest.chunkSize, chunkHashes: manifest.chunkHashes as Uint8Array<ArrayBuffer> }
+          response: { ...emptyResponse(), length: BigInt(length) },
+          frames: readChunks(entry, first, count, () => { shelf.scheduleRescan(0) }, beforeChunk)
         }
       }
-      if (request.type !== FetchRequest.Type.CHUNKS) throw new RequestError(Status.E_INVALID_REQUEST, 'unknown request type')
-      const total = chunkCount(manifest.size, manifest.chunkSize)
-      const { firstChunk: first, chunkCount: count } = request
-      if (count < 1 || count > LIMITS.fetch.maxChunksPerRequest) {
-        throw new RequestError(Status.E_INVALID_REQUEST, `chunk_count must be 1..${LIMITS.fetch.maxChunksPerRequest}`)
-      }
-      if (first + count > total) throw new RequestError(Status.E_INVALID_REQUEST, `the book has ${total} chunks`)
-      let length = 0
-      for (let i = first; i < first + count; i++) length += chunkLength(manifest, i)
-      if (options.slots != null && release == null) release = await waitForSlot(options.slots, signal, interim)
-      const budget = options.budget
-      const beforeChunk = budget?.limited === true ? async (bytes: number) => { await budget.take(remote, bytes, signal) } : undefined
-      return {
-        response: { ...emptyResponse(), length: BigInt(length) },
-        frames: readChunks(entry, first, count, () => { shelf.scheduleRescan(0) }, beforeChunk)
-      }
-    }
     })
   } finally {
     release?.()

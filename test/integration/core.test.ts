@@ -4,9 +4,8 @@ import { readFile, readdir, appendFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
-import { bookBytes, eventually, indexAddr, startIndex, useSwarm, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
+import { bookBytes, eventually, indexAddr, startIndex, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 import { startLiar } from './liar.js'
-import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
 
 describe('index and peers over libp2p', function () {
   this.timeout(60_000)
@@ -143,5 +142,3 @@ describe('index and peers over libp2p', function () {
     await eventually(() => swarm.index.services.index.catalog.sweepExpired() >= 0 && swarm.index.services.index.stats().peersRegistered === 0, 5_000, 'swept')
   })
 })
-
-export { LOOPBACK }

@@ -6,7 +6,7 @@ import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { bookBytes, indexAddr, startPeer, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 import { startLiar } from './liar.js'
-import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
+import type { ArkshareNode } from '../../src/node/create-node.js'
 import type { DownloadProgress } from '../../src/peer/index.js'
 
 describe('downloads from several providers', function () {
