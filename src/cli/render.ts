@@ -41,7 +41,7 @@ export function printSearchResults (output: Output, results: SearchResults, offs
       rtts.length > 0 ? `${Math.min(...rtts)} ms` : '-', r.book.id]
   })))
   const more = results.total - offset - results.results.length
-  output.info(`${results.results.length} of ${results.total} book(s)${more > 0 ? ` (${more} more: --offset ${offset + results.results.length}, or refine the search)` : ''}. Download with: get <# or id>`)
+  output.info(`${results.results.length} of ${results.totalIsEstimate === true ? 'about ' : ''}${results.total} book(s)${more > 0 ? ` (${more} more: --offset ${offset + results.results.length}, or refine the search)` : ''}. Download with: get <# or id>`)
 }
 
 export function printShelf (output: Output, entries: ShelfEntry[]): void {

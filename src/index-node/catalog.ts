@@ -19,6 +19,8 @@ export interface SearchHit {
 
 export interface SearchPage {
   total: number
+  /** True when `total` was estimated from the best-ranked matches (very common words). */
+  totalIsEstimate?: boolean
   hits: SearchHit[]
 }
 
@@ -253,24 +255,47 @@ export class Catalog {
     if (options.provider != null) { where.push('p.peer_id = @provider'); params.provider = options.provider }
     if (options.bookId != null) { where.push('l.book_id = @bookId'); params.bookId = options.bookId }
 
-    // rank books by their best-matching listing (bm25: title counts most, then author, file name)
-    const from = match != null
-      ? 'listings_fts JOIN listings l ON l.id = listings_fts.rowid JOIN peers p ON p.id = l.peer'
-      : 'listings l JOIN peers p ON p.id = l.peer'
-    // bm25() is not allowed inside an aggregate, so score listings first, then group them per book
-    const score = match != null ? 'bm25(listings_fts, 10.0, 5.0, 1.0)' : 'l.title'
-    const sql = `WITH scored AS MATERIALIZED (
-        SELECT l.book_id AS book_id, ${score} AS score FROM ${from} WHERE ${where.join(' AND ')}
-      ), books AS (SELECT book_id, min(score) AS rank FROM scored GROUP BY book_id)
+    const filters = where.filter(w => w !== 'listings_fts MATCH @match').join(' AND ')
+    if (match != null) return this.searchRanked(filters, params, offset, limit)
+
+    // no words (filters, browse, one book): order by title
+    const from = 'listings l JOIN peers p ON p.id = l.peer'
+    const sql = `WITH books AS (SELECT l.book_id AS book_id, min(l.title) AS rank FROM ${from} WHERE ${filters} GROUP BY l.book_id)
       SELECT book_id, rank, count(*) OVER () AS total FROM books ORDER BY rank, book_id LIMIT @limit OFFSET @offset`
     const page = this.stmt(sql).all(params) as Array<{ book_id: string, total: number }>
     let total = page[0]?.total
     if (total == null) {
-      total = offset === 0
-        ? 0
-        : this.stmt(`SELECT count(DISTINCT l.book_id) FROM ${from} WHERE ${where.join(' AND ')}`).pluck().get(params) as number
+      total = offset === 0 ? 0 : this.stmt(`SELECT count(DISTINCT l.book_id) FROM ${from} WHERE ${filters}`).pluck().get(params) as number
     }
     return { total, hits: this.hitsFor(page.map(r => r.book_id)) }
+  }
+
+  /**
+   * Word searches rank books by their best listing (bm25: title weighs most, then author, file
+   * name). Only the best-scoring `cap` matches are joined and grouped, growing the cap until the
+   * page is full or every match was seen: a common word then costs a sort of its matches, not a
+   * join and group of all of them. When matches were left unseen, the total is estimated.
+   */
+  private searchRanked (filters: string, params: Record<string, unknown>, offset: number, limit: number): SearchPage {
+    const want = offset + limit
+    const sql = `WITH c AS MATERIALIZED (
+        SELECT rowid AS id, bm25(listings_fts, 10.0, 5.0, 1.0) AS score FROM listings_fts
+        WHERE listings_fts MATCH @match ORDER BY score LIMIT @cap
+      )
+      SELECT l.book_id AS book_id, min(c.score) AS rank, (SELECT count(*) FROM c) AS seen
+      FROM c JOIN listings l ON l.id = c.id JOIN peers p ON p.id = l.peer
+      WHERE ${filters} GROUP BY l.book_id ORDER BY rank, l.book_id`
+    for (let cap = Math.max(400, want * 4); ; cap *= 8) {
+      const rows = this.stmt(sql).all({ ...params, cap }) as Array<{ book_id: string, seen: number }>
+      const seen = rows[0]?.seen ?? (this.stmt('SELECT count(*) FROM (SELECT 1 FROM listings_fts WHERE listings_fts MATCH @match LIMIT @cap)').pluck().get({ match: params.match, cap }) as number)
+      const exhausted = seen < cap
+      if (rows.length >= want || exhausted) {
+        const hits = this.hitsFor(rows.slice(offset, want).map(r => r.book_id))
+        if (exhausted) return { total: rows.length, hits }
+        const matches = this.stmt('SELECT count(*) FROM listings_fts WHERE listings_fts MATCH @match').pluck().get({ match: params.match }) as number
+        return { total: Math.max(rows.length, Math.round(matches * (rows.length / seen))), totalIsEstimate: true, hits }
+      }
+    }
   }
 
   /** One query for the providers (and metadata) of a whole page of books. */

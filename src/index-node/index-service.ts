@@ -245,13 +245,13 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       request: SearchRequest,
       response: SearchResponse,
       maxRequestBytes: LIMITS.search.maxRequestBytes,
-      errorResponse: (status, message, retryAfterSeconds) => ({ status, message, results: [], total: 0, retryAfterSeconds, stats: undefined }),
+      errorResponse: (status, message, retryAfterSeconds) => ({ status, message, results: [], total: 0, retryAfterSeconds, stats: undefined, totalIsEstimate: false }),
       handle: async (request) => {
         const wait = this.searchLimiter.check(peer)
         if (wait > 0) throw new RequestError(Status.E_RATE_LIMITED, `rate limited, retry after ${wait} s`, wait)
         if (request.stats) {
           const s = this.catalog.stats()
-          return { response: { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: s } }
+          return { response: { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: s, totalIsEstimate: false } }
         }
         let query: ParsedQuery | undefined
         let provider: string | undefined
@@ -284,6 +284,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
             status: Status.OK,
             message: '',
             total: page.total,
+            totalIsEstimate: page.totalIsEstimate === true,
             retryAfterSeconds: 0,
             stats: undefined,
             results: page.hits.map(hit => ({

@@ -85,6 +85,8 @@ export interface SearchResults {
   results: SearchResultEntry[]
   /** Highest total any index reported. */
   total: number
+  /** Some index estimated its total (very common words). */
+  totalIsEstimate?: boolean
   /** Indexes that could not answer, with the reason. */
   failures: Array<{ index: string, error: string }>
 }
@@ -262,6 +264,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     const merged = new Map<string, SearchResultEntry>()
     const failures: SearchResults['failures'] = []
     let total = 0
+    let totalIsEstimate = false
     settled.forEach((outcome, i) => {
       if (outcome.status === 'rejected') {
         failures.push({ index: this.links[i].address.toString(), error: normaliseError(outcome.reason).message })
@@ -269,6 +272,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       }
       const response: SearchResponse = outcome.value
       total = Math.max(total, response.total)
+      totalIsEstimate ||= response.totalIsEstimate
       for (const result of response.results) {
         if (result.book == null) continue
         let book: BookRecord
@@ -287,7 +291,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     if (failures.length === this.links.length) {
       throw new NoIndexError(`no index answered: ${failures.map(f => f.error).join('; ')}`)
     }
-    return { results: [...merged.values()], total, failures }
+    return { results: [...merged.values()], total, totalIsEstimate, failures }
   }
 
   /**

@@ -1235,6 +1235,7 @@ export interface SearchResponse {
   total: number
   retryAfterSeconds: number
   stats?: IndexStats
+  totalIsEstimate: boolean
 }
 
 export namespace SearchResponse {
@@ -1279,6 +1280,11 @@ export namespace SearchResponse {
           IndexStats.codec().encode(obj.stats, w)
         }
 
+        if ((obj.totalIsEstimate != null && obj.totalIsEstimate !== false)) {
+          w.uint32(56)
+          w.bool(obj.totalIsEstimate)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1288,7 +1294,8 @@ export namespace SearchResponse {
           message: '',
           results: [],
           total: 0,
-          retryAfterSeconds: 0
+          retryAfterSeconds: 0,
+          totalIsEstimate: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1327,6 +1334,10 @@ export namespace SearchResponse {
               obj.stats = IndexStats.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.stats
               })
+              break
+            }
+            case 7: {
+              obj.totalIsEstimate = reader.bool()
               break
             }
             default: {
@@ -1399,6 +1410,13 @@ export namespace SearchResponse {
                 limits: opts.limits?.stats
               })
 
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.totalIsEstimate`,
+                value: reader.bool()
+              }
               break
             }
             default: {
@@ -1507,6 +1525,11 @@ export namespace SearchResponse {
     value: number
   }
 
+  export interface SearchResponseTotalIsEstimateFieldEvent {
+    field: '$.totalIsEstimate'
+    value: boolean
+  }
+
   export function encode (obj: Partial<SearchResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SearchResponse.codec())
   }
@@ -1515,7 +1538,7 @@ export namespace SearchResponse {
     return decodeMessage(buf, SearchResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResponse>): Generator<SearchResponseStatusFieldEvent | SearchResponseMessageFieldEvent | SearchResponseResultsBookIdFieldEvent | SearchResponseResultsBookTitleFieldEvent | SearchResponseResultsBookAuthorFieldEvent | SearchResponseResultsBookFormatFieldEvent | SearchResponseResultsBookSizeFieldEvent | SearchResponseResultsBookFileNameFieldEvent | SearchResponseResultsBookLanguageFieldEvent | SearchResponseResultsProvidersPeerIdFieldEvent | SearchResponseResultsProvidersMultiaddrsFieldEvent | SearchResponseTotalFieldEvent | SearchResponseRetryAfterSecondsFieldEvent | SearchResponseStatsPeersOnlineFieldEvent | SearchResponseStatsPeersRegisteredFieldEvent | SearchResponseStatsBooksFieldEvent | SearchResponseStatsProvidersFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResponse>): Generator<SearchResponseStatusFieldEvent | SearchResponseMessageFieldEvent | SearchResponseResultsBookIdFieldEvent | SearchResponseResultsBookTitleFieldEvent | SearchResponseResultsBookAuthorFieldEvent | SearchResponseResultsBookFormatFieldEvent | SearchResponseResultsBookSizeFieldEvent | SearchResponseResultsBookFileNameFieldEvent | SearchResponseResultsBookLanguageFieldEvent | SearchResponseResultsProvidersPeerIdFieldEvent | SearchResponseResultsProvidersMultiaddrsFieldEvent | SearchResponseTotalFieldEvent | SearchResponseRetryAfterSecondsFieldEvent | SearchResponseStatsPeersOnlineFieldEvent | SearchResponseStatsPeersRegisteredFieldEvent | SearchResponseStatsBooksFieldEvent | SearchResponseStatsProvidersFieldEvent | SearchResponseTotalIsEstimateFieldEvent> {
     return streamMessage(buf, SearchResponse.codec(), opts)
   }
 }

@@ -167,4 +167,29 @@ describe('catalog', () => {
       await removeDir(dir)
     }
   })
+  it('pages through a very common word from its best matches, estimating the total', () => {
+    const big = new Catalog({ path: ':memory:', now, maxBooksPerPeer: 5000 })
+    try {
+      big.upsertPeer('many', [], clock + 60_000)
+      const books = Array.from({ length: 2000 }, (_, i) => book(`b${String(i).padStart(4, '0')}`, `common words in title number ${i}`, 'Some Author'))
+      books.push(book('best', 'Common', 'Exact Match'))
+      big.putBooks('many', books, true)
+      const page = big.search(parseQuery('common'), { limit: 10 })
+      assert.equal(page.hits[0].book.id, 'best', 'the best-scoring book comes first')
+      assert.equal(page.hits.length, 10)
+      assert.equal(page.totalIsEstimate, true)
+      assert.ok(Math.abs(page.total - 2001) <= 20, `estimated ${page.total}`)
+      // a page deep in the results grows the sample until it is full, and stays exact when all is seen
+      const deep = big.search(parseQuery('common'), { limit: 100, offset: 1950 })
+      assert.equal(deep.hits.length, 51)
+      assert.equal(deep.total, 2001)
+      assert.notEqual(deep.totalIsEstimate, true)
+      // a rarer word is exact
+      const rare = big.search(parseQuery('number 1999'), { limit: 10 })
+      assert.equal(rare.total, 1)
+      assert.notEqual(rare.totalIsEstimate, true)
+    } finally {
+      big.close()
+    }
+  })
 })
