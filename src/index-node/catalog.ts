@@ -137,6 +137,8 @@ export class Catalog {
     const version = this.db.pragma('user_version', { simple: true }) as number
     if (version > SCHEMA_VERSION) throw new Error(`catalog ${options.path} has schema ${version}, newer than this arkshare (${SCHEMA_VERSION})`)
     this.db.exec(SCHEMA)
+    // rank = bm25 with title weighing most, then author, then file name; FTS5 sorts by it itself
+    this.db.prepare("INSERT INTO listings_fts(listings_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 1.0)')").run()
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`)
   }
 
@@ -274,13 +276,13 @@ export class Catalog {
    * Word searches rank books by their best listing (bm25: title weighs most, then author, file
    * name). Only the best-scoring `cap` matches are joined and grouped, growing the cap until the
    * page is full or every match was seen: a common word then costs a sort of its matches, not a
-   * join and group of all of them. When matches were left unseen, the total is estimated.
+   * join and group of all of them. When matches were left unseen, the total is a lower bound.
    */
   private searchRanked (filters: string, params: Record<string, unknown>, offset: number, limit: number): SearchPage {
     const want = offset + limit
     const sql = `WITH c AS MATERIALIZED (
-        SELECT rowid AS id, bm25(listings_fts, 10.0, 5.0, 1.0) AS score FROM listings_fts
-        WHERE listings_fts MATCH @match ORDER BY score LIMIT @cap
+        SELECT rowid AS id, rank AS score FROM listings_fts
+        WHERE listings_fts MATCH @match ORDER BY rank LIMIT @cap
       )
       SELECT l.book_id AS book_id, min(c.score) AS rank, (SELECT count(*) FROM c) AS seen
       FROM c JOIN listings l ON l.id = c.id JOIN peers p ON p.id = l.peer
@@ -290,10 +292,8 @@ export class Catalog {
       const seen = rows[0]?.seen ?? (this.stmt('SELECT count(*) FROM (SELECT 1 FROM listings_fts WHERE listings_fts MATCH @match LIMIT @cap)').pluck().get({ match: params.match, cap }) as number)
       const exhausted = seen < cap
       if (rows.length >= want || exhausted) {
-        const hits = this.hitsFor(rows.slice(offset, want).map(r => r.book_id))
-        if (exhausted) return { total: rows.length, hits }
-        const matches = this.stmt('SELECT count(*) FROM listings_fts WHERE listings_fts MATCH @match').pluck().get({ match: params.match }) as number
-        return { total: Math.max(rows.length, Math.round(matches * (rows.length / seen))), totalIsEstimate: true, hits }
+        // unseen matches are not counted (that would cost another pass): the total is then a floor
+        return { total: rows.length, totalIsEstimate: !exhausted, hits: this.hitsFor(rows.slice(offset, want).map(r => r.book_id)) }
       }
     }
   }

@@ -12,7 +12,7 @@ export interface ParsedQuery {
   terms: string[]
   phrases: string[][]
   excluded: string[]
-  /** The last bare word also matches as a prefix ("mob" finds "Moby"). */
+  /** The last bare word also matches as a prefix ("mob" finds "Moby"); needs 3+ characters. */
   prefixLast: boolean
   format?: string
   author?: string[]
@@ -23,6 +23,7 @@ export interface ParsedQuery {
 
 export const MAX_QUERY_CHARS = 256
 export const MAX_QUERY_TERMS = 32
+export const MIN_PREFIX_CHARS = 3
 
 /** Words as FTS5's unicode61 tokenizer sees them: runs of letters and digits, lower-cased. */
 export function tokenize (text: string): string[] {
@@ -83,7 +84,8 @@ export function parseQuery (input: string): ParsedQuery {
       lastBareWasTerm = true
     }
   }
-  q.prefixLast = lastBareWasTerm
+  // a one- or two-letter prefix would expand to a large part of the vocabulary
+  q.prefixLast = lastBareWasTerm && (q.terms.at(-1)?.length ?? 0) >= MIN_PREFIX_CHARS
   const count = q.terms.length + q.excluded.length + q.phrases.reduce((n, p) => n + p.length, 0) + (q.author?.length ?? 0)
   if (count > MAX_QUERY_TERMS) throw new QueryError(`more than ${MAX_QUERY_TERMS} words`)
   const hasFilter = q.format != null || q.author != null || q.language != null || q.minSize != null || q.maxSize != null

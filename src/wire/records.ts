@@ -24,9 +24,30 @@ export interface ProviderInfo {
   multiaddrs: string[]
 }
 
+/**
+ * Remembers recent string→bytes conversions: an index encodes the same providers and books into
+ * reply after reply, and parsing CIDs, peer IDs and multiaddrs each time is most of that cost.
+ */
+function memo<T> (convert: (key: string) => T, max = 50_000): (key: string) => T {
+  const cache = new Map<string, T>()
+  return (key) => {
+    let value = cache.get(key)
+    if (value === undefined) {
+      value = convert(key)
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string)
+      cache.set(key, value)
+    }
+    return value
+  }
+}
+
+const bookIdBytes = memo((id: string) => parseBookId(id).bytes as Uint8Array<ArrayBuffer>)
+const peerIdBytes = memo((id: string) => peerIdFromString(id).toMultihash().bytes as Uint8Array<ArrayBuffer>)
+const multiaddrBytes = memo((addr: string) => multiaddr(addr).bytes as Uint8Array<ArrayBuffer>)
+
 export function bookToWire (book: BookRecord): Book {
   return {
-    id: parseBookId(book.id).bytes as Uint8Array<ArrayBuffer>,
+    id: bookIdBytes(book.id),
     title: book.title,
     author: book.author,
     format: book.format,
@@ -68,8 +89,7 @@ export function bookFromWire (book: Book): BookRecord {
 }
 
 export function peerIdToBytes (peerId: PeerId | string): Uint8Array<ArrayBuffer> {
-  const id = typeof peerId === 'string' ? peerIdFromString(peerId) : peerId
-  return id.toMultihash().bytes as Uint8Array<ArrayBuffer>
+  return typeof peerId === 'string' ? peerIdBytes(peerId) : peerId.toMultihash().bytes as Uint8Array<ArrayBuffer>
 }
 
 export function peerIdFromBytes (bytes: Uint8Array): PeerId {
@@ -79,7 +99,7 @@ export function peerIdFromBytes (bytes: Uint8Array): PeerId {
 export function providerToWire (provider: ProviderInfo): Provider {
   return {
     peerId: peerIdToBytes(provider.peerId),
-    multiaddrs: provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider).map(a => multiaddr(a).bytes as Uint8Array<ArrayBuffer>)
+    multiaddrs: provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider).map(multiaddrBytes)
   }
 }
 

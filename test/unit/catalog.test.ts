@@ -61,6 +61,7 @@ describe('catalog', () => {
     assert.deepEqual(search('MOBY melville'), ['moby'])
     assert.deepEqual(search('moby austen'), [])
     assert.deepEqual(search('mob'), ['moby'])
+    assert.deepEqual(search('mo'), [], 'prefixes need three letters')
     assert.deepEqual(search('miserables'), ['mis'])
     assert.deepEqual(search('"sherlock holmes"'), ['holmes'])
     assert.deepEqual(search('"holmes sherlock"'), [])
@@ -167,7 +168,7 @@ describe('catalog', () => {
       await removeDir(dir)
     }
   })
-  it('pages through a very common word from its best matches, estimating the total', () => {
+  it('pages through a very common word from its best matches, with a lower-bound total', () => {
     const big = new Catalog({ path: ':memory:', now, maxBooksPerPeer: 5000 })
     try {
       big.upsertPeer('many', [], clock + 60_000)
@@ -178,7 +179,7 @@ describe('catalog', () => {
       assert.equal(page.hits[0].book.id, 'best', 'the best-scoring book comes first')
       assert.equal(page.hits.length, 10)
       assert.equal(page.totalIsEstimate, true)
-      assert.ok(Math.abs(page.total - 2001) <= 20, `estimated ${page.total}`)
+      assert.ok(page.total >= 10 && page.total <= 2001, `at least ${page.total}`)
       // a page deep in the results grows the sample until it is full, and stays exact when all is seen
       const deep = big.search(parseQuery('common'), { limit: 100, offset: 1950 })
       assert.equal(deep.hits.length, 51)
