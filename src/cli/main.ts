@@ -139,7 +139,7 @@ export function buildProgram (): Command {
           lastLine = line
           output.emit({ event: 'stats', ...s }, () => line)
         }
-      }, 10_000).unref()
+      }, 30_000).unref()
     })
 
   program.command('node')

@@ -7,7 +7,7 @@ import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseBookId } from '../content/book-id.js'
-import { ArkshareRemoteError, normaliseError, Status } from '../wire/errors.js'
+import { normaliseError } from '../wire/errors.js'
 import { FETCH_PROTOCOL } from '../wire/protocols.js'
 import { bookFromWire, peerIdToBytes, providerFromWire, type BookRecord, type ProviderInfo } from '../wire/records.js'
 import { Download, DownloadError, type DownloadProgress, type DownloadResult } from './downloader.js'
@@ -401,4 +401,3 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   }
 }
 
-export { ArkshareRemoteError, Status }
