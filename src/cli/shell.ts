@@ -122,8 +122,19 @@ export function startShell (options: ShellOptions): { close: () => void } {
       prompt()
     })
   })
-  // with stdin closed (a daemon, a finished script) the node keeps serving until signalled
-  rl.on('close', () => { closed = true })
+  // with stdin closed (a daemon, a finished script) the node keeps serving until signalled;
+  // at a terminal, Ctrl-D quits like any shell
+  rl.on('close', () => {
+    const wasOpen = !closed
+    closed = true
+    if (interactive && wasOpen) options.onQuit()
+  })
+  // a terminal in raw mode turns Ctrl-C into a readline event instead of a signal
+  rl.on('SIGINT', () => {
+    closed = true
+    rl.close()
+    options.onQuit()
+  })
   if (interactive) output.info('Type "help" for commands.')
   prompt()
   return { close: () => { closed = true; rl.close() } }
