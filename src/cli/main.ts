@@ -113,6 +113,7 @@ export function buildProgram (): Command {
     .option('--dht', 'also run a node of the arkshare DHT (an entry point for peers)')
     .option('--max-books-per-peer <n>', 'books one peer may list', positiveInt, 10_000)
     .option('--max-connections <n>', 'open connections at most', positiveInt, 5_000)
+    .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--max-searches-per-minute <n>', 'searches one peer may make per minute', positiveInt, 600)
     .option('--max-registrations-per-minute <n>', 'register requests one peer may make per minute', positiveInt, 120)
     .option('--json', 'machine-readable output, one JSON object per line')
@@ -126,6 +127,7 @@ export function buildProgram (): Command {
         dht: opts.dht === true,
         maxBooksPerPeer: opts.maxBooksPerPeer,
         connectionLimits: { maxConnections: opts.maxConnections },
+        accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined,
         searchesPerMinute: opts.maxSearchesPerMinute,
         registrationsPerMinute: opts.maxRegistrationsPerMinute
       })
@@ -156,6 +158,7 @@ export function buildProgram (): Command {
     .option('--max-upload-per-peer <rate>', 'upload limit for each remote peer', rate)
     .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
     .option('--upload-slots <n>', 'peers served at once; others queue', positiveInt, 4)
+    .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--json', 'machine-readable output, one JSON object per line')
     .addHelpText('after', `\n${SHELL_HELP}`)
     .action(async (opts) => {
@@ -173,7 +176,8 @@ export function buildProgram (): Command {
         maxUploadBytesPerSecond: opts.maxUpload,
         maxUploadBytesPerSecondPerPeer: opts.maxUploadPerPeer,
         maxDownloadBytesPerSecond: opts.maxDownload,
-        uploadSlots: opts.uploadSlots
+        uploadSlots: opts.uploadSlots,
+        accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined
       })
       let shell: { close: () => void } | undefined
       const stop = stopOnSignals(node, output, () => shell?.close())

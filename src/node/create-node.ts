@@ -10,6 +10,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { arkshare, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
+import { AccessRules } from './access-rules.js'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
@@ -28,6 +29,8 @@ export const INDEX_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 5_000
 
 export interface BaseNodeOptions {
   connectionLimits?: ConnectionLimits
+  /** A rules file of peer IDs and IP ranges to deny (or allow), re-read when it changes. */
+  accessRulesFile?: string
   /** Also join arkshare's Kademlia DHT (provider records by book ID, a fallback when no index answers). */
   dht?: boolean
   /** Multiaddrs to listen on (default /ip4/0.0.0.0/tcp/0). */
@@ -53,9 +56,10 @@ export const YAMUX_OPTIONS = {
   streamOptions: { maxStreamWindowSize: 4 * 1024 * 1024, maxReadBufferLength: 8 * 1024 * 1024 }
 }
 
-async function baseOptions (options: BaseNodeOptions): Promise<Record<string, any>> {
+async function baseOptions (options: BaseNodeOptions, rules?: AccessRules): Promise<Record<string, any>> {
   const privateKey = options.privateKey ?? (options.dataDir != null ? await loadOrCreateKey(options.dataDir) : undefined)
   return {
+    ...(rules != null ? { connectionGater: rules.gater() } : {}),
     ...(privateKey != null ? { privateKey } : {}),
     connectionManager: { ...options.connectionLimits },
     addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
@@ -65,32 +69,53 @@ async function baseOptions (options: BaseNodeOptions): Promise<Record<string, an
   }
 }
 
+/** Loads the access rules, if any; once the node exists, a change to them drops refused connections. */
+async function accessRules (file: string | undefined): Promise<AccessRules | undefined> {
+  if (file == null) return undefined
+  const rules = new AccessRules()
+  await rules.load(file)
+  return rules
+}
+
+function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined): T {
+  if (rules == null) return node
+  rules.onChange = () => {
+    for (const connection of node.getConnections()) {
+      if (rules.connectionDenied(connection.remotePeer, connection.remoteAddr)) void connection.close().catch(() => {})
+    }
+  }
+  node.addEventListener('stop', () => { rules.close() })
+  return node
+}
+
 export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit, 'dataDir'> {}
 
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, ...init } = options
-  return await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits }),
+  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
+  const rules = await accessRules(accessRulesFile)
+  return enforce(await createLibp2p({
+    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits }, rules),
     services: {
       identify: identify(),
       ping: ping(),
       ...(dht === true ? { dht: dhtService() } : {}),
       arkshare: arkshare({ ...init, dataDir, dht })
     }
-  }) as ArkshareNode
+  }) as ArkshareNode, rules)
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, ...init } = options
-  return await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...INDEX_CONNECTION_LIMITS, ...connectionLimits } }),
+  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
+  const rules = await accessRules(accessRulesFile)
+  return enforce(await createLibp2p({
+    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...INDEX_CONNECTION_LIMITS, ...connectionLimits } }, rules),
     services: {
       identify: identify(),
       ping: ping(),
       ...(dht === true ? { dht: dhtService() } : {}),
       index: arkshareIndex({ ...init, dataDir })
     }
-  }) as IndexNode
+  }) as IndexNode, rules)
 }

@@ -1,0 +1,41 @@
+// A rules file on the index keeps denied peers out, and a change to it applies within seconds,
+// dropping connections it now refuses.
+import assert from 'node:assert/strict'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { loadOrCreateKey } from '../../src/node/identity.js'
+import { createArkshareNode } from '../../src/node/create-node.js'
+import { eventually, indexAddr, removeDir, startIndex, tempDir, LOOPBACK } from '../helpers.js'
+
+describe('access rules on an index', function () {
+  this.timeout(60_000)
+  let dir: string
+  const stops: Array<{ stop: () => void | Promise<void> }> = []
+  before(async () => { dir = await tempDir() })
+  after(async () => {
+    await Promise.all(stops.map(async s => { await s.stop() }))
+    await removeDir(dir)
+  })
+
+  it('refuses denied peers, and follows edits to the rules file', async () => {
+    const keyA = await loadOrCreateKey(join(dir, 'a'))
+    const keyB = await loadOrCreateKey(join(dir, 'b'))
+    const rulesFile = join(dir, 'rules.txt')
+    await writeFile(rulesFile, `# no B\ndeny ${peerIdFromPrivateKey(keyB).toString()}\n`)
+    const index = await startIndex({ accessRulesFile: rulesFile })
+    stops.push(index)
+    const a = await createArkshareNode({ listen: [LOOPBACK], indexes: [indexAddr(index)], privateKey: keyA })
+    const b = await createArkshareNode({ listen: [LOOPBACK], indexes: [indexAddr(index)], privateKey: keyB })
+    stops.push(a, b)
+
+    assert.equal((await a.services.arkshare.search('anything')).failures.length, 0)
+    await assert.rejects(b.services.arkshare.search('anything'), /no index answered/)
+
+    // lift the ban on B, ban A: B gets in, A's open connection is dropped and it stays out
+    await writeFile(rulesFile, `deny ${peerIdFromPrivateKey(keyA).toString()}\n`)
+    await eventually(async () => (await b.services.arkshare.search('anything')).failures.length === 0, 15_000, 'B admitted')
+    await eventually(() => a.getConnections(index.peerId).length === 0, 15_000, 'A disconnected')
+    await assert.rejects(a.services.arkshare.search('anything'), /no index answered/)
+  })
+})
