@@ -71,7 +71,13 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
 
   async start (): Promise<void> {
     this.stopped = false
-    this.roots = await Promise.all(this.options.dirs.map(async d => await realpath(d)))
+    this.roots = await Promise.all(this.options.dirs.map(async (d) => {
+      const root = await realpath(d).catch((err: NodeJS.ErrnoException) => {
+        throw new Error(err.code === 'ENOENT' ? `cannot share ${d}: no such folder` : `cannot share ${d}: ${err.message}`)
+      })
+      if (!(await stat(root)).isDirectory()) throw new Error(`cannot share ${d}: not a folder`)
+      return root
+    }))
     this.excluded = await Promise.all((this.options.exclude ?? []).map(async d => await realpath(d).catch(() => d)))
     await this.rescan()
     if (this.options.watch !== false) {

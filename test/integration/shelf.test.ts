@@ -72,6 +72,12 @@ describe('shelf', () => {
     await shelf.stop()
   })
 
+  it('says plainly when a shared folder does not exist or is a file', async () => {
+    await assert.rejects(new Shelf({ dirs: [join(dir, 'missing')], watch: false }).start(), /cannot share .*missing: no such folder/)
+    const file = await writeBook(dir, 'file.txt', 'x')
+    await assert.rejects(new Shelf({ dirs: [file], watch: false }).start(), /not a folder/)
+  })
+
   it('keeps the peer key across restarts, readable by its owner only', async () => {
     const data = join(dir, 'data')
     const a = await loadOrCreateKey(data)
