@@ -1,36 +1,57 @@
 // The search language people type, parsed into a structure the catalog turns into SQL:
-//   moby dick            every word must match title, author or file name (the last one as a prefix)
-//   "white whale"        a phrase        -abridged    exclusion
-//   format:epub  author:austen  lang:en  size>1MiB  size<=500KiB      filters
-// Every word reaches FTS5 double-quoted, so nothing a user types can become FTS5 syntax.
+//   moby dick            every word must match title, author or file name (the last word also as a prefix)
+//   "white whale"        a phrase        -abridged  -"sea story"    exclusions
+//   format:epub  author:austen  author:"jane austen"  lang:en  size>1MiB  size<=500KiB      filters
+// Every word reaches FTS5 inside double quotes, so nothing a user types can become FTS5 syntax.
 
 export class QueryError extends Error {
   override name = 'QueryError'
 }
 
 export interface ParsedQuery {
+  /** Single words, AND-ed; each may match title, author or file name. */
   terms: string[]
-  phrases: string[][]
+  /** Quoted text as its words joined by one space ("white whale"); a quoted single word is not a prefix. */
+  phrases: string[]
+  /** Words or phrases (words joined by one space) a listing must not contain. */
   excluded: string[]
-  /** The last bare word also matches as a prefix ("mob" finds "Moby"); needs 3+ characters. */
+  /** The last bare word also matches as a prefix ("mob" finds "Moby"); only with 3+ characters. */
   prefixLast: boolean
+  /** Lower case, without a leading dot. */
   format?: string
+  /** Words that must all appear in the author column. */
   author?: string[]
+  /** Lower case; "en" also matches "en-GB". */
   language?: string
+  /** Bytes, inclusive. */
   minSize?: number
+  /** Bytes, inclusive. */
   maxSize?: number
 }
 
 export const MAX_QUERY_CHARS = 256
 export const MAX_QUERY_TERMS = 32
+/** A shorter prefix would expand to a large part of the vocabulary on a big catalog. */
 export const MIN_PREFIX_CHARS = 3
 
-/** Words as FTS5's unicode61 tokenizer sees them: runs of letters and digits, lower-cased. */
+/**
+ * Words as FTS5's unicode61 tokenizer sees them, lower-cased. unicode61 keeps letters, digits and
+ * private-use characters, and also combining marks (which remove_diacritics then drops, so a
+ * decomposed "é" stays inside its word). A word here may hold characters unicode61 splits on
+ * (e.g. some Indic vowel signs): quoted, FTS5 then reads it as a phrase, which still matches. Each
+ * word starts with a letter, digit or private-use character, so FTS5 never sees it as empty.
+ */
 export function tokenize (text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+  return text.toLowerCase().match(/[\p{L}\p{N}\p{Co}][\p{L}\p{N}\p{M}\p{Co}]*/gu) ?? []
 }
 
-const UNITS: Record<string, number> = { b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 }
+// KB, MB and GB are read as KiB, MiB and GiB: people type either meaning 1024-based file sizes.
+const UNITS: Record<string, number> = {
+  b: 1,
+  k: 1024, kb: 1024, kib: 1024,
+  m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
+  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3
+}
 
 function parseSize (text: string): number {
   const m = /^(\d+(?:\.\d+)?)([a-z]*)$/i.exec(text)
@@ -39,78 +60,83 @@ function parseSize (text: string): number {
   return Math.round(Number(m[1]) * factor)
 }
 
+// A piece is a quoted phrase (an unbalanced quote runs to the end of the input), possibly negated
+// or the value of a text filter (author:"jane austen"), or else a run of non-space characters.
+const PIECE = /-?(?:(?:format|author|lang|language):)?"[^"]*"?|\S+/gi
+const FILTER = /^(format|author|lang|language|size)(:|>=|<=|>|<)(.+)$/is
+
 export function parseQuery (input: string): ParsedQuery {
   if (input.length > MAX_QUERY_CHARS) throw new QueryError(`query longer than ${MAX_QUERY_CHARS} characters`)
   const q: ParsedQuery = { terms: [], phrases: [], excluded: [], prefixLast: false }
-  let lastBareWasTerm = false
-  // quoted phrases (an unbalanced quote runs to the end), or runs of non-space
-  const pieces = input.match(/-?"[^"]*"?|\S+/g) ?? []
-  for (const piece of pieces) {
-    lastBareWasTerm = false
+  let words = 0
+  for (const piece of input.match(PIECE) ?? []) {
     const negated = piece.startsWith('-') && piece.length > 1
     const body = negated ? piece.slice(1) : piece
-    if (body.startsWith('"')) {
-      const words = tokenize(body)
-      if (words.length === 0) continue
-      if (negated) q.excluded.push(...words)
-      else q.phrases.push(words)
-      continue
-    }
-    const filter = /^(format|author|lang|language|size)(:|>=|<=|>|<)(.+)$/i.exec(body)
-    if (filter != null && !negated) {
-      const [, key, op, value] = filter
+    const filter = FILTER.exec(body)
+    if (filter != null && negated) throw new QueryError(`a filter cannot be negated: ${piece}`)
+    if (filter != null) {
+      const [, key, op, raw] = filter
       const name = key.toLowerCase()
+      const value = raw.replace(/^"|"$/g, '').trim()
       if (name === 'size') {
         const bytes = parseSize(value)
-        if (op === '>' || op === '>=') q.minSize = op === '>' ? bytes + 1 : bytes
-        else if (op === '<' || op === '<=') q.maxSize = op === '<' ? bytes - 1 : bytes
+        if (op === '>') q.minSize = bytes + 1
+        else if (op === '>=') q.minSize = bytes
+        else if (op === '<') q.maxSize = bytes - 1
+        else if (op === '<=') q.maxSize = bytes
         else { q.minSize = bytes; q.maxSize = bytes }
       } else if (op !== ':') {
         throw new QueryError(`${name} takes ":" (like ${name}:value)`)
-      } else if (name === 'format') {
-        q.format = value.toLowerCase().replace(/^\./, '')
       } else if (name === 'author') {
-        q.author = [...(q.author ?? []), ...tokenize(value)]
-      } else {
-        q.language = value.toLowerCase()
+        const names = tokenize(value)
+        words += names.length
+        // author:"!!" holds no word: leaving it out lets an otherwise empty query be refused
+        if (names.length > 0) q.author = [...(q.author ?? []), ...names]
+      } else if (value !== '') {
+        if (name === 'format') q.format = value.toLowerCase().replace(/^\./, '')
+        else q.language = value.toLowerCase()
       }
       continue
     }
-    const words = tokenize(body)
+    const tokens = tokenize(body)
+    if (tokens.length === 0) continue
+    words += tokens.length
     if (negated) {
-      q.excluded.push(...words)
-    } else if (words.length > 0) {
-      q.terms.push(...words)
-      lastBareWasTerm = true
+      // -"sea story" and -sherlock's exclude the words together, not each on its own
+      q.excluded.push(tokens.join(' '))
+    } else if (body.startsWith('"')) {
+      q.phrases.push(tokens.join(' '))
+    } else {
+      q.terms.push(...tokens)
+      q.prefixLast = [...tokens[tokens.length - 1]].length >= MIN_PREFIX_CHARS
     }
   }
-  // a one- or two-letter prefix would expand to a large part of the vocabulary
-  q.prefixLast = lastBareWasTerm && (q.terms.at(-1)?.length ?? 0) >= MIN_PREFIX_CHARS
-  const count = q.terms.length + q.excluded.length + q.phrases.reduce((n, p) => n + p.length, 0) + (q.author?.length ?? 0)
-  if (count > MAX_QUERY_TERMS) throw new QueryError(`more than ${MAX_QUERY_TERMS} words`)
+  if (words > MAX_QUERY_TERMS) throw new QueryError(`more than ${MAX_QUERY_TERMS} words`)
   const hasFilter = q.format != null || q.author != null || q.language != null || q.minSize != null || q.maxSize != null
   if (q.terms.length === 0 && q.phrases.length === 0 && !hasFilter) {
-    throw new QueryError(q.excluded.length > 0 ? 'nothing to search for: add a word to the exclusions' : 'nothing to search for')
+    throw new QueryError(q.excluded.length > 0 ? 'nothing to search for: add a word or a filter to the exclusions' : 'nothing to search for')
   }
   return q
 }
 
-function quote (word: string): string {
-  return `"${word.replace(/"/g, '""')}"`
+/** One FTS5 string: words inside double quotes (several words make a phrase). */
+function quote (text: string): string {
+  return `"${text.replace(/"/g, '""')}"`
 }
 
-/** The FTS5 MATCH expression for the positive text terms; undefined when there are none. */
+/** The FTS5 MATCH expression for the positive words and phrases; undefined when there are none. */
 export function toFtsMatch (q: ParsedQuery): string | undefined {
-  const parts: string[] = []
-  q.terms.forEach((term, i) => {
-    parts.push(q.prefixLast && i === q.terms.length - 1 ? `${quote(term)}*` : quote(term))
-  })
-  for (const phrase of q.phrases) parts.push(phrase.map(quote).join(' + '))
-  if (q.author != null && q.author.length > 0) parts.push(`author : (${q.author.map(quote).join(' AND ')})`)
+  const parts = q.terms.map((term, i) => q.prefixLast && i === q.terms.length - 1 ? `${quote(term)}*` : quote(term))
+  for (const phrase of q.phrases) parts.push(quote(phrase))
   return parts.length === 0 ? undefined : parts.join(' AND ')
 }
 
-/** The FTS5 MATCH expression a listing must NOT match (the -words); undefined when none. */
+/** The FTS5 MATCH expression for the author: filter (every word in the author column); undefined when none. */
+export function toAuthorMatch (q: ParsedQuery): string | undefined {
+  return q.author == null || q.author.length === 0 ? undefined : `author : (${q.author.map(quote).join(' AND ')})`
+}
+
+/** The FTS5 MATCH expression a listing must NOT match (any of the -words); undefined when none. */
 export function toExclusionMatch (q: ParsedQuery): string | undefined {
   return q.excluded.length === 0 ? undefined : q.excluded.map(quote).join(' OR ')
 }

@@ -1,42 +1,23 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { Catalog, CatalogLimitError } from '../../src/index-node/catalog.js'
-import { parseQuery, QueryError, toFtsMatch } from '../../src/index-node/query.js'
+import Database from 'better-sqlite3'
+import { Catalog, CatalogLimitError, NoLeaseError, type BookRecord } from '../../src/index-node/catalog.js'
+import { parseQuery } from '../../src/index-node/query.js'
 import { removeDir, tempDir } from '../helpers.js'
-import type { BookRecord } from '../../src/wire/records.js'
 
 function book (id: string, title: string, author = '', extra: Partial<BookRecord> = {}): BookRecord {
   return { id, title, author, format: 'epub', size: 1000, fileName: `${author} - ${title}.epub`, language: 'en', ...extra }
 }
 
-describe('query language', () => {
-  it('parses words, phrases, exclusions and filters', () => {
-    const q = parseQuery('Moby "white whale" -abridged format:EPUB author:melville lang:en size>1MiB size<=2MiB')
-    assert.deepEqual(q.terms, ['moby'])
-    assert.deepEqual(q.phrases, [['white', 'whale']])
-    assert.deepEqual(q.excluded, ['abridged'])
-    assert.equal(q.format, 'epub')
-    assert.deepEqual(q.author, ['melville'])
-    assert.equal(q.language, 'en')
-    assert.equal(q.minSize, 1024 * 1024 + 1)
-    assert.equal(q.maxSize, 2 * 1024 * 1024)
-    assert.equal(q.prefixLast, false, 'the last piece was a filter, not a word')
-  })
-
-  it('quotes every token so input cannot become FTS5 syntax', () => {
-    const match = toFtsMatch(parseQuery('title:x OR * NEAR("a" "b") "un"balanced'))
-    assert.ok(match != null)
-    for (const token of match.split(/ AND | \+ /)) assert.match(token.trim(), /^"[^"]*"\*?$/)
-  })
-
-  it('refuses empty, exclusion-only, over-long and badly sized queries', () => {
-    assert.throws(() => parseQuery('   '), QueryError)
-    assert.throws(() => parseQuery('-moby'), /nothing to search for/)
-    assert.throws(() => parseQuery('x'.repeat(300)), /longer than/)
-    assert.throws(() => parseQuery(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' ')), /more than 32/)
-    assert.throws(() => parseQuery('size>lots'), /not a size/)
-  })
-})
+/** FTS5's own check that the external-content index matches the listings table. */
+function assertFtsInSync (path: string): void {
+  const db = new Database(path)
+  try {
+    db.prepare("INSERT INTO listings_fts(listings_fts, rank) VALUES ('integrity-check', 1)").run()
+  } finally {
+    db.close()
+  }
+}
 
 describe('catalog', () => {
   let clock: number
@@ -51,123 +32,291 @@ describe('catalog', () => {
     catalog.putBooks('alice', [
       book('moby', 'Moby Dick', 'Herman Melville'),
       book('emma', 'Emma', 'Jane Austen', { format: 'txt', size: 3_000_000 }),
-      book('mis', 'Les Misérables', 'Victor Hugo', { language: 'fr' }),
-      book('holmes', "The Adventures of Sherlock Holmes", 'Arthur Conan Doyle')
+      book('mis', 'Les Misérables', 'Victor Hugo', { language: 'fr-FR', size: 2_000_000 }),
+      book('holmes', "The Adventures of Sherlock Holmes", 'Arthur Conan Doyle', { fileName: 'sherlock.epub' })
     ], true)
   })
   afterEach(() => { catalog.close() })
 
-  it('finds books by every word, any case, prefix on the last word, without accents', () => {
+  it('finds a registered book with its provider', () => {
+    const page = catalog.search(parseQuery('moby'), {})
+    assert.equal(page.total, 1)
+    assert.deepEqual(page.hits, [{
+      book: book('moby', 'Moby Dick', 'Herman Melville'),
+      providers: [{ peerId: 'alice', multiaddrs: ['/ip4/127.0.0.1/tcp/1'], lastRenewedAt: 1_000_000 }]
+    }])
+  })
+
+  it('needs every word, in any case, in title, author or file name', () => {
     assert.deepEqual(search('MOBY melville'), ['moby'])
     assert.deepEqual(search('moby austen'), [])
+    assert.deepEqual(search('herman'), ['moby'], 'author')
+    assert.deepEqual(search('epub sherlock'), ['holmes'], 'file name')
+    assert.deepEqual(search('EmMa JANE'), ['emma'])
+  })
+
+  it('matches the last word as a prefix, and folds diacritics both ways', () => {
     assert.deepEqual(search('mob'), ['moby'])
+    assert.deepEqual(search('mob format:epub'), ['moby'], 'a filter after the word keeps it a prefix')
+    assert.deepEqual(search('mob dick'), [], 'only the last word is a prefix')
     assert.deepEqual(search('mo'), [], 'prefixes need three letters')
+    assert.deepEqual(search('"mob"'), [], 'a quoted word is exact')
     assert.deepEqual(search('miserables'), ['mis'])
+    assert.deepEqual(search('MISÉRABLES'), ['mis'])
+    assert.deepEqual(search('mise\u0301rables'), ['mis'], 'a decomposed accent')
+    catalog.putBooks('alice', [book('cafe', 'Cafe Society', 'Anon')], false)
+    assert.deepEqual(search('café'), ['cafe'])
+  })
+
+  it('matches phrases in order and excludes words and phrases', () => {
     assert.deepEqual(search('"sherlock holmes"'), ['holmes'])
     assert.deepEqual(search('"holmes sherlock"'), [])
+    assert.deepEqual(search('"moby'), ['moby'], 'an unbalanced quote runs to the end')
+    assert.deepEqual(search('format:epub -moby').sort(), ['holmes', 'mis'])
+    assert.deepEqual(search('format:epub -"moby dick" -hugo'), ['holmes'])
+    assert.deepEqual(search('format:epub -"dick moby"').sort(), ['holmes', 'mis', 'moby'], 'an excluded phrase needs its words in order')
     assert.deepEqual(search('austen -emma'), [])
   })
 
   it('filters by format, author, language and size', () => {
     assert.deepEqual(search('format:txt'), ['emma'])
+    assert.deepEqual(search('format:TXT'), ['emma'])
     assert.deepEqual(search('author:austen'), ['emma'])
+    assert.deepEqual(search('author:"conan doyle"'), ['holmes'])
     assert.deepEqual(search('author:emma'), [], 'author words match only the author')
-    assert.deepEqual(search('lang:fr'), ['mis'])
-    assert.deepEqual(search('size>1MiB'), ['emma'])
-    assert.deepEqual(search('size<1MiB format:epub').sort(), ['holmes', 'mis', 'moby'])
+    assert.deepEqual(search('emma author:austen'), ['emma'])
+    assert.deepEqual(search('moby author:austen'), [])
+    assert.deepEqual(search('lang:fr'), ['mis'], 'a language matches its regional variants')
+    assert.deepEqual(search('lang:fr-fr'), ['mis'])
+    assert.deepEqual(search('lang:f'), [])
+    assert.deepEqual(search('lang:%'), [], 'no LIKE wildcards')
+    assert.deepEqual(search('size>2000000'), ['emma'])
+    assert.deepEqual(search('size>=2000000'), ['emma', 'mis'], 'filters alone sort by title')
+    assert.deepEqual(search('size>1MiB size<2.5MiB'), ['mis'])
+    assert.deepEqual(search('size<1000B'), [])
+    assert.deepEqual(search('size<=1000b'), ['moby', 'holmes'])
+    assert.deepEqual(search('size<1MiB format:epub'), ['moby', 'holmes'])
   })
 
-  it('ranks title matches above file-name matches', () => {
+  it('ranks title matches above author and file-name matches', () => {
     catalog.upsertPeer('bob', [], clock + 60_000)
-    catalog.putBooks('bob', [book('essay', 'An Essay', 'Someone', { fileName: 'notes on dracula.txt' }), book('dracula', 'Dracula', 'Bram Stoker')], true)
-    assert.deepEqual(search('dracula'), ['dracula', 'essay'])
+    catalog.putBooks('bob', [
+      book('essay', 'An Essay', 'Someone', { fileName: 'notes on dracula.txt' }),
+      book('bio', 'A Life', 'Dracula Fan'),
+      book('dracula', 'Dracula', 'Bram Stoker')
+    ], true)
+    assert.deepEqual(search('dracula'), ['dracula', 'bio', 'essay'])
   })
 
   it('groups a book shared by two peers, most recently renewed provider first', () => {
     clock += 1000
     catalog.upsertPeer('bob', ['/ip4/127.0.0.1/tcp/2'], clock + 60_000)
     catalog.putBooks('bob', [book('moby', 'Moby-Dick; or, The Whale', 'Herman Melville')], false)
-    const [hit] = catalog.search(parseQuery('moby'), {}).hits
-    assert.deepEqual(hit.providers.map(p => p.peerId), ['bob', 'alice'])
-    assert.equal(hit.book.title, 'Moby-Dick; or, The Whale', 'metadata from the freshest listing')
-    assert.deepEqual(hit.providers[0].multiaddrs, ['/ip4/127.0.0.1/tcp/2'])
-    assert.equal(catalog.search(parseQuery('moby'), {}).total, 1)
+    let page = catalog.search(parseQuery('moby'), {})
+    assert.equal(page.total, 1)
+    assert.equal(page.hits.length, 1)
+    assert.deepEqual(page.hits[0].providers.map(p => [p.peerId, p.lastRenewedAt]), [['bob', 1_001_000], ['alice', 1_000_000]])
+    assert.equal(page.hits[0].book.title, 'Moby-Dick; or, The Whale', 'metadata from the freshest listing')
+    assert.deepEqual(page.hits[0].providers[0].multiaddrs, ['/ip4/127.0.0.1/tcp/2'])
+
+    clock += 1000
+    assert.equal(catalog.renew('alice', clock + 60_000), true)
+    page = catalog.search(parseQuery('whale'), {})
+    assert.deepEqual(page.hits[0].providers.map(p => p.peerId), ['alice', 'bob'], 'found by bob\'s title, alice is fresher now')
+    assert.equal(page.hits[0].book.title, 'Moby Dick')
+    assert.equal(catalog.search(parseQuery('format:epub'), {}).total, 3, 'one book, counted once')
   })
 
-  it('replaces, removes and unregisters', () => {
-    assert.equal(catalog.putBooks('alice', [book('moby', 'Moby Dick', 'Herman Melville')], true), 1)
+  it('replaces, updates, removes and unregisters', () => {
+    assert.equal(catalog.putBooks('alice', [book('moby', 'Moby Dick', 'Herman Melville'), book('moby', 'Moby Dick', 'Herman Melville')], true), 1)
     assert.deepEqual(search('emma'), [])
-    assert.equal(catalog.removeBooks('alice', ['moby']), 0)
-    assert.deepEqual(search('moby'), [])
-    catalog.putBooks('alice', [book('emma', 'Emma', 'Jane Austen')], false)
+    assert.equal(catalog.bookCount('alice'), 1)
+    assert.equal(catalog.putBooks('alice', [book('moby', 'The Whale', 'Herman Melville')], false), 1, 'updates in place')
+    assert.deepEqual(search('whale'), ['moby'])
+    assert.deepEqual(search('dick'), [])
+    assert.equal(catalog.putBooks('alice', [book('emma', 'Emma', 'Jane Austen')], false), 2)
+    assert.equal(catalog.removeBooks('alice', ['moby', 'unknown']), 1)
+    assert.deepEqual(search('whale'), [])
+    assert.deepEqual(search('emma'), ['emma'])
+    assert.equal(catalog.removeBooks('nobody', ['emma']), 0)
     catalog.unregister('alice')
     assert.deepEqual(search('emma'), [])
     assert.equal(catalog.leaseExpiresAt('alice'), undefined)
+    assert.equal(catalog.bookCount('alice'), 0)
+  })
+
+  it('refuses listings without a live lease', () => {
+    assert.throws(() => catalog.putBooks('nobody', [book('x', 'X')], false), NoLeaseError)
+    clock += 60_000
+    assert.throws(() => catalog.putBooks('alice', [book('x', 'X')], false), NoLeaseError)
   })
 
   it('enforces the per-peer book limit without changing anything', () => {
-    const many = Array.from({ length: 2 }, (_, i) => book(`x${i}`, `Extra ${i}`))
-    assert.throws(() => catalog.putBooks('alice', many, false), CatalogLimitError)
+    const extra = Array.from({ length: 2 }, (_, i) => book(`x${i}`, `Extra ${i}`))
+    assert.throws(() => catalog.putBooks('alice', [book('moby', 'Changed'), ...extra], false), CatalogLimitError)
     assert.equal(catalog.bookCount('alice'), 4)
-    assert.equal(catalog.putBooks('alice', many.slice(0, 1), false), 5)
+    assert.deepEqual(search('moby'), ['moby'], 'the update in the refused batch was rolled back')
+    assert.deepEqual(search('changed'), [])
+    const six = Array.from({ length: 6 }, (_, i) => book(`y${i}`, `Other ${i}`))
+    assert.throws(() => catalog.putBooks('alice', six, true), CatalogLimitError)
+    assert.equal(catalog.bookCount('alice'), 4, 'replace refused too: the old listings stay')
+    assert.equal(catalog.putBooks('alice', [...extra.slice(0, 1), book('moby', 'Moby Dick')], false), 5, 'existing ids do not count twice')
+    assert.equal(catalog.putBooks('alice', six.slice(0, 5), true), 5)
   })
 
   it('hides lapsed leases at once and sweeps them; a lapsed lease cannot be renewed', () => {
-    clock += 60_001
+    catalog.upsertPeer('bob', [], clock + 120_000)
+    catalog.putBooks('bob', [book('emma', 'Emma', 'Jane Austen')], true)
+    assert.equal(catalog.renew('alice', clock + 30_000), true)
+    assert.equal(catalog.leaseExpiresAt('alice'), clock + 30_000)
+    clock += 30_000
     assert.deepEqual(search('moby'), [])
-    assert.equal(catalog.stats().peersRegistered, 0)
+    assert.deepEqual(catalog.search(parseQuery('emma'), {}).hits[0].providers.map(p => p.peerId), ['bob'])
+    assert.equal(catalog.stats().peersRegistered, 1)
     assert.equal(catalog.renew('alice', clock + 60_000), false)
+    assert.equal(catalog.leaseExpiresAt('alice'), clock, 'unchanged')
+    assert.equal(catalog.renew('nobody', clock + 60_000), false)
+    assert.equal(catalog.bookCount('alice'), 4, 'still stored until swept')
     assert.equal(catalog.sweepExpired(), 1)
     assert.equal(catalog.bookCount('alice'), 0)
+    assert.equal(catalog.leaseExpiresAt('alice'), undefined)
+    assert.equal(catalog.sweepExpired(), 0)
+    catalog.upsertPeer('alice', [], clock + 60_000)
+    assert.equal(catalog.bookCount('alice'), 0, 'a new lease starts empty')
   })
 
   it('keeps a disconnected peer through the grace period only', () => {
     catalog.markDisconnected('alice')
     clock += 9_000
+    catalog.markDisconnected('alice')
     assert.deepEqual(search('moby'), ['moby'])
-    clock += 2_000
-    assert.deepEqual(search('moby'), [])
-    assert.equal(catalog.stats().peersOnline, 0)
+    assert.equal(catalog.stats().peersOnline, 1)
+    clock += 1_000
+    assert.deepEqual(search('moby'), [], 'the first disconnect counts')
+    assert.deepEqual(catalog.stats(), { peersOnline: 0, peersRegistered: 1, books: 0, providers: 0 })
     catalog.markConnected('alice')
     assert.deepEqual(search('moby'), ['moby'])
+    catalog.markDisconnected('alice', clock - 20_000)
+    assert.deepEqual(search('moby'), [], 'an explicit time')
+    catalog.upsertPeer('alice', [], clock + 60_000)
+    assert.deepEqual(search('moby'), ['moby'], 'registering again clears the mark')
   })
 
-  it('pages with a total, browses one peer and finds one book', () => {
+  it('pages with a total, capped at 100 per page', () => {
     const page1 = catalog.search(parseQuery('format:epub'), { limit: 2 })
     const page2 = catalog.search(parseQuery('format:epub'), { limit: 2, offset: 2 })
-    assert.equal(page1.total, 3)
+    const past = catalog.search(parseQuery('format:epub'), { limit: 2, offset: 10 })
+    assert.deepEqual([page1.total, page2.total, past.total], [3, 3, 3])
+    assert.deepEqual([...page1.hits, ...page2.hits].map(h => h.book.id), ['mis', 'moby', 'holmes'], 'by title, ignoring case')
     assert.equal(page1.hits.length, 2)
     assert.equal(page2.hits.length, 1)
-    assert.equal(page2.total, 3)
-    assert.equal(catalog.search(undefined, { provider: 'alice' }).total, 4)
+    assert.equal(past.hits.length, 0)
+
+    const many = new Catalog({ path: ':memory:', now })
+    try {
+      many.upsertPeer('p', [], clock + 60_000)
+      many.putBooks('p', Array.from({ length: 150 }, (_, i) => book(`b${i}`, `Volume ${String(i).padStart(3, '0')}`)), true)
+      const first = many.search(parseQuery('volume'), { limit: 1000 })
+      assert.equal(first.hits.length, 100)
+      assert.equal(first.total, 150)
+      const second = many.search(parseQuery('volume'), { limit: 100, offset: 100 })
+      assert.equal(second.hits.length, 50)
+      const ids = new Set([...first.hits, ...second.hits].map(h => h.book.id))
+      assert.equal(ids.size, 150, 'pages neither overlap nor skip')
+      assert.equal(many.search(parseQuery('size<1MiB'), { limit: 0 }).hits.length, 50, 'limit 0 means the default')
+    } finally {
+      many.close()
+    }
+  })
+
+  it('browses one provider (with or without words) and finds one book', () => {
+    catalog.upsertPeer('bob', [], clock + 60_000)
+    catalog.putBooks('bob', [book('dracula', 'Dracula', 'Bram Stoker'), book('emma', 'Emma', 'Jane Austen')], true)
+    const browse = catalog.search(undefined, { provider: 'bob' })
+    assert.equal(browse.total, 2)
+    assert.deepEqual(browse.hits.map(h => h.book.id), ['dracula', 'emma'], 'by title')
+    assert.deepEqual(browse.hits[1].providers.map(p => p.peerId).sort(), ['alice', 'bob'], 'a hit lists all its providers')
+    assert.deepEqual(search('emma', { provider: 'bob' }), ['emma'])
+    assert.deepEqual(search('moby', { provider: 'bob' }), [])
+    assert.deepEqual(catalog.search(undefined, { provider: 'alice' }).hits.map(h => h.book.id), ['emma', 'mis', 'moby', 'holmes'])
     assert.deepEqual(catalog.search(undefined, { bookId: 'emma' }).hits.map(h => h.book.id), ['emma'])
-    assert.equal(catalog.search(parseQuery('moby'), { limit: 1000 }).hits.length, 1)
+    assert.equal(catalog.search(undefined, { provider: 'nobody' }).total, 0)
   })
 
   it('counts peers, books and providers', () => {
     catalog.upsertPeer('bob', [], clock + 60_000)
-    catalog.putBooks('bob', [book('moby', 'Moby Dick', 'Herman Melville')], true)
-    assert.deepEqual(catalog.stats(), { peersOnline: 2, peersRegistered: 2, books: 4, providers: 5 })
+    catalog.putBooks('bob', [book('moby', 'Moby Dick', 'Herman Melville'), book('dracula', 'Dracula')], true)
+    catalog.upsertPeer('carol', [], clock + 5_000)
+    assert.deepEqual(catalog.stats(), { peersOnline: 3, peersRegistered: 3, books: 5, providers: 6 })
+    catalog.markDisconnected('bob')
+    clock += 10_000
+    assert.deepEqual(catalog.stats(), { peersOnline: 1, peersRegistered: 2, books: 4, providers: 4 })
   })
 
-  it('keeps registrations and lease times across a reopen', async () => {
+  it('answers FTS5 syntax and injection attempts as plain words', () => {
+    catalog.putBooks('alice', [book('odd', 'Title: X or * near "quotes"', 'Anon')], false)
+    const attempts = ['title:x OR *', 'NEAR("a" "b")', '"unbalanced', 'moby"', 'x AND', '^moby', 'OR', '{title author}:moby', 'moby) OR (1', "'; DROP TABLE peers; --", 'a""b -"x', 'author:"x OR y"']
+    for (const q of attempts) assert.doesNotThrow(() => search(q), q)
+    assert.throws(() => search('*'), { name: 'QueryError' }, 'nothing to search for, said as such')
+    assert.deepEqual(search('title:x OR *'), ['odd'])
+    assert.deepEqual(search('moby"'), ['moby'])
+    assert.deepEqual(search('{title author}:moby'), [], 'the words title and author are not in Moby Dick')
+    assert.equal(catalog.stats().peersRegistered, 1)
+  })
+
+  it('keeps registrations and lease times across a reopen, with the FTS index in sync', async () => {
     const dir = await tempDir()
     try {
       const path = join(dir, 'index.db')
       const first = new Catalog({ path, now })
-      first.upsertPeer('carol', [], clock + 5_000)
-      first.putBooks('carol', [book('odyssey', 'The Odyssey', 'Homer')], true)
+      first.upsertPeer('carol', ['/ip4/10.0.0.1/tcp/4001'], clock + 5_000)
+      first.putBooks('carol', [book('odyssey', 'The Odyssey', 'Homer'), book('iliad', 'The Iliad', 'Homer')], true)
+      first.upsertPeer('dave', [], clock + 60_000)
+      first.putBooks('dave', [book('iliad', 'The Iliad', 'Homer'), book('aeneid', 'The Aeneid', 'Virgil')], true)
+      first.putBooks('dave', [book('iliad', 'The Iliad', 'Homer'), book('aeneid', 'Aeneis', 'Vergil')], true)
       first.close()
+
+      const db = new Database(path, { readonly: true })
+      assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
+      assert.equal(db.pragma('user_version', { simple: true }), 1)
+      db.close()
+
       const second = new Catalog({ path, now })
-      assert.equal(second.search(parseQuery('odyssey'), {}).hits.length, 1)
-      clock += 5_001
+      assert.equal(second.leaseExpiresAt('carol'), clock + 5_000)
+      const hit = second.search(parseQuery('odyssey'), {}).hits[0]
+      assert.deepEqual(hit.providers, [{ peerId: 'carol', multiaddrs: ['/ip4/10.0.0.1/tcp/4001'], lastRenewedAt: clock }])
+      assert.deepEqual(second.search(parseQuery('vergil'), {}).hits.map(h => h.book.title), ['Aeneis'])
+      clock += 5_000
       assert.equal(second.search(parseQuery('odyssey'), {}).hits.length, 0)
+      assert.equal(second.search(parseQuery('iliad'), {}).hits[0].providers.length, 1)
       assert.equal(second.sweepExpired(), 1)
       second.close()
+      assertFtsInSync(path)
+
+      const third = new Catalog({ path, now })
+      assert.equal(third.leaseExpiresAt('carol'), undefined)
+      assert.equal(third.bookCount('dave'), 2)
+      third.unregister('dave')
+      third.close()
+      assertFtsInSync(path)
     } finally {
       await removeDir(dir)
     }
   })
+
+  it('refuses a database from a newer schema', async () => {
+    const dir = await tempDir()
+    try {
+      const path = join(dir, 'index.db')
+      const db = new Database(path)
+      db.pragma('user_version = 99')
+      db.close()
+      assert.throws(() => new Catalog({ path, now }), /schema 99/)
+    } finally {
+      await removeDir(dir)
+    }
+  })
+
   it('pages through a very common word from its best matches, with a lower-bound total', () => {
     const big = new Catalog({ path: ':memory:', now, maxBooksPerPeer: 5000 })
     try {
@@ -185,6 +334,9 @@ describe('catalog', () => {
       assert.equal(deep.hits.length, 51)
       assert.equal(deep.total, 2001)
       assert.notEqual(deep.totalIsEstimate, true)
+      // a filter that drops most matches grows the sample too
+      big.putBooks('many', [book('pdf', 'Common Sense', 'Thomas Paine', { format: 'pdf' })], false)
+      assert.deepEqual(big.search(parseQuery('common format:pdf'), { limit: 10 }).hits.map(h => h.book.id), ['pdf'])
       // a rarer word is exact
       const rare = big.search(parseQuery('number 1999'), { limit: 10 })
       assert.equal(rare.total, 1)
