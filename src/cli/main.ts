@@ -59,7 +59,10 @@ function stopOnSignals (node: Libp2p, output: Output, extra?: () => void): () =>
     if (stopping) return
     stopping = true
     extra?.()
-    const force = setTimeout(() => { process.exit(0) }, 5_000)
+    const force = setTimeout(() => {
+      output.error('could not stop cleanly within 5 s; exiting anyway')
+      process.exit(1)
+    }, 5_000)
     force.unref()
     try {
       await node.stop()

@@ -70,4 +70,22 @@ describe('hard faults (real processes)', function () {
     // within the grace period only the lease can remove it: 5 s, then the sweep
     await eventually(async () => await search() === 0, 20_000, 'lease lapsed')
   })
+  it('stops cleanly on SIGTERM, withdrawing its books at once', async () => {
+    const indexAddr = await startIndex(['--grace', '600'])
+    await writeBook(join(dir, 'shelf'), 'Herman Hesse - Siddhartha.txt', bookBytes(43, 20_000))
+    const peer = cli(['node', '--index', indexAddr, '--share', join(dir, 'shelf'), '--downloads', join(dir, 'dl'), '--data', join(dir, 'p'), '--listen', LOOPBACK, '--json'])
+    await peer.waitFor(e => e.event === 'shelf' && e.books === 1)
+    const count = async (): Promise<number> => {
+      const s = startCli(['search', 'siddhartha', '--index', indexAddr, '--json'], { stdin: 'ignore' })
+      await s.exited
+      return s.events.length
+    }
+    await eventually(async () => await count() === 1, 15_000, 'registered')
+    peer.child.kill('SIGTERM')
+    // (the CLI forces its exit after 5 s if a clean stop hangs; exit code 0 means it stopped cleanly)
+    assert.equal(await peer.exited, 0)
+    assert.ok(peer.events.some(e => e.event === 'stopped'))
+    // unregistered, not merely disconnected: gone although the grace period is ten minutes
+    assert.equal(await count(), 0)
+  })
 })

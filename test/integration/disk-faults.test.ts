@@ -1,0 +1,62 @@
+// Faults on disk: a downloads folder that fills up, a shared file deleted while it is being served.
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { bookIdOf } from '../../src/content/book-id.js'
+import { hashFile } from '../../src/content/hash-file.js'
+import { bookBytes, eventually, useSwarm, waitForProviders, writeBook } from '../helpers.js'
+
+describe('disk faults', function () {
+  this.timeout(60_000)
+  const swarm = useSwarm()
+
+  it('fails a download into a full disk with a clear error, nothing under the final name, no crash', async function () {
+    const small = join(swarm.dir, 'tiny-disk')
+    await mkdir(small)
+    try {
+      // a 1 MiB file system; where mounting is not allowed (not root, no tmpfs) this test cannot run
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small], { stdio: 'ignore' })
+    } catch {
+      this.skip()
+    }
+    try {
+      const bytes = bookBytes(71, 3 * 1024 * 1024)
+      const path = await writeBook(join(swarm.dir, 'shelf'), 'Big - Book.txt', bytes)
+      const id = bookIdOf(await hashFile(path)).toString()
+      await swarm.peer('sharer', { share: [join(swarm.dir, 'shelf')] })
+      await waitForProviders(swarm.index, id, 1)
+      const downloader = await swarm.peer('d')
+      await assert.rejects(downloader.services.arkshare.get(id, { outDir: small }), /cannot write .*(ENOSPC|no space)/i)
+      assert.ok(!(await readdir(small)).includes('Big - Book.txt'), 'nothing under the final name')
+      // the node is still fine: the same book downloads elsewhere
+      const ok = await downloader.services.arkshare.get(id, { outDir: join(swarm.dir, 'roomy') })
+      assert.ok((await readFile(ok.path)).equals(bytes))
+    } finally {
+      execFileSync('umount', [small], { stdio: 'ignore' })
+    }
+  })
+
+  it('withdraws a shared file deleted while it is being served; the download finishes elsewhere', async () => {
+    const bytes = bookBytes(72, 3 * 1024 * 1024)
+    const shelfA = join(swarm.dir, 'a')
+    const pathA = await writeBook(shelfA, 'Vanishing - Book.txt', bytes)
+    await writeBook(join(swarm.dir, 'b'), 'Vanishing - Book.txt', bytes)
+    const id = bookIdOf(await hashFile(pathA)).toString()
+    const a = await swarm.peer('a', { share: [shelfA], maxUploadBytesPerSecond: 512 * 1024 })
+    const b = await swarm.peer('b', { share: [join(swarm.dir, 'b')], maxUploadBytesPerSecond: 512 * 1024 })
+    await waitForProviders(swarm.index, id, 2)
+    const downloader = await swarm.peer('d')
+    let removed: Promise<void> | undefined
+    const result = await downloader.services.arkshare.get(id, {
+      onProgress: (p) => { if (removed == null && p.bytesDone > 256 * 1024) removed = rm(pathA) }
+    })
+    await removed
+    assert.ok((await readFile(result.path)).equals(bytes))
+    // a's shelf notices and the index stops listing a
+    await eventually(() => {
+      const hit = swarm.index.services.index.search('vanishing').hits[0]
+      return hit != null && hit.providers.every(p => p.peerId !== a.peerId.toString()) && hit.providers.some(p => p.peerId === b.peerId.toString())
+    }, 20_000, 'a withdrawn')
+  })
+})
