@@ -116,6 +116,7 @@ export function buildProgram (): Command {
     .option('--dht', 'also run a node of the arkshare DHT (an entry point for peers)')
     .option('--max-books-per-peer <n>', 'books one peer may list', positiveInt, 10_000)
     .option('--max-connections <n>', 'open connections at most', positiveInt, 5_000)
+    .option('--max-connections-per-ip <n>', 'open connections from one IP address at most', positiveInt, 256)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--max-searches-per-minute <n>', 'searches one peer may make per minute', positiveInt, 600)
     .option('--max-registrations-per-minute <n>', 'register requests one peer may make per minute', positiveInt, 120)
@@ -129,7 +130,7 @@ export function buildProgram (): Command {
         disconnectGraceMs: opts.grace * 1000,
         dht: opts.dht === true,
         maxBooksPerPeer: opts.maxBooksPerPeer,
-        connectionLimits: { maxConnections: opts.maxConnections },
+        connectionLimits: { maxConnections: opts.maxConnections, maxConnectionsPerIp: opts.maxConnectionsPerIp },
         accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined,
         searchesPerMinute: opts.maxSearchesPerMinute,
         registrationsPerMinute: opts.maxRegistrationsPerMinute

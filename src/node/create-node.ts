@@ -11,7 +11,7 @@ import { arkshare, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 
@@ -22,10 +22,13 @@ export interface ConnectionLimits {
   inboundConnectionThreshold?: number
   /** Inbound connections still being upgraded at once. */
   maxIncomingPendingConnections?: number
+  /** Open connections from one IP address (a flood from one host cannot take every slot). */
+  maxConnectionsPerIp?: number
 }
 
 /** An index is dialled by every peer it serves, often many behind one address (NAT). */
-export const INDEX_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 5_000, inboundConnectionThreshold: 100, maxIncomingPendingConnections: 100 }
+export const INDEX_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 5_000, inboundConnectionThreshold: 100, maxIncomingPendingConnections: 100, maxConnectionsPerIp: 256 }
+export const PEER_CONNECTION_LIMITS: ConnectionLimits = { maxConnectionsPerIp: 64 }
 
 export interface BaseNodeOptions {
   connectionLimits?: ConnectionLimits
@@ -56,12 +59,34 @@ export const YAMUX_OPTIONS = {
   streamOptions: { maxStreamWindowSize: 4 * 1024 * 1024, maxReadBufferLength: 8 * 1024 * 1024 }
 }
 
-async function baseOptions (options: BaseNodeOptions, rules?: AccessRules): Promise<Record<string, any>> {
-  const privateKey = options.privateKey ?? (options.dataDir != null ? await loadOrCreateKey(options.dataDir) : undefined)
+/** The node a gater asks about open connections; set once the node exists. */
+interface NodeRef { node?: Libp2p<any> }
+
+function ipOf (addr: { getComponents: () => Array<{ name: string, value?: string }> }): string | undefined {
+  return addr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
+}
+
+/** Access rules, then the per-IP cap, checked as each inbound connection arrives. */
+function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: number | undefined, ref: NodeRef): ConnectionGater {
+  const fromRules = rules?.gater() ?? {}
   return {
-    ...(rules != null ? { connectionGater: rules.gater() } : {}),
+    ...fromRules,
+    denyInboundConnection: async (maConn) => {
+      if (await fromRules.denyInboundConnection?.(maConn) === true) return true
+      if (maxConnectionsPerIp == null || ref.node == null) return false
+      const ip = ipOf(maConn.remoteAddr)
+      return ip != null && ref.node.getConnections().filter(c => ipOf(c.remoteAddr) === ip).length >= maxConnectionsPerIp
+    }
+  }
+}
+
+async function baseOptions (options: BaseNodeOptions, rules: AccessRules | undefined, ref: NodeRef): Promise<Record<string, any>> {
+  const privateKey = options.privateKey ?? (options.dataDir != null ? await loadOrCreateKey(options.dataDir) : undefined)
+  const { maxConnectionsPerIp, ...managerLimits } = options.connectionLimits ?? {}
+  return {
+    connectionGater: connectionGater(rules, maxConnectionsPerIp, ref),
     ...(privateKey != null ? { privateKey } : {}),
-    connectionManager: { ...options.connectionLimits },
+    connectionManager: managerLimits,
     addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -77,7 +102,8 @@ async function accessRules (file: string | undefined): Promise<AccessRules | und
   return rules
 }
 
-function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined): T {
+function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined, ref: NodeRef): T {
+  ref.node = node
   if (rules == null) return node
   rules.onChange = () => {
     for (const connection of node.getConnections()) {
@@ -93,15 +119,16 @@ export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit,
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
   const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
   const rules = await accessRules(accessRulesFile)
+  const ref: NodeRef = {}
   return enforce(await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits }, rules),
+    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...PEER_CONNECTION_LIMITS, ...connectionLimits } }, rules, ref),
     services: {
       identify: identify(),
       ping: ping(),
       ...(dht === true ? { dht: dhtService() } : {}),
       arkshare: arkshare({ ...init, dataDir, dht })
     }
-  }) as ArkshareNode, rules)
+  }) as ArkshareNode, rules, ref)
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
@@ -109,13 +136,14 @@ export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexIni
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
   const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
   const rules = await accessRules(accessRulesFile)
+  const ref: NodeRef = {}
   return enforce(await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...INDEX_CONNECTION_LIMITS, ...connectionLimits } }, rules),
+    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...INDEX_CONNECTION_LIMITS, ...connectionLimits } }, rules, ref),
     services: {
       identify: identify(),
       ping: ping(),
       ...(dht === true ? { dht: dhtService() } : {}),
       index: arkshareIndex({ ...init, dataDir })
     }
-  }) as IndexNode, rules)
+  }) as IndexNode, rules, ref)
 }
