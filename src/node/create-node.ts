@@ -114,36 +114,35 @@ function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined
   return node
 }
 
+/**
+ * One node: TCP + Noise + Yamux, identify, ping, the DHT when asked, and the given service under
+ * `name`, with the access rules and connection limits applied.
+ */
+async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimits, name: string, service: unknown): Promise<N> {
+  const rules = await accessRules(options.accessRulesFile)
+  const ref: NodeRef = {}
+  const node = await createLibp2p({
+    ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, rules, ref),
+    services: {
+      identify: identify(),
+      ping: ping(),
+      ...(options.dht === true ? { dht: dhtService() } : {}),
+      [name]: service
+    }
+  })
+  return enforce(node, rules, ref) as N
+}
+
 export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit, 'dataDir'> {}
 
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
   const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
-  const rules = await accessRules(accessRulesFile)
-  const ref: NodeRef = {}
-  return enforce(await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...PEER_CONNECTION_LIMITS, ...connectionLimits } }, rules, ref),
-    services: {
-      identify: identify(),
-      ping: ping(),
-      ...(dht === true ? { dht: dhtService() } : {}),
-      arkshare: arkshare({ ...init, dataDir, dht })
-    }
-  }) as ArkshareNode, rules, ref)
+  return await buildNode<ArkshareNode>(options, PEER_CONNECTION_LIMITS, 'arkshare', arkshare({ ...init, dataDir, dht }))
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
   const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
-  const rules = await accessRules(accessRulesFile)
-  const ref: NodeRef = {}
-  return enforce(await createLibp2p({
-    ...await baseOptions({ listen, dataDir, privateKey, connectionLimits: { ...INDEX_CONNECTION_LIMITS, ...connectionLimits } }, rules, ref),
-    services: {
-      identify: identify(),
-      ping: ping(),
-      ...(dht === true ? { dht: dhtService() } : {}),
-      index: arkshareIndex({ ...init, dataDir })
-    }
-  }) as IndexNode, rules, ref)
+  return await buildNode<IndexNode>(options, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }))
 }

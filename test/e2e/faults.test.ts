@@ -24,6 +24,21 @@ describe('hard faults (real processes)', function () {
     return p
   }
 
+  /** A peer process sharing one new book, once its shelf holds it. */
+  async function sharingPeer (indexAddr: string, fileName: string, seed: number): Promise<CliProcess> {
+    await writeBook(join(dir, 'shelf'), fileName, bookBytes(seed, 20_000))
+    const peer = cli(['node', '--index', indexAddr, '--share', join(dir, 'shelf'), '--downloads', join(dir, 'dl'), '--data', join(dir, 'p'), '--listen', LOOPBACK, '--json'])
+    await peer.waitFor(e => e.event === 'shelf' && e.books === 1)
+    return peer
+  }
+
+  /** How many results a one-shot `arkshare search` prints. */
+  async function resultCount (indexAddr: string, words: string): Promise<number> {
+    const s = startCli(['search', words, '--index', indexAddr, '--json'], { stdin: 'ignore' })
+    await s.exited
+    return s.events.length
+  }
+
   async function startIndex (extra: string[] = []): Promise<string> {
     const index = cli(['index', '--listen', LOOPBACK, '--data', join(dir, 'index'), '--json', ...extra])
     return (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
@@ -56,30 +71,19 @@ describe('hard faults (real processes)', function () {
 
   it('drops a SIGKILLed peer when its lease lapses, even with a long disconnect grace', async () => {
     const indexAddr = await startIndex(['--ttl', '5', '--grace', '600'])
-    await writeBook(join(dir, 'shelf'), 'Franz Kafka - The Trial.txt', bookBytes(42, 20_000))
-    const peer = cli(['node', '--index', indexAddr, '--share', join(dir, 'shelf'), '--downloads', join(dir, 'dl'), '--data', join(dir, 'p'), '--listen', LOOPBACK, '--json'])
-    await peer.waitFor(e => e.event === 'shelf' && e.books === 1)
-    const search = async (): Promise<number> => {
-      const s = startCli(['search', 'kafka', '--index', indexAddr, '--json'], { stdin: 'ignore' })
-      await s.exited
-      return s.events.length
-    }
+    const peer = await sharingPeer(indexAddr, 'Franz Kafka - The Trial.txt', 42)
+    const search = async (): Promise<number> => await resultCount(indexAddr, 'kafka')
     await eventually(async () => await search() === 1, 15_000, 'registered')
     peer.child.kill('SIGKILL')
     await peer.exited
     // within the grace period only the lease can remove it: 5 s, then the sweep
     await eventually(async () => await search() === 0, 20_000, 'lease lapsed')
   })
+
   it('stops cleanly on SIGTERM, withdrawing its books at once', async () => {
     const indexAddr = await startIndex(['--grace', '600'])
-    await writeBook(join(dir, 'shelf'), 'Herman Hesse - Siddhartha.txt', bookBytes(43, 20_000))
-    const peer = cli(['node', '--index', indexAddr, '--share', join(dir, 'shelf'), '--downloads', join(dir, 'dl'), '--data', join(dir, 'p'), '--listen', LOOPBACK, '--json'])
-    await peer.waitFor(e => e.event === 'shelf' && e.books === 1)
-    const count = async (): Promise<number> => {
-      const s = startCli(['search', 'siddhartha', '--index', indexAddr, '--json'], { stdin: 'ignore' })
-      await s.exited
-      return s.events.length
-    }
+    const peer = await sharingPeer(indexAddr, 'Herman Hesse - Siddhartha.txt', 43)
+    const count = async (): Promise<number> => await resultCount(indexAddr, 'siddhartha')
     await eventually(async () => await count() === 1, 15_000, 'registered')
     peer.child.kill('SIGTERM')
     // (the CLI forces its exit after 5 s if a clean stop hangs; exit code 0 means it stopped cleanly)
