@@ -8,6 +8,7 @@ import { formatSize } from './output.js'
 import { createOutput, type Output } from './output.js'
 import { createProgressReporter } from './progress.js'
 import { printIndexStats, printSearchResults } from './render.js'
+import type { SearchResults } from '../peer/index.js'
 import { startShell, SHELL_HELP } from './shell.js'
 import { errorMessage, setDebug } from './errors.js'
 import { parseBookId } from '../content/book-id.js'
@@ -96,6 +97,24 @@ async function oneShot (output: Output, indexes: string[], extra: ArkshareNodeOp
     await Promise.resolve(node.stop()).catch(() => {})
   }
   process.exit(code)
+}
+
+/** `search` and `browse`: one-shot queries to the indexes that print one page of books. */
+function pagedQueryCommand<A> (program: Command, name: string, description: string, argument: [string, string], defaultLimit: number,
+  query: (node: ArkshareNode, arg: A, page: { limit: number, offset: number }) => Promise<SearchResults>): void {
+  program.command(name)
+    .description(description)
+    .argument(argument[0], argument[1])
+    .requiredOption('--index <multiaddr>', 'index node to ask (repeatable)', collect)
+    .option('--limit <n>', 'results wanted (at most 100 a page)', positiveInt, defaultLimit)
+    .option('--offset <n>', 'results to skip, for the next page', nonNegativeInt, 0)
+    .option('--json', 'one JSON object per book')
+    .action(async (arg: A, opts) => {
+      const output = createOutput(opts.json === true)
+      await oneShot(output, opts.index, {}, async (node) => {
+        printSearchResults(output, await query(node, arg, { limit: opts.limit, offset: opts.offset }), opts.offset)
+      })
+    })
 }
 
 export function buildProgram (): Command {
@@ -196,34 +215,10 @@ export function buildProgram (): Command {
       shell = startShell({ node, output, onQuit: () => { void stop() } })
     })
 
-  program.command('search')
-    .description('search the index once and print the results')
-    .argument('<terms...>', 'words to search for')
-    .requiredOption('--index <multiaddr>', 'index node to ask (repeatable)', collect)
-    .option('--limit <n>', 'results wanted (at most 100 a page)', positiveInt, 50)
-    .option('--offset <n>', 'results to skip, for the next page', nonNegativeInt, 0)
-    .option('--json', 'one JSON object per result')
-    .action(async (terms: string[], opts) => {
-      const output = createOutput(opts.json === true)
-      await oneShot(output, opts.index, {}, async (node) => {
-        const results = await node.services.arkshare.search(terms.join(' '), { limit: opts.limit, offset: opts.offset, measure: true })
-        printSearchResults(output, results, opts.offset)
-      })
-    })
-
-  program.command('browse')
-    .description('list everything one peer shares')
-    .argument('<peer-id>', 'the peer (from search results or `peers`)')
-    .requiredOption('--index <multiaddr>', 'index node to ask (repeatable)', collect)
-    .option('--limit <n>', 'results wanted (at most 100 a page)', positiveInt, 100)
-    .option('--offset <n>', 'results to skip, for the next page', nonNegativeInt, 0)
-    .option('--json', 'one JSON object per book')
-    .action(async (peerId: string, opts) => {
-      const output = createOutput(opts.json === true)
-      await oneShot(output, opts.index, {}, async (node) => {
-        printSearchResults(output, await node.services.arkshare.browse(peerId, { limit: opts.limit, offset: opts.offset }), opts.offset)
-      })
-    })
+  pagedQueryCommand(program, 'search', 'search the index once and print the results', ['<terms...>', 'words to search for'], 50,
+    async (node, terms: string[], page) => await node.services.arkshare.search(terms.join(' '), { ...page, measure: true }))
+  pagedQueryCommand(program, 'browse', 'list everything one peer shares', ['<peer-id>', 'the peer (from search results or `peers`)'], 100,
+    async (node, peerId: string, page) => await node.services.arkshare.browse(peerId, page))
 
   program.command('stats')
     .description('ask indexes for their counts: peers online, books, providers')

@@ -48,7 +48,10 @@ export function createProgressReporter (output: Output, stream: NodeJS.WriteStre
           output.emit(progressEvent(p))
         }
       },
-      stop: () => { if (pending != null) output.emit(progressEvent(pending)) }
+      stop: () => {
+        if (pending != null) output.emit(progressEvent(pending))
+        pending = undefined
+      }
     }
   }
   let bar: cliProgress.SingleBar | undefined

@@ -29,6 +29,4 @@ export class SearchCache<V> {
   clear (): void {
     this.entries.clear()
   }
-
-  get size (): number { return this.entries.size }
 }

@@ -159,6 +159,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
         watch: this.init.watch,
         rescanIntervalMs: this.init.rescanIntervalMs
       })
+      this.shelf.addEventListener('error', (evt) => { this.log.error('scanning the shared folders failed: %e', evt.detail) })
       this.shelf.addEventListener('change', (evt) => {
         this.safeDispatchEvent('shelf:change', { detail: { added: evt.detail.added.length, removed: evt.detail.removed.length, total: this.shelf?.list().length ?? 0 } })
         this.announce(evt.detail.added.map(e => e.id))

@@ -114,6 +114,8 @@ class FinishedError extends Error {
 export class ChunkPlan {
   private readonly done: boolean[]
   private readonly claims: number[]
+  /** No chunk below this index is pending: claims start here instead of at 0 (books of 100k+ chunks). */
+  private firstPending = 0
   doneCount = 0
 
   constructor (readonly total: number) {
@@ -130,6 +132,13 @@ export class ChunkPlan {
     return true
   }
 
+  private pending (i: number): boolean { return !this.done[i] && this.claims[i] === 0 }
+
+  private nextPending (): number {
+    while (this.firstPending < this.total && !this.pending(this.firstPending)) this.firstPending++
+    return this.firstPending
+  }
+
   private runFrom (first: number, max: number, ok: (i: number) => boolean): { first: number, count: number } {
     let count = 0
     while (count < max && first + count < this.total && ok(first + count)) count++
@@ -139,10 +148,9 @@ export class ChunkPlan {
 
   /** A run of up to `max` chunks to request; `mine` are chunks this worker already has in flight. */
   claim (max: number, mine: Set<number>): { first: number, count: number } | undefined {
-    const pending = (i: number): boolean => !this.done[i] && this.claims[i] === 0
-    for (let i = 0; i < this.total; i++) {
-      if (pending(i)) return this.runFrom(i, max, pending)
-    }
+    const first = this.nextPending()
+    if (first < this.total) return this.runFrom(first, max, i => this.pending(i))
+    // the end game: nothing pending, so duplicate what is still in flight elsewhere
     const duplicable = (i: number): boolean => !this.done[i] && this.claims[i] < MAX_CLAIMS && !mine.has(i)
     for (let i = 0; i < this.total; i++) {
       if (duplicable(i)) return this.runFrom(i, max, duplicable)
@@ -152,12 +160,11 @@ export class ChunkPlan {
 
   release (first: number, count: number): void {
     for (let i = first; i < first + count; i++) if (this.claims[i] > 0) this.claims[i]--
+    // released chunks may be pending again
+    this.firstPending = Math.min(this.firstPending, first)
   }
 
-  get hasPending (): boolean {
-    for (let i = 0; i < this.total; i++) if (!this.done[i] && this.claims[i] === 0) return true
-    return false
-  }
+  get hasPending (): boolean { return this.nextPending() < this.total }
 
   get complete (): boolean { return this.doneCount === this.total }
 }

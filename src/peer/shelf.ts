@@ -6,7 +6,7 @@ import { basename, join, sep } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
 import { bookIdOf, type Manifest } from '../content/book-id.js'
 import { hashFile } from '../content/hash-file.js'
-import { readBookMetadata } from '../content/metadata.js'
+import { readBookMetadata, type BookMetadata } from '../content/metadata.js'
 import type { HashCache } from './hash-cache.js'
 import type { BookRecord } from '../wire/records.js'
 
@@ -64,6 +64,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   private scanning?: Promise<void>
   private scanAgain = false
   private stopped = false
+  private cachePruned = false
 
   constructor (private readonly options: ShelfOptions) {
     super()
@@ -159,8 +160,9 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     this.dispatchEvent(new CustomEvent(type, { detail }))
   }
 
-  private async describe (path: string, mtimeMs: number, manifest: Manifest): Promise<ShelfEntry> {
-    const metadata = await readBookMetadata(path)
+  /** An entry for a file; metadata is read from the file unless the hash cache already had it. */
+  private async describe (path: string, mtimeMs: number, manifest: Manifest, known?: BookMetadata): Promise<ShelfEntry> {
+    const metadata = known ?? await readBookMetadata(path)
     return {
       id: bookIdOf(manifest).toString(),
       title: metadata.title,
@@ -226,7 +228,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
         try {
           const cached = this.options.cache?.get(file.path, file.size, file.mtimeMs)
           const manifest = cached?.manifest ?? await (this.options.hash ?? hashFile)(file.path)
-          const entry = await this.describe(file.path, file.mtimeMs, manifest)
+          const entry = await this.describe(file.path, file.mtimeMs, manifest, cached?.metadata)
           if (cached == null) this.options.cache?.put(file.path, file.mtimeMs, { manifest, metadata: entry })
           seen.set(file.path, entry)
         } catch {
@@ -238,13 +240,20 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     if (this.stopped) return
 
     const before = new Set(this.byId.keys())
+    // forget cached hashes of files that went away: all stale rows once at start, then per scan
+    // only the paths that disappeared (no full read of the cache every 30 s)
+    if (!this.cachePruned) {
+      this.options.cache?.retainOnly(new Set(seen.keys()))
+      this.cachePruned = true
+    } else {
+      for (const path of this.byPath.keys()) if (!seen.has(path)) this.options.cache?.delete(path)
+    }
     this.byPath.clear()
     this.byId.clear()
     for (const entry of seen.values()) {
       this.byPath.set(entry.path, entry)
       if (!this.byId.has(entry.id)) this.byId.set(entry.id, entry)
     }
-    this.options.cache?.retainOnly(new Set(seen.keys()))
     const added = [...this.byId.values()].filter(e => !before.has(e.id))
     const removed = [...before].filter(id => !this.byId.has(id))
     if (added.length > 0 || removed.length > 0) this.safeDispatch('change', { added, removed })

@@ -1,6 +1,6 @@
 // Conversions between wire messages and the plain records the rest of the code uses, with the
 // validation every received Book gets before it is trusted (sizes, lengths, a parsable book ID).
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { parseBookId } from '../content/book-id.js'
@@ -115,9 +115,4 @@ export function providerFromWire (provider: Provider): ProviderInfo | undefined 
   } catch {
     return undefined
   }
-}
-
-export function dialableAddr (addr: string, peerId: string): Multiaddr {
-  const ma = multiaddr(addr)
-  return ma.getComponents().some(c => c.name === 'p2p') ? ma : ma.encapsulate(`/p2p/${peerId}`)
 }

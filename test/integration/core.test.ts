@@ -31,7 +31,13 @@ describe('index and peers over libp2p', function () {
     assert.ok(hit.providers[0].multiaddrs.some(a => a.includes('/tcp/')), 'provider addresses are dialable')
     assert.equal((await bob.services.arkshare.search('moby tolstoy')).results.length, 0, 'every word must match')
 
+    let progressEvents = 0
+    let doneEvent: string | undefined
+    bob.services.arkshare.addEventListener('download:progress', () => { progressEvents++ })
+    bob.services.arkshare.addEventListener('download:done', (evt) => { doneEvent = evt.detail.path })
     const result = await bob.services.arkshare.get(id)
+    assert.ok(progressEvents > 0, 'library users get progress events')
+    assert.equal(doneEvent, result.path)
     assert.equal(basename(result.path), 'Herman Melville - Moby Dick.txt')
     assert.ok((await readFile(result.path)).equals(bytes))
     assert.deepEqual((await readdir(join(swarm.dir, 'bob', 'dl'))).filter(f => f.endsWith('.arkpart')), [])

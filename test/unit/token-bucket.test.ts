@@ -71,12 +71,21 @@ describe('token bucket', () => {
     assert.ok(bucket.delayFor(100) < 50)
   })
 
-  it('applies per-peer and total budgets together', async () => {
+  it('holds one peer to its per-peer budget', async () => {
     const clock = new FakeClock()
     const budget = new BandwidthBudget({ total: 1_000_000, perPeer: 300_000 }, clock)
     // one peer alone is held to its own budget
     const alone = await pump(clock, async (n) => { await budget.take('a', n) }, 10_000, 10)
     assert.ok(Math.abs(alone / 3_000_000 - 1) < 0.1, `per peer ratio ${alone / 3_000_000}`)
+  })
+
+  it('holds several peers together to the total budget', async () => {
+    const clock = new FakeClock()
+    const budget = new BandwidthBudget({ total: 500_000, perPeer: 300_000 }, clock)
+    // four peers could take 1.2 MB/s on their own budgets; the total caps them at 0.5 MB/s
+    let turn = 0
+    const sent = await pump(clock, async (n) => { await budget.take(`peer-${turn++ % 4}`, n) }, 10_000, 10, 4)
+    assert.ok(Math.abs(sent / 5_000_000 - 1) < 0.1, `total ratio ${sent / 5_000_000}`)
   })
 
   it('parses rates people type', () => {
