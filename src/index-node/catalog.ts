@@ -1,7 +1,9 @@
-// The index's catalog: who shares which book, as leases, in SQLite (WAL) with an FTS5 index over
-// title, author and file name. Leases are absolute times, so a restarted index keeps counting.
+// The index's catalog: who shares which book, as leases, in SQLite (WAL), the store of record, with
+// an in-memory text index for ranked word search kept in step with it. Leases are absolute times, so
+// a restarted index keeps counting.
 import Database from 'better-sqlite3'
-import { toAuthorMatch, toExclusionMatch, toFtsMatch, type ParsedQuery } from './query.js'
+import type { ParsedQuery } from './query.js'
+import { TextIndex } from './text-index.js'
 import type { BookRecord } from '../wire/records.js'
 
 export type { BookRecord }
@@ -19,8 +21,6 @@ export interface SearchHit {
 
 export interface SearchPage {
   total: number
-  /** True when `total` was estimated from the best-ranked matches (very common words). */
-  totalIsEstimate?: boolean
   hits: SearchHit[]
 }
 
@@ -63,10 +63,10 @@ export class NoLeaseError extends Error {
 }
 
 export const MAX_PAGE = 100
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 
-// Integer keys rather than (peer_id, book_id): FTS5 external content needs an integer rowid, and a
-// peer number instead of a 52-character peer ID in each of a million listings keeps them small.
+// Integer keys rather than (peer_id, book_id): a peer number instead of a 52-character peer ID in
+// each of a million listings keeps them small, and the text index refers to listings by number.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS peers (
   id INTEGER PRIMARY KEY,
@@ -90,18 +90,34 @@ CREATE TABLE IF NOT EXISTS listings (
 );
 CREATE INDEX IF NOT EXISTS listings_book ON listings(book_id);
 CREATE INDEX IF NOT EXISTS peers_lease ON peers(lease_expires_at);
-CREATE VIRTUAL TABLE IF NOT EXISTS listings_fts USING fts5(
-  title, author, file_name, content='listings', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS listings_ai AFTER INSERT ON listings BEGIN
-  INSERT INTO listings_fts(rowid, title, author, file_name) VALUES (new.id, new.title, new.author, new.file_name);
+-- schema 1 kept an FTS5 index in the database; the text index now lives in memory
+DROP TRIGGER IF EXISTS listings_ai;
+DROP TRIGGER IF EXISTS listings_ad;
+DROP TRIGGER IF EXISTS listings_au;
+DROP TABLE IF EXISTS listings_fts;
+`
+
+// Every change to listings and peers, whichever statement (or foreign-key cascade) makes it, reaches
+// the text index through these triggers. They are TEMP: part of this connection only, so the file
+// stays readable by any SQLite tool.
+const SYNC_TRIGGERS = `
+CREATE TEMP TRIGGER listing_added AFTER INSERT ON main.listings BEGIN
+  SELECT arkshare_listing(new.id, new.peer, new.book_id, new.title, new.author, new.file_name, new.format, new.size, new.language);
 END;
-CREATE TRIGGER IF NOT EXISTS listings_ad AFTER DELETE ON listings BEGIN
-  INSERT INTO listings_fts(listings_fts, rowid, title, author, file_name) VALUES ('delete', old.id, old.title, old.author, old.file_name);
+CREATE TEMP TRIGGER listing_removed AFTER DELETE ON main.listings BEGIN
+  SELECT arkshare_listing(old.id);
 END;
-CREATE TRIGGER IF NOT EXISTS listings_au AFTER UPDATE ON listings BEGIN
-  INSERT INTO listings_fts(listings_fts, rowid, title, author, file_name) VALUES ('delete', old.id, old.title, old.author, old.file_name);
-  INSERT INTO listings_fts(rowid, title, author, file_name) VALUES (new.id, new.title, new.author, new.file_name);
+CREATE TEMP TRIGGER listing_changed AFTER UPDATE ON main.listings BEGIN
+  SELECT arkshare_listing(new.id, new.peer, new.book_id, new.title, new.author, new.file_name, new.format, new.size, new.language);
+END;
+CREATE TEMP TRIGGER peer_added AFTER INSERT ON main.peers BEGIN
+  SELECT arkshare_peer(new.id, new.lease_expires_at, new.disconnected_at, new.peer_id, new.multiaddrs, new.last_renewed_at);
+END;
+CREATE TEMP TRIGGER peer_changed AFTER UPDATE ON main.peers BEGIN
+  SELECT arkshare_peer(new.id, new.lease_expires_at, new.disconnected_at, new.peer_id, new.multiaddrs, new.last_renewed_at);
+END;
+CREATE TEMP TRIGGER peer_removed AFTER DELETE ON main.peers BEGIN
+  SELECT arkshare_peer(old.id);
 END;
 `
 
@@ -116,9 +132,6 @@ interface ListingRow {
   size: number
   file_name: string
   language: string
-  peer_id: string
-  multiaddrs: string
-  last_renewed_at: number
 }
 
 interface PeerRow { id: number, lease_expires_at: number }
@@ -145,10 +158,13 @@ export class Catalog {
   private readonly disconnectStmt: Database.Statement
   private readonly connectStmt: Database.Statement
   private readonly sweepStmt: Database.Statement
-  private readonly hitsStmt: Database.Statement<[Params], ListingRow>
+  private readonly listingsStmt: Database.Statement<[string], ListingRow & { id: number }>
   private readonly peerStatsStmt: Database.Statement<[Params], { registered: number, online: number | null }>
-  private readonly listingStatsStmt: Database.Statement<[Params], { providers: number, books: number }>
-  private readonly matchCountStmt: Database.Statement<[Params], number>
+  private readonly text = new TextIndex()
+  /** Every registered peer as a search result shows it (a few thousand: kept in memory). */
+  private readonly peerInfo = new Map<number, ProviderRecord>()
+  /** Changes the triggers reported inside the current statement or transaction, applied once it commits. */
+  private pending: Array<() => void> = []
   private readonly putBooksTx: (peerId: string, books: BookRecord[], replace: boolean) => number
   private readonly removeBooksTx: (peerId: string, ids: string[]) => number
 
@@ -159,6 +175,8 @@ export class Catalog {
     this.maxBooksPerPeer = options.maxBooksPerPeer ?? 10_000
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
+    // a page of results reads scattered rows: a 32 MiB page cache rather than the default 2 MiB
+    this.db.pragma('cache_size = -32768')
     this.db.pragma('foreign_keys = ON')
     const version = this.db.pragma('user_version', { simple: true }) as number
     if (version > SCHEMA_VERSION) {
@@ -168,14 +186,25 @@ export class Catalog {
     if (version < SCHEMA_VERSION) {
       this.db.transaction(() => {
         this.db.exec(SCHEMA)
-        // rank = bm25 with title weighing most, then author, then file name; FTS5 sorts by it
-        // itself and keeps the setting in the database
-        this.db.prepare("INSERT INTO listings_fts(listings_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 1.0)')").run()
         this.db.pragma(`user_version = ${SCHEMA_VERSION}`)
       })()
     }
 
     const db = this.db
+    this.loadTextIndex()
+    db.function('arkshare_listing', { varargs: true, deterministic: false }, (...row: unknown[]) => {
+      const [id, peer, bookId, title, author, fileName, format, size, language] = row as [number, number, string, string, string, string, string, number, string]
+      this.pending.push(row.length === 1
+        ? () => { this.text.remove(id) }
+        : () => { this.text.add({ id, peer, bookId, title, author, fileName, format, size, language }) })
+      return null
+    })
+    db.function('arkshare_peer', { varargs: true, deterministic: false }, (...row: unknown[]) => {
+      const [id, lease, disconnected, peerId, multiaddrs, lastRenewedAt] = row as [number, number, number | null, string, string, number]
+      this.pending.push(row.length === 1 ? () => { this.forgetPeer(id) } : () => { this.rememberPeer(id, lease, disconnected, peerId, multiaddrs, lastRenewedAt) })
+      return null
+    })
+    db.exec(SYNC_TRIGGERS)
     this.peerRowStmt = db.prepare<[string], PeerRow>('SELECT id, lease_expires_at FROM peers WHERE peer_id = ?')
     this.upsertPeerStmt = db.prepare(`INSERT INTO peers (peer_id, multiaddrs, lease_expires_at, last_renewed_at, disconnected_at)
       VALUES (@peerId, @multiaddrs, @expires, @now, NULL)
@@ -199,17 +228,11 @@ export class Catalog {
     this.disconnectStmt = db.prepare('UPDATE peers SET disconnected_at = ? WHERE peer_id = ? AND disconnected_at IS NULL')
     this.connectStmt = db.prepare('UPDATE peers SET disconnected_at = NULL WHERE peer_id = ?')
     this.sweepStmt = db.prepare('DELETE FROM peers WHERE lease_expires_at <= ?')
-    this.hitsStmt = db.prepare<[Params], ListingRow>(`SELECT l.book_id, l.title, l.author, l.format, l.size, l.file_name, l.language,
-        p.peer_id, p.multiaddrs, p.last_renewed_at
-      FROM listings l JOIN peers p ON p.id = l.peer
-      WHERE l.book_id IN (SELECT value FROM json_each(@ids)) AND ${LIVE}
-      ORDER BY p.last_renewed_at DESC, p.peer_id`)
+    this.listingsStmt = db.prepare<[string], ListingRow & { id: number }>(`SELECT id, book_id, title, author, format, size, file_name, language
+      FROM listings WHERE id IN (SELECT value FROM json_each(?))`)
     this.peerStatsStmt = db.prepare<[Params], { registered: number, online: number | null }>(`SELECT count(*) AS registered,
         sum(CASE WHEN disconnected_at IS NULL OR disconnected_at > @graceStart THEN 1 ELSE 0 END) AS online
       FROM peers WHERE lease_expires_at > @now`)
-    this.listingStatsStmt = db.prepare<[Params], { providers: number, books: number }>(`SELECT count(*) AS providers, count(DISTINCT l.book_id) AS books
-      FROM listings l JOIN peers p ON p.id = l.peer WHERE ${LIVE}`)
-    this.matchCountStmt = db.prepare<[Params], number>('SELECT count(*) FROM (SELECT 1 FROM listings_fts WHERE listings_fts MATCH @match LIMIT @cap)').pluck()
 
     this.putBooksTx = db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
@@ -233,6 +256,44 @@ export class Catalog {
     })
   }
 
+  /** Fills the text index from the database (at start: it lives in memory only). */
+  private loadTextIndex (): void {
+    const peers = this.db.prepare('SELECT id, lease_expires_at, disconnected_at, peer_id, multiaddrs, last_renewed_at FROM peers').raw()
+    for (const [id, lease, disconnected, peerId, multiaddrs, lastRenewedAt] of peers.iterate() as Iterable<[number, number, number | null, string, string, number]>) {
+      this.rememberPeer(id, lease, disconnected, peerId, multiaddrs, lastRenewedAt)
+    }
+    const listings = this.db.prepare('SELECT id, peer, book_id, title, author, file_name, format, size, language FROM listings').raw()
+    const rows = listings.iterate() as Iterable<[number, number, string, string, string, string, string, number, string]>
+    this.text.load((function * () {
+      for (const [id, peer, bookId, title, author, fileName, format, size, language] of rows) yield { id, peer, bookId, title, author, fileName, format, size, language }
+    })())
+  }
+
+  private rememberPeer (id: number, lease: number, disconnected: number | null, peerId: string, multiaddrs: string, lastRenewedAt: number): void {
+    this.text.setPeer(id, lease, disconnected)
+    this.peerInfo.set(id, { peerId, multiaddrs: JSON.parse(multiaddrs) as string[], lastRenewedAt })
+  }
+
+  private forgetPeer (id: number): void {
+    this.text.setPeer(id, 0, null)
+    this.peerInfo.delete(id)
+  }
+
+  /**
+   * Runs a change to the database and then hands what it changed to the text index: only after it
+   * committed, so a change rolled back (a limit refused mid-way) never reaches the index.
+   */
+  private change<T> (run: () => T): T {
+    this.pending = []
+    try {
+      const result = run()
+      for (const apply of this.pending) apply()
+      return result
+    } finally {
+      this.pending = []
+    }
+  }
+
   private times (): { now: number, graceStart: number } {
     const now = this.now()
     return { now, graceStart: now - this.graceMs }
@@ -246,7 +307,7 @@ export class Catalog {
 
   /** Starts or renews a peer's lease and records its dialable addresses; clears any disconnect mark. */
   upsertPeer (peerId: string, multiaddrs: string[], leaseExpiresAt: number): void {
-    this.upsertPeerStmt.run({ peerId, multiaddrs: JSON.stringify(multiaddrs), expires: leaseExpiresAt, now: this.now() })
+    this.change(() => this.upsertPeerStmt.run({ peerId, multiaddrs: JSON.stringify(multiaddrs), expires: leaseExpiresAt, now: this.now() }))
   }
 
   /**
@@ -255,21 +316,21 @@ export class Catalog {
    * maxBooksPerPeer, NoLeaseError without a live lease.
    */
   putBooks (peerId: string, books: BookRecord[], replace: boolean): number {
-    return this.putBooksTx(peerId, books, replace)
+    return this.change(() => this.putBooksTx(peerId, books, replace))
   }
 
   /** Returns the peer's remaining listing count (0 for an unknown peer). */
   removeBooks (peerId: string, ids: string[]): number {
-    return this.removeBooksTx(peerId, ids)
+    return this.change(() => this.removeBooksTx(peerId, ids))
   }
 
   /** Extends a live lease; false (changing nothing) if the peer is unknown or its lease lapsed. */
   renew (peerId: string, leaseExpiresAt: number): boolean {
-    return this.renewStmt.run({ peerId, expires: leaseExpiresAt, now: this.now() }).changes > 0
+    return this.change(() => this.renewStmt.run({ peerId, expires: leaseExpiresAt, now: this.now() }).changes > 0)
   }
 
   unregister (peerId: string): void {
-    this.unregisterStmt.run(peerId)
+    this.change(() => this.unregisterStmt.run(peerId))
   }
 
   bookCount (peerId: string): number {
@@ -282,16 +343,16 @@ export class Catalog {
   }
 
   markDisconnected (peerId: string, at = this.now()): void {
-    this.disconnectStmt.run(at, peerId)
+    this.change(() => this.disconnectStmt.run(at, peerId))
   }
 
   markConnected (peerId: string): void {
-    this.connectStmt.run(peerId)
+    this.change(() => this.connectStmt.run(peerId))
   }
 
   /** Deletes peers whose lease ended, with their listings; returns how many peers went. */
   sweepExpired (): number {
-    return this.sweepStmt.run(this.now()).changes
+    return this.change(() => this.sweepStmt.run(this.now()).changes)
   }
 
   private searchStatement (sql: string): Database.Statement {
@@ -305,18 +366,26 @@ export class Catalog {
 
   /**
    * One hit per book with a live provider: ranked by bm25 over its best listing when the query has
-   * words, by title otherwise (filters only, or browsing a provider or a book). `limit` is capped
-   * at MAX_PAGE.
+   * words (the text index), by title otherwise (filters only, or browsing a provider or a book).
+   * `limit` is capped at MAX_PAGE.
    */
   search (query: ParsedQuery | undefined, options: SearchOptions = {}): SearchPage {
     const limit = Math.min(Math.max(Math.floor(options.limit ?? 50) || 50, 1), MAX_PAGE)
     const offset = Math.max(Math.floor(options.offset ?? 0) || 0, 0)
-    const params: Params = { ...this.times(), limit, offset }
+    const times = this.times()
+    const hasWords = query != null && (query.terms.length > 0 || query.phrases.length > 0 || query.author != null || query.excluded.length > 0)
+    if (hasWords) {
+      let peer: number | undefined
+      if (options.provider != null) {
+        peer = this.peerRowStmt.get(options.provider)?.id
+        if (peer == null) return { total: 0, hits: [] }
+      }
+      const ranked = this.text.search(query, { ...times, peer, bookId: options.bookId }, offset, limit)
+      return { total: ranked.total, hits: this.hitsFor(ranked.bookIds) }
+    }
+
+    const params: Params = { ...times, limit, offset }
     const where = [LIVE]
-    const text = query == null ? undefined : toFtsMatch(query)
-    const author = query == null ? undefined : toAuthorMatch(query)
-    const exclusion = query == null ? undefined : toExclusionMatch(query)
-    if (exclusion != null) { where.push('l.id NOT IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH @exclusion)'); params.exclusion = exclusion }
     if (query?.format != null) { where.push('lower(l.format) = @format'); params.format = query.format }
     // "en" also matches "en-GB"; compared with substr, as LIKE would read _ and % in the filter
     if (query?.language != null) {
@@ -327,12 +396,6 @@ export class Catalog {
     if (query?.maxSize != null) { where.push('l.size <= @maxSize'); params.maxSize = query.maxSize }
     if (options.provider != null) { where.push('p.peer_id = @provider'); params.provider = options.provider }
     if (options.bookId != null) { where.push('l.book_id = @bookId'); params.bookId = options.bookId }
-
-    if (text != null) {
-      params.match = author == null ? text : `${text} AND ${author}`
-      return this.searchRanked(where.join(' AND '), params, offset, limit)
-    }
-    if (author != null) { where.push('l.id IN (SELECT rowid FROM listings_fts WHERE listings_fts MATCH @author)'); params.author = author }
 
     // no words (filters, browse, one book): by title, the total counted in the same pass
     const filters = where.join(' AND ')
@@ -349,56 +412,37 @@ export class Catalog {
   }
 
   /**
-   * Word searches rank books by their best listing (bm25: title weighs most, then author, file
-   * name). Only the best-scoring `cap` matches are joined and grouped, growing the cap until the
-   * page is full or every match was seen: a common word then costs a sort of its matches, not a
-   * join and group of all of them. A book's best listing comes before its others, so the books
-   * seen are exactly the best-ranked ones. When matches were left unseen, the total is a lower bound.
+   * A page of books with their online providers, most recently renewed first, and the metadata of
+   * that freshest provider's listing. Providers come from memory; the listings in one query.
    */
-  private searchRanked (filters: string, params: Params, offset: number, limit: number): SearchPage {
-    const want = offset + limit
-    const sql = `WITH c AS MATERIALIZED (
-        SELECT rowid AS id, rank AS score FROM listings_fts
-        WHERE listings_fts MATCH @match ORDER BY rank LIMIT @cap
-      )
-      SELECT l.book_id AS book_id, min(c.score) AS rank, (SELECT count(*) FROM c) AS seen
-      FROM c JOIN listings l ON l.id = c.id JOIN peers p ON p.id = l.peer
-      WHERE ${filters} GROUP BY l.book_id ORDER BY rank, l.book_id`
-    const statement = this.searchStatement(sql)
-    for (let cap = Math.max(400, want * 4); ; cap *= 8) {
-      const rows = statement.all({ ...params, cap }) as Array<{ book_id: string, seen: number }>
-      const seen = rows[0]?.seen ?? this.matchCountStmt.get({ match: params.match, cap }) ?? 0
-      const exhausted = seen < cap
-      if (rows.length >= want || exhausted) {
-        // unseen matches are not counted (that would cost another pass): the total is then a floor
-        return { total: rows.length, totalIsEstimate: !exhausted, hits: this.hitsFor(rows.slice(offset, want).map(r => r.book_id)) }
-      }
-    }
-  }
-
-  /** One query for the live providers (and metadata, from the freshest listing) of a page of books. */
   private hitsFor (bookIds: string[]): SearchHit[] {
-    if (bookIds.length === 0) return []
-    const rows = this.hitsStmt.all({ ...this.times(), ids: JSON.stringify(bookIds) })
-    const hits = new Map<string, SearchHit>()
-    for (const row of rows) {
-      let hit = hits.get(row.book_id)
-      if (hit == null) {
-        hit = {
-          book: { id: row.book_id, title: row.title, author: row.author, format: row.format, size: row.size, fileName: row.file_name, language: row.language },
-          providers: []
-        }
-        hits.set(row.book_id, hit)
+    const { now, graceStart } = this.times()
+    const pages: Array<{ providers: ProviderRecord[], listingId: number }> = []
+    for (const id of bookIds) {
+      const providers: Array<ProviderRecord & { listingId: number }> = []
+      for (const { listingId, peer } of this.text.onlineListings(id, now, graceStart)) {
+        const info = this.peerInfo.get(peer)
+        if (info != null) providers.push({ ...info, listingId })
       }
-      hit.providers.push({ peerId: row.peer_id, multiaddrs: JSON.parse(row.multiaddrs) as string[], lastRenewedAt: row.last_renewed_at })
+      if (providers.length === 0) continue
+      providers.sort((a, b) => b.lastRenewedAt - a.lastRenewedAt || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0))
+      pages.push({ listingId: providers[0].listingId, providers: providers.map(({ peerId, multiaddrs, lastRenewedAt }) => ({ peerId, multiaddrs, lastRenewedAt })) })
     }
-    return bookIds.map(id => hits.get(id)).filter((h): h is SearchHit => h != null)
+    if (pages.length === 0) return []
+    const rows = new Map(this.listingsStmt.all(JSON.stringify(pages.map(p => p.listingId))).map(r => [r.id, r]))
+    const hits: SearchHit[] = []
+    for (const { listingId, providers } of pages) {
+      const row = rows.get(listingId)
+      if (row == null) continue
+      hits.push({ book: { id: row.book_id, title: row.title, author: row.author, format: row.format, size: row.size, fileName: row.file_name, language: row.language }, providers })
+    }
+    return hits
   }
 
   stats (): CatalogStats {
     const t = this.times()
     const peers = this.peerStatsStmt.get(t) ?? { registered: 0, online: 0 }
-    const listings = this.listingStatsStmt.get(t) ?? { providers: 0, books: 0 }
+    const listings = this.text.liveCounts(t.now, t.graceStart)
     return { peersOnline: peers.online ?? 0, peersRegistered: peers.registered, books: listings.books, providers: listings.providers }
   }
 

@@ -8,6 +8,7 @@ import { RequestError } from '../wire/errors.js'
 import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
 import { bookFromWire, bookToWire, peerIdFromBytes, providerToWire } from '../wire/records.js'
 import { serveRequests, type Reply } from '../wire/request-loop.js'
+import { StreamBudget } from '../wire/stream-budget.js'
 import { parseBookId } from '../content/book-id.js'
 import { PeerRateLimiter } from './request-limits.js'
 import { SearchCache } from './search-cache.js'
@@ -27,6 +28,9 @@ export interface ArkshareIndexInit {
   /** How often expired leases are swept from the database (default 5 s). */
   sweepIntervalMs?: number
   maxInboundStreams?: number
+  /** Register and search streams served at once: in all, and from one IP address (defaults 4096 and 128). */
+  maxOpenStreams?: number
+  maxOpenStreamsPerAddress?: number
   /** Per-peer request budgets (defaults 120 registrations and 600 searches a minute). */
   registrationsPerMinute?: number
   searchesPerMinute?: number
@@ -57,6 +61,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
   private readonly init: ArkshareIndexInit
   private catalogInstance?: Catalog
   private sweepTimer?: NodeJS.Timeout
+  private readonly streams: StreamBudget
   private readonly registerLimiter: PeerRateLimiter
   private readonly searchLimiter: PeerRateLimiter
   private readonly cache = new SearchCache<SearchPage>()
@@ -70,6 +75,10 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       min: init.minTtlSeconds ?? 5,
       max: init.maxTtlSeconds ?? 24 * 3600
     }
+    this.streams = new StreamBudget({
+      maxOpen: init.maxOpenStreams ?? LIMITS.openStreams.index.maxOpen,
+      maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? LIMITS.openStreams.index.maxOpenPerAddress
+    })
     this.registerLimiter = new PeerRateLimiter(init.registrationsPerMinute ?? 120)
     this.searchLimiter = new PeerRateLimiter(init.searchesPerMinute ?? 600)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
@@ -176,6 +185,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     })
     await serveRequests<RegisterRequest, RegisterResponse>({
       stream,
+      budget: { streams: this.streams, remote: connection.remoteAddr },
       log: this.log,
       request: RegisterRequest,
       response: RegisterResponse,
@@ -241,6 +251,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     const peer = connection.remotePeer.toString()
     await serveRequests<SearchRequest, SearchResponse>({
       stream,
+      budget: { streams: this.streams, remote: connection.remoteAddr },
       log: this.log,
       request: SearchRequest,
       response: SearchResponse,
@@ -284,7 +295,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
             status: Status.OK,
             message: '',
             total: page.total,
-            totalIsEstimate: page.totalIsEstimate === true,
+            totalIsEstimate: false,
             retryAfterSeconds: 0,
             stats: undefined,
             results: page.hits.map(hit => ({

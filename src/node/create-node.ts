@@ -11,6 +11,7 @@ import { arkshare, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
+import { ipOf } from '../wire/stream-budget.js'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
@@ -61,10 +62,6 @@ export const YAMUX_OPTIONS = {
 
 /** The node a gater asks about open connections; set once the node exists. */
 interface NodeRef { node?: Libp2p<any> }
-
-function ipOf (addr: { getComponents: () => Array<{ name: string, value?: string }> }): string | undefined {
-  return addr.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
-}
 
 /** Access rules, then the per-IP cap, checked as each inbound connection arrives. */
 function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: number | undefined, ref: NodeRef): ConnectionGater {

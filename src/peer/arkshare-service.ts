@@ -8,7 +8,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { parseBookId } from '../content/book-id.js'
 import { normaliseError } from '../wire/errors.js'
-import { FETCH_PROTOCOL } from '../wire/protocols.js'
+import { FETCH_PROTOCOL, LIMITS } from '../wire/protocols.js'
+import { StreamBudget } from '../wire/stream-budget.js'
 import { bookFromWire, peerIdToBytes, providerFromWire, type BookRecord, type ProviderInfo } from '../wire/records.js'
 import { Download, DownloadError, type DownloadProgress, type DownloadResult } from './downloader.js'
 import { handleFetchStream } from './fetch-server.js'
@@ -39,6 +40,9 @@ export interface ArkshareInit {
   watch?: boolean
   rescanIntervalMs?: number
   maxInboundStreams?: number
+  /** Fetch streams served at once: in all, and from one IP address (defaults 256 and 32). */
+  maxOpenStreams?: number
+  maxOpenStreamsPerAddress?: number
   /** Upload limits in bytes per second: all peers together, and each peer. */
   maxUploadBytesPerSecond?: number
   maxUploadBytesPerSecondPerPeer?: number
@@ -130,6 +134,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private links: IndexLink[] = []
   readonly stats = new PeerStats()
   private readonly uploadBudget: BandwidthBudget
+  private readonly fetchStreams: StreamBudget
   private readonly downloadBudget?: BandwidthBudget
   readonly uploadSlots: UploadSlots
   private readonly badPeers = new Map<string, { until: number, reason: string }>()
@@ -140,6 +145,10 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     this.uploadBudget = new BandwidthBudget({ total: init.maxUploadBytesPerSecond, perPeer: init.maxUploadBytesPerSecondPerPeer })
     if (init.maxDownloadBytesPerSecond != null) this.downloadBudget = new BandwidthBudget({ total: init.maxDownloadBytesPerSecond })
     this.uploadSlots = new UploadSlots(init.uploadSlots ?? 4)
+    this.fetchStreams = new StreamBudget({
+      maxOpen: init.maxOpenStreams ?? LIMITS.openStreams.peer.maxOpen,
+      maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? LIMITS.openStreams.peer.maxOpenPerAddress
+    })
   }
 
   async start (): Promise<void> {
@@ -168,7 +177,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       this.announce(this.shelf.list().map(e => e.id))
       const shelf = this.shelf
       await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
-        await handleFetchStream(stream, connection, { shelf, log: this.log, budget: this.uploadBudget, slots: this.uploadSlots })
+        await handleFetchStream(stream, connection, { shelf, log: this.log, budget: this.uploadBudget, slots: this.uploadSlots, streams: this.fetchStreams })
       }, {
         maxInboundStreams: this.init.maxInboundStreams ?? 16,
         maxOutboundStreams: 16,

@@ -8,6 +8,7 @@ import { FetchRequest, FetchResponse, Status } from '../wire/arkshare.pb.js'
 import { RequestError } from '../wire/errors.js'
 import { LIMITS } from '../wire/protocols.js'
 import { serveRequests, type Reply } from '../wire/request-loop.js'
+import type { StreamBudget } from '../wire/stream-budget.js'
 import type { Shelf, ShelfEntry } from './shelf.js'
 import type { BandwidthBudget } from '../transfer/token-bucket.js'
 import type { UploadSlots } from '../transfer/upload-slots.js'
@@ -20,6 +21,8 @@ export interface FetchServerOptions {
   budget?: BandwidthBudget
   /** Concurrent uploads; a stream holds a slot from its first CHUNKS request until it ends. */
   slots?: UploadSlots
+  /** Fetch streams open at once, in all and per address (queued ones included). */
+  streams?: StreamBudget
 }
 
 /** A queued downloader hears its position at least this often, which also keeps the stream alive. */
@@ -100,6 +103,7 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
     await serveRequests<FetchRequest, FetchResponse>({
       stream,
       log,
+      budget: options.streams == null ? undefined : { streams: options.streams, remote: connection.remoteAddr },
       request: FetchRequest,
       response: FetchResponse,
       maxRequestBytes: LIMITS.fetch.maxRequestBytes,

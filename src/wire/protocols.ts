@@ -36,5 +36,10 @@ export const LIMITS = {
   /** Every stream: a request must arrive within this long of the previous reply (or of opening). */
   streamIdleMs: 30_000,
   /** Every stream: at most this many requests before the server closes it. */
-  maxRequestsPerStream: 10_000
+  maxRequestsPerStream: 10_000,
+  /** Streams a reference node serves at once, over all connections and from one IP address. */
+  openStreams: {
+    index: { maxOpen: 4096, maxOpenPerAddress: 128 },
+    peer: { maxOpen: 256, maxOpenPerAddress: 32 }
+  }
 } as const

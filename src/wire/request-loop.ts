@@ -6,7 +6,9 @@ import { MaxLengthError } from 'protons-runtime'
 import { RequestError, Status, normaliseError } from './errors.js'
 import { closeStream, MessageReader, sendBounded, writeMessage, frame } from './framing.js'
 import { LIMITS } from './protocols.js'
+import { ipOf, type StreamBudget } from './stream-budget.js'
 import type { Stream, Logger } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Codec, DecodeOptions } from 'protons-runtime'
 
 export interface Reply<Res> {
@@ -26,6 +28,8 @@ export interface RequestLoopOptions<Req, Res> {
   decodeOptions?: DecodeOptions<Req>
   idleTimeoutMs?: number
   maxRequests?: number
+  /** The node's budget of open streams; a stream beyond it gets E_UNAVAILABLE and is closed. */
+  budget?: { streams: StreamBudget, remote: Multiaddr }
   errorResponse: (status: Status, message: string, retryAfterSeconds: number) => Res
   handle: (request: Req, context: HandlerContext<Res>) => Promise<Reply<Res>>
 }
@@ -42,6 +46,21 @@ function isSizeError (err: Error): boolean {
 }
 
 export async function serveRequests<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promise<void> {
+  if (opts.budget == null) { await serveStream(opts); return }
+  const { streams, remote } = opts.budget
+  const address = ipOf(remote) ?? remote.toString()
+  if (!streams.tryOpen(address)) {
+    await sendError(opts, new RequestError(Status.E_UNAVAILABLE, `too many open streams (${streams.options.maxOpen} in all, ${streams.options.maxOpenPerAddress} per address)`, 1))
+    return
+  }
+  try {
+    await serveStream(opts)
+  } finally {
+    streams.release(address)
+  }
+}
+
+async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promise<void> {
   const { stream, log } = opts
   const reader = new MessageReader(stream, { maxMessageBytes: opts.maxRequestBytes })
   const idleTimeoutMs = opts.idleTimeoutMs ?? LIMITS.streamIdleMs

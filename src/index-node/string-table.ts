@@ -1,0 +1,107 @@
+// Strings numbered 0, 1, 2... in the order first seen, found by an open-addressing hash table over
+// their characters. The text index interns every word of a million listings at start: a JS Map
+// needs a new string per word just to look it up, while this table can hash a word where it stands
+// in a title (internWord) and only makes a string for a word it has never seen.
+
+const EMPTY = 0
+
+export class StringTable {
+  private names: string[] = []
+  private hashes = new Int32Array(1024)
+  /** Slots hold id + 1 (0 = empty); the size is a power of two, kept under half full. */
+  private table = new Int32Array(2048)
+
+  get size (): number { return this.names.length }
+
+  nameOf (id: number): string { return this.names[id] }
+
+  /** The id of `text`, or -1. */
+  idOf (text: string): number {
+    return this.find(text, 0, text.length, hashOf(text, 0, text.length, false), false)
+  }
+
+  /** The id of `text`, numbering it if new. */
+  intern (text: string): number {
+    const hash = hashOf(text, 0, text.length, false)
+    const id = this.find(text, 0, text.length, hash, false)
+    return id !== -1 ? id : this.insert(text, hash)
+  }
+
+  /**
+   * The id of the ASCII word text[start, end) lower-cased, numbering it if new: the caller found
+   * the word's bounds, no substring is made unless the word is new.
+   */
+  internWord (text: string, start: number, end: number): number {
+    const hash = hashOf(text, start, end, true)
+    const id = this.find(text, start, end, hash, true)
+    return id !== -1 ? id : this.insert(text.slice(start, end).toLowerCase(), hash)
+  }
+
+  private find (text: string, start: number, end: number, hash: number, lower: boolean): number {
+    const mask = this.table.length - 1
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const entry = this.table[at]
+      if (entry === EMPTY) return -1
+      const id = entry - 1
+      if (this.hashes[id] === hash && equals(this.names[id], text, start, end, lower)) return id
+    }
+  }
+
+  private insert (name: string, hash: number): number {
+    const id = this.names.length
+    this.names.push(name)
+    if (id === this.hashes.length) {
+      const hashes = new Int32Array(id * 2)
+      hashes.set(this.hashes)
+      this.hashes = hashes
+    }
+    this.hashes[id] = hash
+    if (this.names.length * 2 > this.table.length) this.rehash(this.table.length * 2)
+    else this.place(id)
+    return id
+  }
+
+  private place (id: number): void {
+    const mask = this.table.length - 1
+    let at = this.hashes[id] & mask
+    while (this.table[at] !== EMPTY) at = (at + 1) & mask
+    this.table[at] = id + 1
+  }
+
+  private rehash (size: number): void {
+    this.table = new Int32Array(size)
+    for (let id = 0; id < this.names.length; id++) this.place(id)
+  }
+}
+
+/** FNV-1a over the UTF-16 code units of text[start, end), ASCII letters lower-cased when asked. */
+function hashOf (text: string, start: number, end: number, lower: boolean): number {
+  let h = 0x811c9dc5
+  for (let i = start; i < end; i++) {
+    let c = text.charCodeAt(i)
+    if (lower && c >= 65 && c <= 90) c |= 0x20
+    h = Math.imul(h ^ c, 0x01000193)
+  }
+  return h
+}
+
+function equals (name: string, text: string, start: number, end: number, lower: boolean): boolean {
+  if (name.length !== end - start) return false
+  for (let i = 0; i < name.length; i++) {
+    let c = text.charCodeAt(start + i)
+    if (lower && c >= 65 && c <= 90) c |= 0x20
+    if (name.charCodeAt(i) !== c) return false
+  }
+  return true
+}
+
+/** Calls `word(start, end)` for each run of ASCII letters and digits: tokenize() on ASCII text, without the strings. */
+export function forEachAsciiWord (text: string, word: (start: number, end: number) => void): void {
+  let start = -1
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+    if (alnum && start === -1) start = i
+    else if (!alnum && start !== -1) { word(start, i); start = -1 }
+  }
+}

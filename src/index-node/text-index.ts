@@ -1,0 +1,774 @@
+// The index's ranked word search: an inverted index over the listings' title, author and file name,
+// held in typed arrays in memory. SQLite stays the store of record; this is derived from it (loaded
+// at start, then fed every committed change) because FTS5 scores every match of a word before it can
+// return the best few: a common word over a million listings took 20-100 ms there, and the index
+// must answer thousands of searches a second. Here a query walks the posting list of its rarest
+// word once, checks the others by galloping through their sorted lists, and keeps the best books.
+import { tokenize, type ParsedQuery } from './query.js'
+import { forEachAsciiWord, StringTable } from './string-table.js'
+
+/** One row of the catalog's listings table, as the index needs it. */
+export interface IndexedListing {
+  /** listings.id */
+  id: number
+  /** peers.id of the provider */
+  peer: number
+  bookId: string
+  title: string
+  author: string
+  fileName: string
+  format: string
+  size: number
+  language: string
+}
+
+export interface TextSearchFilters {
+  now: number
+  /** A peer disconnected at or before this time is offline. */
+  graceStart: number
+  /** peers.id: only this provider's listings. */
+  peer?: number
+  bookId?: string
+}
+
+export interface RankedBooks {
+  /** The requested page of book IDs, best first. */
+  bookIds: string[]
+  /** Every distinct book that matched. */
+  total: number
+}
+
+export interface LiveCounts {
+  /** Distinct books with at least one online provider. */
+  books: number
+  /** Listings of online providers. */
+  providers: number
+}
+
+// bm25 as FTS5 computes it, with column weights: a title word counts 10, an author word 5, a file
+// name word 1. Scores here are positive, higher is better.
+const WEIGHTS = [10, 5, 1]
+const K1 = 1.2
+const B = 0.75
+const AUTHOR_FIELD = 1 << 1
+const RECORD = 4
+const PEER = 0
+const BOOK = 1
+const LENGTH = 2
+const ALIVE = 3
+const ANY_FIELD = 0b111
+
+/**
+ * A word's postings: the slots holding it, ascending, each with its weighted frequency and the
+ * fields it appears in, packed into one array (slot, frequency << 3 | fields) so a list costs one
+ * allocation per growth.
+ */
+class PostingList {
+  entries = new Int32Array(8)
+  length = 0
+  /** Postings whose slot is still alive (bm25's document frequency). */
+  live = 0
+
+  push (slot: number, weightedTf: number, fields: number): void {
+    if (this.length * 2 === this.entries.length) this.entries = grow(this.entries, this.entries.length * 2)
+    this.entries[this.length * 2] = slot
+    this.entries[this.length * 2 + 1] = Math.min(weightedTf, 0xffffff) << 3 | fields
+    this.length++
+    this.live++
+  }
+
+  slot (i: number): number { return this.entries[i * 2] }
+  weightedTf (i: number): number { return this.entries[i * 2 + 1] >>> 3 }
+  fields (i: number): number { return this.entries[i * 2 + 1] & 7 }
+
+  /** The first index ≥ from whose slot is ≥ slot (galloping: callers walk slots in ascending order). */
+  seek (from: number, slot: number): number {
+    const entries = this.entries
+    let lo = from
+    let step = 1
+    let hi = from
+    while (hi < this.length && entries[hi * 2] < slot) { lo = hi + 1; hi += step; step *= 2 }
+    if (hi > this.length) hi = this.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (entries[mid * 2] < slot) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+}
+
+type TypedArray = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array | Float32Array
+
+function grow<T extends TypedArray> (array: T, size: number): T {
+  const next = new (array.constructor as new (n: number) => T)(size)
+  next.set(array)
+  return next
+}
+
+/** A word clause of a query: one posting list, or the union of a prefix's words. */
+interface Clause {
+  list?: PostingList
+  /** For a list clause: the cursor of the galloping search. */
+  cursor: number
+  /** For a prefix of several words: their lists; and their term ids (marked in termStamp when checked per listing). */
+  prefixLists?: PostingList[]
+  prefixTerms?: number[]
+  /** The prefix union was marked in the scratch arrays (slotStamp, prefixTf, prefixFields). */
+  stamped?: boolean
+  /** Which fields must hold the word (author: filter) */
+  fieldMask: number
+  /** Live matching documents (for idf). */
+  count: number
+  idf: number
+}
+
+/** Words that must appear consecutively in one field (a quoted phrase), or must not (an excluded one). */
+interface PhraseCheck { words: number[], exclude: boolean }
+
+export class TextIndex {
+  private words = new StringTable()
+  private postings: PostingList[] = []
+  /** Term ids in alphabetical order for prefix expansion, plus terms added since (merged in lazily). */
+  private sortedTerms: number[] = []
+  private unsortedTerms: number[] = []
+
+  // per slot (a listing's place in these arrays; slots are never reused until compaction)
+  private capacity = 1024
+  private slots = 0
+  private liveSlots = 0
+  /**
+   * What every candidate of a query is checked for, side by side (one cache line, not four arrays):
+   * [peer, book, number of words, alive] per slot.
+   */
+  private record = new Int32Array(this.capacity * RECORD)
+  private listingId = new Float64Array(this.capacity)
+  private size = new Float64Array(this.capacity)
+  private format = new Int32Array(this.capacity)
+  private language = new Int32Array(this.capacity)
+  /** Each slot's word ids in field order (title, author, file name) live in `tokens` from tokenStart. */
+  private tokenStart = new Uint32Array(this.capacity)
+  private fieldLengths = new Uint16Array(this.capacity * 3)
+  private tokens = new Int32Array(1 << 16)
+  private tokenCount = 0
+  private liveTokens = 0
+  /**
+   * Slot of each listing, by listings.id (SQLite gives new rows the next id, so ids stay dense
+   * enough for an array, which costs far less than a map of a million entries); -1 when none.
+   */
+  private slotOfListing = new Int32Array(1024).fill(-1)
+  /** Inside load(): postings are built at the end, all at once. */
+  private loading = false
+  /** Each book's slots as a chain (first slot per book, next slot per slot; -1 ends it). */
+  private firstSlotOfBook = new Int32Array(1024).fill(-1)
+  private nextSlotOfBook = new Int32Array(this.capacity)
+
+  // books, formats and languages as small integers
+  private books = new StringTable()
+  private readonly formatCodes = new Map<string, number>()
+  private readonly formatNames: string[] = []
+  private readonly languageCodes = new Map<string, number>()
+  private readonly languageNames: string[] = []
+
+  // peers by peers.id: lease end and disconnect time (NaN while connected)
+  private peerLease = new Float64Array(1024)
+  private peerDisconnected = new Float64Array(1024).fill(Number.NaN)
+
+  // scratch space of a query: a generation stamp per slot (prefix union) and per book (grouping)
+  private generation = 0
+  private slotStamp = new Uint32Array(0)
+  private prefixTf = new Float32Array(0)
+  private prefixFields = new Uint8Array(0)
+  private bookStamp = new Uint32Array(0)
+  private termStamp = new Uint32Array(0)
+  private bookScore = new Float64Array(0)
+  private matchedBooks = new Int32Array(0)
+
+  get listings (): number { return this.liveSlots }
+
+  /** Records a peer's lease and connection state; a removed peer is a lease of 0. */
+  setPeer (peer: number, leaseExpiresAt: number, disconnectedAt: number | null): void {
+    if (peer >= this.peerLease.length) {
+      const size = Math.max(peer + 1, this.peerLease.length * 2)
+      this.peerLease = grow(this.peerLease, size)
+      const disconnected = new Float64Array(size).fill(Number.NaN)
+      disconnected.set(this.peerDisconnected)
+      this.peerDisconnected = disconnected
+    }
+    this.peerLease[peer] = leaseExpiresAt
+    this.peerDisconnected[peer] = disconnectedAt ?? Number.NaN
+  }
+
+  add (listing: IndexedListing): void {
+    this.remove(listing.id)
+    const title = this.wordIds(listing.title)
+    const author = this.wordIds(listing.author)
+    const fileName = this.wordIds(listing.fileName)
+    this.place(listing.id, listing.peer, this.books.intern(listing.bookId), listing.size,
+      this.key(this.formatCodes, this.formatNames, listing.format.toLowerCase()),
+      this.key(this.languageCodes, this.languageNames, listing.language.toLowerCase()), [title, author, fileName])
+  }
+
+  /** The ids of a field's words (as tokenize() splits them), interned; at most 65,535. */
+  private wordIds (text: string): number[] {
+    const ids: number[] = []
+    // eslint-disable-next-line no-control-regex
+    if (/^[\x00-\x7f]*$/.test(text)) {
+      // plain ASCII (most titles): words hashed where they stand, no string per word
+      forEachAsciiWord(text, (start, end) => { if (ids.length < 0xffff) ids.push(this.termAt(text, start, end)) })
+    } else {
+      for (const word of tokenize(text).slice(0, 0xffff)) ids.push(this.termId(word))
+    }
+    return ids
+  }
+
+  remove (listingId: number): void {
+    const slot = listingId < this.slotOfListing.length ? this.slotOfListing[listingId] : -1
+    if (slot === -1) return
+    this.slotOfListing[listingId] = -1
+    this.record[slot * RECORD + ALIVE] = 0
+    this.liveSlots--
+    const start = this.tokenStart[slot]
+    const length = this.fieldLengths[slot * 3] + this.fieldLengths[slot * 3 + 1] + this.fieldLengths[slot * 3 + 2]
+    this.liveTokens -= length
+    const seen = new Set<number>()
+    for (let i = start; i < start + length; i++) {
+      const term = this.tokens[i]
+      if (!seen.has(term)) { seen.add(term); this.postings[term].live-- }
+    }
+    // dead slots stay in the posting lists until enough of them pile up to be worth a rebuild
+    if (this.slots - this.liveSlots > Math.max(65_536, this.liveSlots)) this.compact()
+  }
+
+  private key (codes: Map<string, number>, names: string[], value: string): number {
+    let code = codes.get(value)
+    if (code == null) {
+      code = names.length
+      codes.set(value, code)
+      names.push(value)
+    }
+    return code
+  }
+
+  private termId (word: string): number {
+    return this.registerTerm(this.words.intern(word))
+  }
+
+  private termAt (text: string, start: number, end: number): number {
+    return this.registerTerm(this.words.internWord(text, start, end))
+  }
+
+  /** A word id, with a posting list made for it the first time it is seen. */
+  private registerTerm (id: number): number {
+    if (id === this.postings.length) {
+      this.postings.push(new PostingList())
+      this.unsortedTerms.push(id)
+    }
+    return id
+  }
+
+  private bookOf (bookId: string): number | undefined {
+    const id = this.books.idOf(bookId)
+    return id === -1 ? undefined : id
+  }
+
+  /** The id of a word already indexed, or undefined. */
+  private termOf (word: string): number | undefined {
+    const id = this.words.idOf(word)
+    return id === -1 ? undefined : id
+  }
+
+  private place (listingId: number, peer: number, book: number, size: number, format: number, language: number, words: number[][]): void {
+    if (this.slots === this.capacity) this.resize(this.capacity * 2)
+    const slot = this.slots++
+    this.liveSlots++
+    if (listingId >= this.slotOfListing.length) {
+      const slots = new Int32Array(Math.max(listingId + 1, this.slotOfListing.length * 2)).fill(-1)
+      slots.set(this.slotOfListing)
+      this.slotOfListing = slots
+    }
+    this.slotOfListing[listingId] = slot
+    const length = words[0].length + words[1].length + words[2].length
+    const r = slot * RECORD
+    this.record[r + PEER] = peer
+    this.record[r + BOOK] = book
+    this.record[r + LENGTH] = length
+    this.record[r + ALIVE] = 1
+    if (book >= this.firstSlotOfBook.length) {
+      const heads = new Int32Array(Math.max(book + 1, this.firstSlotOfBook.length * 2)).fill(-1)
+      heads.set(this.firstSlotOfBook)
+      this.firstSlotOfBook = heads
+    }
+    this.nextSlotOfBook[slot] = this.firstSlotOfBook[book]
+    this.firstSlotOfBook[book] = slot
+    this.listingId[slot] = listingId
+    this.size[slot] = size
+    this.format[slot] = format
+    this.language[slot] = language
+    if (this.tokenCount + length > this.tokens.length) this.tokens = grow(this.tokens, Math.max(this.tokens.length * 2, this.tokenCount + length))
+    this.tokenStart[slot] = this.tokenCount
+    for (let f = 0; f < 3; f++) {
+      this.fieldLengths[slot * 3 + f] = words[f].length
+      for (const term of words[f]) this.tokens[this.tokenCount++] = term
+    }
+    this.liveTokens += length
+    if (!this.loading) this.forEachWord(slot, (term, weighted, fields) => { this.postings[term].push(slot, weighted, fields) })
+  }
+
+  /**
+   * Calls `visit` once per distinct word of a slot, with its weighted frequency and fields (a
+   * listing has a dozen words or so: a scan back beats building a set, except for long ones).
+   */
+  private forEachWord (slot: number, visit: (term: number, weighted: number, fields: number) => void): void {
+    const start = this.tokenStart[slot]
+    const length = this.record[slot * RECORD + LENGTH]
+    const seen = length > 32 ? new Set<number>() : undefined
+    for (let i = start; i < start + length; i++) {
+      const term = this.tokens[i]
+      let seenBefore = false
+      if (seen != null) {
+        seenBefore = seen.has(term)
+        seen.add(term)
+      } else {
+        for (let j = start; j < i && !seenBefore; j++) seenBefore = this.tokens[j] === term
+      }
+      if (seenBefore) continue
+      let weighted = 0
+      let fields = 0
+      let at = start
+      for (let f = 0; f < 3; f++) {
+        const end = at + this.fieldLengths[slot * 3 + f]
+        for (let j = Math.max(at, i); j < end; j++) {
+          if (this.tokens[j] === term) { weighted += WEIGHTS[f]; fields |= 1 << f }
+        }
+        at = end
+      }
+      visit(term, weighted, fields)
+    }
+  }
+
+  /**
+   * Fills an empty index with many listings at once (the catalog at start): words first, then every
+   * posting list allocated at its final size and written in slot order, rather than grown one
+   * listing at a time (which spends its time copying lists and missing caches).
+   */
+  load (listings: Iterable<IndexedListing>): void {
+    if (this.slots !== 0) throw new Error('load() fills an empty index')
+    this.loading = true
+    try {
+      for (const listing of listings) this.add(listing)
+    } finally {
+      this.loading = false
+    }
+    const counts = new Int32Array(this.words.size)
+    for (let slot = 0; slot < this.slots; slot++) {
+      if (this.record[slot * RECORD + ALIVE] === 1) this.forEachWord(slot, (term) => { counts[term]++ })
+    }
+    for (let term = 0; term < counts.length; term++) {
+      if (counts[term] > 0) this.postings[term].entries = new Int32Array(counts[term] * 2)
+    }
+    for (let slot = 0; slot < this.slots; slot++) {
+      if (this.record[slot * RECORD + ALIVE] === 1) this.forEachWord(slot, (term, weighted, fields) => { this.postings[term].push(slot, weighted, fields) })
+    }
+  }
+
+  /** Grows the per-slot arrays (from empty when capacity is 0). */
+  private resize (capacity: number): void {
+    if (this.capacity === 0) {
+      this.record = new Int32Array(0); this.listingId = new Float64Array(0); this.size = new Float64Array(0)
+      this.format = new Int32Array(0); this.language = new Int32Array(0)
+      this.tokenStart = new Uint32Array(0); this.fieldLengths = new Uint16Array(0); this.nextSlotOfBook = new Int32Array(0)
+    }
+    this.capacity = capacity
+    this.record = grow(this.record, capacity * RECORD)
+    this.listingId = grow(this.listingId, capacity)
+    this.size = grow(this.size, capacity)
+    this.format = grow(this.format, capacity)
+    this.language = grow(this.language, capacity)
+    this.nextSlotOfBook = grow(this.nextSlotOfBook, capacity)
+    this.tokenStart = grow(this.tokenStart, capacity)
+    this.fieldLengths = grow(this.fieldLengths, capacity * 3)
+  }
+
+  /**
+   * Rebuilds every array from the live slots only, renumbering words and books so that those no
+   * listing holds any more are forgotten too (word ids are remapped, so nothing is re-tokenised).
+   */
+  private compact (): void {
+    const old = {
+      slots: this.slots, record: this.record, listingId: this.listingId, size: this.size,
+      format: this.format, language: this.language, tokenStart: this.tokenStart, fieldLengths: this.fieldLengths,
+      tokens: this.tokens, words: this.words, books: this.books
+    }
+    this.words = new StringTable()
+    this.postings = []
+    this.sortedTerms = []
+    this.unsortedTerms = []
+    this.books = new StringTable()
+    this.firstSlotOfBook = new Int32Array(1024).fill(-1)
+    this.slotOfListing.fill(-1)
+    this.slots = 0
+    this.liveSlots = 0
+    this.tokenCount = 0
+    this.liveTokens = 0
+    this.capacity = 0
+    this.resize(1024)
+    this.tokens = new Int32Array(1 << 16)
+    const termOf = new Int32Array(old.words.size).fill(-1)
+    for (let s = 0; s < old.slots; s++) {
+      if (old.record[s * RECORD + ALIVE] === 0) continue
+      let at = old.tokenStart[s]
+      const words = [0, 1, 2].map((f) => {
+        const n = old.fieldLengths[s * 3 + f]
+        const w = Array.from(old.tokens.subarray(at, at + n), (t) => {
+          if (termOf[t] === -1) termOf[t] = this.termId(old.words.nameOf(t))
+          return termOf[t]
+        })
+        at += n
+        return w
+      })
+      const book = this.books.intern(old.books.nameOf(old.record[s * RECORD + BOOK]))
+      this.place(old.listingId[s], old.record[s * RECORD + PEER], book, old.size[s], old.format[s], old.language[s], words)
+    }
+    this.slotStamp = new Uint32Array(0)
+    this.bookStamp = new Uint32Array(0)
+    this.termStamp = new Uint32Array(0)
+  }
+
+  /** Term ids whose word starts with `prefix`, from the alphabetical term list. */
+  private termsWithPrefix (prefix: string): number[] {
+    if (this.unsortedTerms.length > 0) {
+      const byName = (a: number, b: number): number => this.words.nameOf(a) < this.words.nameOf(b) ? -1 : 1
+      const added = this.unsortedTerms.sort(byName)
+      const merged: number[] = []
+      let i = 0
+      let j = 0
+      while (i < this.sortedTerms.length || j < added.length) {
+        if (j >= added.length || (i < this.sortedTerms.length && byName(this.sortedTerms[i], added[j]) < 0)) merged.push(this.sortedTerms[i++])
+        else merged.push(added[j++])
+      }
+      this.sortedTerms = merged
+      this.unsortedTerms = []
+    }
+    let lo = 0
+    let hi = this.sortedTerms.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.words.nameOf(this.sortedTerms[mid]) < prefix) lo = mid + 1
+      else hi = mid
+    }
+    const found: number[] = []
+    for (let i = lo; i < this.sortedTerms.length && this.words.nameOf(this.sortedTerms[i]).startsWith(prefix); i++) {
+      if (this.postings[this.sortedTerms[i]].live > 0) found.push(this.sortedTerms[i])
+    }
+    return found
+  }
+
+  private nextGeneration (): number {
+    if (this.slotStamp.length < this.slots) {
+      this.slotStamp = new Uint32Array(this.capacity)
+      this.prefixTf = new Float32Array(this.capacity)
+      this.prefixFields = new Uint8Array(this.capacity)
+    }
+    if (this.bookStamp.length < this.books.size) {
+      this.bookStamp = new Uint32Array(Math.max(1024, this.books.size * 2))
+      this.bookScore = new Float64Array(this.bookStamp.length)
+      this.matchedBooks = new Int32Array(this.bookStamp.length)
+    }
+    if (this.generation === 0xffffffff) {
+      this.generation = 0
+      this.slotStamp.fill(0)
+      this.bookStamp.fill(0)
+      this.termStamp.fill(0)
+    }
+    return ++this.generation
+  }
+
+  private isOnline (slot: number, now: number, graceStart: number): boolean {
+    const p = this.record[slot * RECORD + PEER]
+    if (p >= this.peerLease.length || this.peerLease[p] <= now) return false
+    const disconnected = this.peerDisconnected[p]
+    return !(disconnected <= graceStart)
+  }
+
+  /**
+   * The best-ranked books for a query's words, phrases, author: words and exclusions, with its
+   * other filters and only online providers; grouped per book (a book ranks by its best listing).
+   * Equal scores keep the order in which the index first saw the books, so pages are stable.
+   */
+  search (query: ParsedQuery, filters: TextSearchFilters, offset: number, limit: number): RankedBooks {
+    const none = { bookIds: [], total: 0 }
+    const gen = this.nextGeneration()
+    const clauses: Clause[] = []
+    const checks: PhraseCheck[] = []
+    const wordList = (w: string): PostingList | undefined => {
+      const id = this.termOf(w)
+      return id == null ? undefined : this.postings[id]
+    }
+
+    // positive words: each a clause; the last one may be a prefix (the union of its words)
+    let prefixClause: Clause | undefined
+    const last = query.terms[query.terms.length - 1]
+    for (const word of new Set(query.prefixLast ? query.terms.slice(0, -1) : query.terms)) {
+      const list = wordList(word)
+      if (list == null || list.live === 0) return none
+      clauses.push({ list, cursor: 0, fieldMask: ANY_FIELD, count: list.live, idf: 0 })
+    }
+    if (query.prefixLast) {
+      const expansion = this.termsWithPrefix(last)
+      if (expansion.length === 0) return none
+      if (expansion.length === 1) {
+        const list = this.postings[expansion[0]]
+        clauses.push({ list, cursor: 0, fieldMask: ANY_FIELD, count: list.live, idf: 0 })
+      } else {
+        // documents holding two words of the prefix are counted twice: a close enough idf
+        const prefixLists = expansion.map(t => this.postings[t])
+        prefixClause = { cursor: 0, fieldMask: ANY_FIELD, count: prefixLists.reduce((n, l) => n + l.live, 0), idf: 0, prefixLists, prefixTerms: expansion }
+        clauses.push(prefixClause)
+      }
+    }
+    for (const phrase of query.phrases) {
+      const ids = phrase.split(' ').map(w => this.termOf(w))
+      if (ids.some(id => id == null || this.postings[id].live === 0)) return none
+      for (const id of new Set(ids as number[])) clauses.push({ list: this.postings[id], cursor: 0, fieldMask: ANY_FIELD, count: this.postings[id].live, idf: 0 })
+      if (ids.length > 1) checks.push({ words: ids as number[], exclude: false })
+    }
+    for (const name of query.author ?? []) {
+      const list = wordList(name)
+      if (list == null || list.live === 0) return none
+      clauses.push({ list, cursor: 0, fieldMask: AUTHOR_FIELD, count: list.live, idf: 0 })
+    }
+    // exclusions: one word is a posting list to avoid; several must appear together to exclude
+    const excludedLists: Array<{ list: PostingList, cursor: number }> = []
+    for (const excluded of query.excluded) {
+      const ids = excluded.split(' ').map(w => this.termOf(w))
+      if (ids.some(id => id == null)) continue // a word nobody has excludes nothing
+      if (ids.length === 1) excludedLists.push({ list: this.postings[ids[0] as number], cursor: 0 })
+      else checks.push({ words: ids as number[], exclude: true })
+    }
+
+    const docsTotal = Math.max(this.liveSlots, 1)
+    const averageLength = this.liveTokens / docsTotal
+    for (const c of clauses) {
+      const idf = Math.log((docsTotal - c.count + 0.5) / (c.count + 0.5))
+      c.idf = idf > 0 ? idf : 1e-6
+    }
+    // walk the rarest clause (or every listing, for exclusions and filters alone); check the rest
+    let driver: Clause | undefined
+    for (const c of clauses) if (driver == null || c.count < driver.count) driver = c
+    // a prefix that drives is marked slot by slot; otherwise each candidate's own words are checked
+    // against the prefix's words (a dozen words per listing, however many the prefix has)
+    let union: Int32Array | undefined
+    if (prefixClause != null && driver === prefixClause) union = this.markPrefix(prefixClause, gen)
+    else if (prefixClause != null) this.markTerms(prefixClause, gen)
+    const driverList = driver?.list
+    const driverLength = driver == null ? this.slots : driver === prefixClause ? (union as Int32Array).length : (driver.list as PostingList).length
+
+    const formatCode = query.format == null ? undefined : this.formatCodes.get(query.format)
+    if (query.format != null && formatCode == null) return none
+    const languageOk = query.language == null ? undefined : this.languageNames.map(l => l === query.language || l.startsWith(`${query.language as string}-`))
+    const bookCode = filters.bookId == null ? undefined : this.bookOf(filters.bookId)
+    if (filters.bookId != null && bookCode == null) return none
+    const { now, graceStart } = filters
+    const sized = query.minSize != null || query.maxSize != null
+    const minSize = query.minSize ?? -Infinity
+    const maxSize = query.maxSize ?? Infinity
+
+    const matched = this.matchedBooks
+    let total = 0
+    for (let i = 0; i < driverLength; i++) {
+      const slot = driverList != null ? driverList.slot(i) : union != null && driver === prefixClause ? union[i] : i
+      const r = slot * RECORD
+      const record = this.record
+      if (record[r + ALIVE] === 0) continue
+      if (filters.peer != null && record[r + PEER] !== filters.peer) continue
+      if (bookCode != null && record[r + BOOK] !== bookCode) continue
+      if (formatCode != null && this.format[slot] !== formatCode) continue
+      if (languageOk != null && !languageOk[this.language[slot]]) continue
+      if (sized && (this.size[slot] < minSize || this.size[slot] > maxSize)) continue
+      if (!this.isOnline(slot, now, graceStart)) continue
+      const norm = K1 * (1 - B + B * record[r + LENGTH] / averageLength)
+      let score = 0
+      let ok = true
+      for (const c of clauses) {
+        let tf: number
+        let fields: number
+        if (c.stamped === true) {
+          if (this.slotStamp[slot] !== gen) { ok = false; break }
+          tf = this.prefixTf[slot]
+          fields = this.prefixFields[slot]
+        } else if (c.prefixLists != null) {
+          tf = 0
+          fields = 0
+          let at = this.tokenStart[slot]
+          for (let f = 0; f < 3; f++) {
+            const end = at + this.fieldLengths[slot * 3 + f]
+            for (; at < end; at++) {
+              if (this.termStamp[this.tokens[at]] === gen) { tf += WEIGHTS[f]; fields |= 1 << f }
+            }
+          }
+          if (tf === 0) { ok = false; break }
+        } else {
+          const list = c.list as PostingList
+          const at = c === driver ? i : (c.cursor = list.seek(c.cursor, slot))
+          if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
+          tf = list.weightedTf(at)
+          fields = list.fields(at)
+        }
+        if ((fields & c.fieldMask) === 0) { ok = false; break }
+        score += c.idf * (tf * (K1 + 1)) / (tf + norm)
+      }
+      if (!ok) continue
+      for (const x of excludedLists) {
+        x.cursor = x.list.seek(x.cursor, slot)
+        if (x.cursor < x.list.length && x.list.slot(x.cursor) === slot) { ok = false; break }
+      }
+      if (!ok || (checks.length > 0 && !this.passesPhrases(slot, checks))) continue
+      const book = record[r + BOOK]
+      if (this.bookStamp[book] !== gen) {
+        this.bookStamp[book] = gen
+        this.bookScore[book] = score
+        matched[total++] = book
+      } else if (score > this.bookScore[book]) {
+        this.bookScore[book] = score
+      }
+    }
+    return { total, bookIds: this.best(matched.subarray(0, total), offset, limit) }
+  }
+
+  /** Marks a prefix's words in termStamp, for checking candidates' words against them. */
+  private markTerms (clause: Clause, gen: number): void {
+    if (this.termStamp.length < this.words.size) this.termStamp = new Uint32Array(this.words.size * 2)
+    for (const term of clause.prefixTerms as number[]) this.termStamp[term] = gen
+  }
+
+  /**
+   * Marks the union of a prefix's words in the scratch arrays (summed frequency, fields) and returns
+   * its slots in ascending order, for the prefix to drive the query.
+   */
+  private markPrefix (clause: Clause, gen: number): Int32Array {
+    clause.stamped = true
+    let count = 0
+    const record = this.record
+    for (const list of clause.prefixLists as PostingList[]) {
+      for (let i = 0; i < list.length; i++) {
+        const slot = list.slot(i)
+        if (record[slot * RECORD + ALIVE] === 0) continue
+        if (this.slotStamp[slot] !== gen) {
+          this.slotStamp[slot] = gen
+          this.prefixTf[slot] = list.weightedTf(i)
+          this.prefixFields[slot] = list.fields(i)
+          count++
+        } else {
+          this.prefixTf[slot] += list.weightedTf(i)
+          this.prefixFields[slot] |= list.fields(i)
+        }
+      }
+    }
+    const slots = new Int32Array(count)
+    let n = 0
+    if (count > this.slots >>> 5) {
+      // a large union: one pass over the stamps is cheaper than sorting it
+      for (let slot = 0; slot < this.slots; slot++) if (this.slotStamp[slot] === gen) slots[n++] = slot
+    } else {
+      for (const list of clause.prefixLists as PostingList[]) {
+        for (let i = 0; i < list.length; i++) {
+          const slot = list.slot(i)
+          // each slot once (a slot in two of the lists): marked as collected, restored after
+          if (this.slotStamp[slot] === gen && record[slot * RECORD + ALIVE] === 1) {
+            slots[n++] = slot
+            this.slotStamp[slot] = gen - 1
+          }
+        }
+      }
+      for (let i = 0; i < n; i++) this.slotStamp[slots[i]] = gen
+      slots.sort()
+    }
+    return slots
+  }
+
+  /** Whether each phrase appears (or, excluded, does not) as consecutive words inside one field. */
+  private passesPhrases (slot: number, checks: PhraseCheck[]): boolean {
+    for (const check of checks) {
+      let found = false
+      let at = this.tokenStart[slot]
+      for (let f = 0; f < 3 && !found; f++) {
+        const n = this.fieldLengths[slot * 3 + f]
+        for (let i = at; i + check.words.length <= at + n && !found; i++) {
+          let j = 0
+          while (j < check.words.length && this.tokens[i + j] === check.words[j]) j++
+          found = j === check.words.length
+        }
+        at += n
+      }
+      if (found === check.exclude) return false
+    }
+    return true
+  }
+
+  /** Books [offset, offset + limit) by score, best first (a bounded heap, not a sort of every match). */
+  private best (books: Int32Array, offset: number, limit: number): string[] {
+    const want = offset + limit
+    const score = this.bookScore
+    // a is worse than b: lower score, or the same score and known later (a stable order for paging
+    // that needs no string comparison)
+    const worse = (a: number, b: number): boolean => score[a] < score[b] || (score[a] === score[b] && a > b)
+    const heap: number[] = []
+    const siftDown = (i: number): void => {
+      for (;;) {
+        const l = i * 2 + 1
+        const r = l + 1
+        let m = i
+        if (l < heap.length && worse(heap[l], heap[m])) m = l
+        if (r < heap.length && worse(heap[r], heap[m])) m = r
+        if (m === i) return
+        const t = heap[i]; heap[i] = heap[m]; heap[m] = t
+        i = m
+      }
+    }
+    for (const book of books) {
+      if (heap.length < want) {
+        heap.push(book)
+        let i = heap.length - 1
+        while (i > 0) {
+          const parent = (i - 1) >> 1
+          if (!worse(heap[i], heap[parent])) break
+          const t = heap[i]; heap[i] = heap[parent]; heap[parent] = t
+          i = parent
+        }
+      } else if (want > 0 && worse(heap[0], book)) {
+        heap[0] = book
+        siftDown(0)
+      }
+    }
+    heap.sort((a, b) => worse(a, b) ? 1 : worse(b, a) ? -1 : 0)
+    return heap.slice(offset, want).map(b => this.books.nameOf(b))
+  }
+
+  /** A book's listings whose provider is online: listing ID and provider (peers.id). */
+  onlineListings (bookId: string, now: number, graceStart: number): Array<{ listingId: number, peer: number }> {
+    const book = this.bookOf(bookId)
+    const found: Array<{ listingId: number, peer: number }> = []
+    if (book == null || book >= this.firstSlotOfBook.length) return found
+    for (let slot = this.firstSlotOfBook[book]; slot !== -1; slot = this.nextSlotOfBook[slot]) {
+      if (this.record[slot * RECORD + ALIVE] === 1 && this.isOnline(slot, now, graceStart)) {
+        found.push({ listingId: this.listingId[slot], peer: this.record[slot * RECORD + PEER] })
+      }
+    }
+    return found
+  }
+
+  /** Online listings and distinct books with an online provider, counted in one pass. */
+  liveCounts (now: number, graceStart: number): LiveCounts {
+    const gen = this.nextGeneration()
+    let providers = 0
+    let books = 0
+    for (let slot = 0; slot < this.slots; slot++) {
+      if (this.record[slot * RECORD + ALIVE] === 0 || !this.isOnline(slot, now, graceStart)) continue
+      providers++
+      const book = this.record[slot * RECORD + BOOK]
+      if (this.bookStamp[book] !== gen) { this.bookStamp[book] = gen; books++ }
+    }
+    return { books, providers }
+  }
+}

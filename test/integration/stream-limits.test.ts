@@ -1,0 +1,98 @@
+// Open-stream caps: hundreds of idle streams from one address (a slow-loris) are refused past the
+// per-address cap while peers elsewhere keep registering and searching; the total cap holds too.
+import assert from 'node:assert/strict'
+import { join } from 'node:path'
+import { multiaddr } from '@multiformats/multiaddr'
+import { SearchRequest, SearchResponse, Status } from '../../src/wire/arkshare.pb.js'
+import { LIMITS, SEARCH_PROTOCOL } from '../../src/wire/protocols.js'
+import { RequestChannel } from '../../src/wire/request-channel.js'
+import { ArkshareRemoteError } from '../../src/wire/errors.js'
+import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
+import { bookBytes, eventually, removeDir, startIndex, tempDir, writeBook, LOOPBACK } from '../helpers.js'
+
+const LOOPBACK6 = '/ip6/::1/tcp/0'
+
+describe('open-stream limits', function () {
+  this.timeout(60_000)
+  let dir: string
+  const stops: Array<{ stop: () => void | Promise<void> }> = []
+
+  beforeEach(async () => { dir = await tempDir() })
+  afterEach(async () => {
+    await Promise.all(stops.splice(0).map(async n => { await n.stop() }))
+    await removeDir(dir)
+  })
+
+  async function node (listen: string): Promise<ArkshareNode> {
+    const n = await createArkshareNode({ listen: [listen] })
+    stops.push(n)
+    return n
+  }
+
+  function addrOn (index: IndexNode, family: 'ip4' | 'ip6'): string {
+    return index.getMultiaddrs().map(String).find(a => a.startsWith(`/${family}/`)) as string
+  }
+
+  /** Opens `count` search streams from `attackers` (8 per connection, the per-connection cap), sending nothing. */
+  async function idleStreams (attackers: ArkshareNode[], addr: string, count: number): Promise<Array<RequestChannel<SearchRequest, SearchResponse>>> {
+    const channels: Array<RequestChannel<SearchRequest, SearchResponse>> = []
+    for (let i = 0; i < count; i++) {
+      const stream = await attackers[Math.floor(i / 8)].dialProtocol(multiaddr(addr), SEARCH_PROTOCOL)
+      channels.push(new RequestChannel(stream, { request: SearchRequest, response: SearchResponse, maxResponseBytes: LIMITS.search.maxResponseBytes }))
+    }
+    return channels
+  }
+
+  const ask = async (channel: RequestChannel<SearchRequest, SearchResponse>): Promise<Status> => {
+    try {
+      return (await channel.request({ query: 'anything', limit: 1, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(10_000))).status
+    } catch (err) {
+      if (err instanceof ArkshareRemoteError) {
+        assert.match(err.message, /too many open streams/)
+        assert.ok(err.retryAfterSeconds >= 1)
+        return err.status
+      }
+      throw err
+    }
+  }
+
+  it('refuses streams past the per-address cap while other addresses register and search', async () => {
+    const index = await startIndex({ listen: [LOOPBACK, LOOPBACK6], maxOpenStreamsPerAddress: 16 })
+    stops.push(index)
+    const attackers = await Promise.all(Array.from({ length: 5 }, async () => await node(LOOPBACK)))
+    const channels = await idleStreams(attackers, addrOn(index, 'ip4'), 40)
+
+    // a peer on another address is not held back by the 40 idle streams
+    await writeBook(join(dir, 'shelf'), 'Mary Shelley - Frankenstein.txt', bookBytes(71, 5000))
+    const honest = await createArkshareNode({ listen: [LOOPBACK6], indexes: [addrOn(index, 'ip6')], share: [join(dir, 'shelf')] })
+    stops.push(honest)
+    const found = await eventually(async () => {
+      const r = await honest.services.arkshare.search('frankenstein')
+      return r.results.length === 1 ? r : undefined
+    })
+    assert.equal(found.results[0].providers[0].peerId, honest.peerId.toString())
+
+    // of the 40, exactly the first 16 were admitted
+    const statuses = await Promise.all(channels.map(ask))
+    assert.equal(statuses.filter(s => s === Status.OK).length, 16)
+    assert.equal(statuses.filter(s => s === Status.E_UNAVAILABLE).length, 24)
+
+    // closing them gives the address its places back
+    await Promise.all(channels.map(async c => { await c.close() }))
+    const later = await node(LOOPBACK)
+    await eventually(async () => (await ask((await idleStreams([later], addrOn(index, 'ip4'), 1))[0])) === Status.OK)
+  })
+
+  it('holds the total cap across addresses, and frees places as streams close', async () => {
+    const index = await startIndex({ listen: [LOOPBACK, LOOPBACK6], maxOpenStreams: 12 })
+    stops.push(index)
+    const attackers = await Promise.all(Array.from({ length: 2 }, async () => await node(LOOPBACK)))
+    const channels = await idleStreams(attackers, addrOn(index, 'ip4'), 12)
+    assert.equal(await ask(channels[0]), Status.OK, 'an admitted stream is served')
+    const other = await node(LOOPBACK6)
+    const [refused] = await idleStreams([other], addrOn(index, 'ip6'), 1)
+    assert.equal(await ask(refused), Status.E_UNAVAILABLE)
+    await Promise.all(channels.map(async c => { await c.close() }))
+    await eventually(async () => (await ask((await idleStreams([other], addrOn(index, 'ip6'), 1))[0])) === Status.OK)
+  })
+})

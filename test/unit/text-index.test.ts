@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict'
+import { parseQuery, tokenize, type ParsedQuery } from '../../src/index-node/query.js'
+import { TextIndex, type IndexedListing } from '../../src/index-node/text-index.js'
+import { mulberry32 } from '../../scripts/prng.js'
+
+// Words that share prefixes, so a prefix expands to one word or to many, and rare and common ones.
+const WORDS = ['moby', 'mobile', 'mob', 'mobster', 'dick', 'whale', 'white', 'sea', 'story', 'emma', 'austen', 'jane',
+  'war', 'peace', 'warden', 'wardrobe', 'the', 'of', 'and', 'a', 'pride', 'prejudice', 'misérables', 'les', 'zz']
+const FORMATS = ['epub', 'pdf', 'txt']
+const LANGUAGES = ['en', 'en-GB', 'fr']
+
+interface Doc extends IndexedListing { alive: boolean }
+
+/** The matching books, found the slow and obvious way. */
+function expected (docs: Doc[], q: ParsedQuery, online: (peer: number) => boolean): Set<string> {
+  const found = new Set<string>()
+  const hasRun = (field: string[], run: string[]): boolean => field.some((_, i) => run.every((w, j) => field[i + j] === w))
+  for (const d of docs) {
+    if (!d.alive || !online(d.peer)) continue
+    const fields = [tokenize(d.title), tokenize(d.author), tokenize(d.fileName)]
+    const all = fields.flat()
+    const terms = q.prefixLast ? q.terms.slice(0, -1) : q.terms
+    if (!terms.every(t => all.includes(t))) continue
+    if (q.prefixLast && !all.some(w => w.startsWith(q.terms[q.terms.length - 1]))) continue
+    if (!q.phrases.every(p => fields.some(f => hasRun(f, p.split(' '))))) continue
+    if (q.author != null && !q.author.every(a => fields[1].includes(a))) continue
+    if (q.excluded.some(x => fields.some(f => hasRun(f, x.split(' '))))) continue
+    if (q.format != null && d.format.toLowerCase() !== q.format) continue
+    if (q.language != null && !(d.language.toLowerCase() === q.language || d.language.toLowerCase().startsWith(`${q.language}-`))) continue
+    if (q.minSize != null && d.size < q.minSize) continue
+    if (q.maxSize != null && d.size > q.maxSize) continue
+    found.add(d.bookId)
+  }
+  return found
+}
+
+describe('text index', () => {
+  it('finds exactly what a brute-force scan finds, through adds, updates and removals', () => {
+    const random = mulberry32(42)
+    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]
+    const words = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(' ')
+    const index = new TextIndex()
+    const now = 1_000_000
+    // peers 1-6: live, lapsed (2), disconnected within and past the grace period (3, 4)
+    const lease = [0, now + 1000, now - 1, now + 1000, now + 1000, now + 1000, now + 1000]
+    const disconnected = [null, null, null, now - 10, now - 5000, null, null]
+    for (let p = 1; p <= 6; p++) index.setPeer(p, lease[p], disconnected[p])
+    const online = (p: number): boolean => lease[p] > now && !(disconnected[p] != null && (disconnected[p] as number) <= now - 1000)
+    const docs: Doc[] = []
+    for (let id = 1; id <= 600; id++) {
+      const title = words(1 + Math.floor(random() * 4))
+      const author = words(1 + Math.floor(random() * 2))
+      const doc: Doc = {
+        id,
+        peer: 1 + Math.floor(random() * 6),
+        bookId: `book-${Math.floor(random() * 300)}`,
+        title,
+        author,
+        fileName: random() < 0.7 ? `${author} - ${title}.epub` : `${words(2)}.txt`,
+        format: pick(FORMATS),
+        size: Math.floor(random() * 3000),
+        language: pick(LANGUAGES),
+        alive: true
+      }
+      docs.push(doc)
+      index.add(doc)
+    }
+    // updates (same listing, new words) and removals leave dead slots behind
+    for (let i = 0; i < 150; i++) {
+      const d = pick(docs)
+      if (random() < 0.5) {
+        d.title = words(3)
+        d.alive = true
+        index.add(d)
+      } else {
+        d.alive = false
+        index.remove(d.id)
+      }
+    }
+    const queries = ['moby', 'mob', 'mobi', 'war', 'ward', 'the war', 'dick mob', 'the of and a', '"white whale"', '"sea story" mob',
+      'moby -dick', 'whale -"white whale"', 'the -of -a', 'emma author:austen', 'author:jane', 'format:pdf -the', 'sea format:txt lang:en',
+      'war size>1000', 'war size<=500 lang:fr', 'mis', 'zz', 'zzz', 'nothing', 'les mis', '"of the"', 'pride prejudice war',
+      ...Array.from({ length: 200 }, () => `${words(1 + Math.floor(random() * 2))} ${pick(WORDS).slice(0, 3 + Math.floor(random() * 3))}`)]
+    for (const text of queries) {
+      const q = parseQuery(text)
+      const want = expected(docs, q, online)
+      const got = index.search(q, { now, graceStart: now - 1000 }, 0, 1000)
+      assert.equal(got.total, want.size, text)
+      assert.deepEqual(new Set(got.bookIds), want, text)
+    }
+  })
+
+  it('ranks by bm25 with title words above author and file-name words, and pages without overlap', () => {
+    const index = new TextIndex()
+    index.setPeer(1, Infinity, null)
+    const add = (id: number, title: string, author: string, fileName = 'x.epub'): void => {
+      index.add({ id, peer: 1, bookId: `b${id}`, title, author, fileName, format: 'epub', size: 1, language: 'en' })
+    }
+    add(1, 'Something Else', 'Whale Author', 'whale.epub')
+    add(2, 'Whale', 'Nobody')
+    add(3, 'Other', 'Someone', 'whale.epub')
+    add(4, 'A Whale Tale', 'Nobody')
+    const q = parseQuery('"whale"')
+    assert.deepEqual(index.search(q, { now: 0, graceStart: 0 }, 0, 10).bookIds, ['b2', 'b4', 'b1', 'b3'])
+    assert.deepEqual(index.search(q, { now: 0, graceStart: 0 }, 1, 2).bookIds, ['b4', 'b1'])
+    assert.deepEqual(index.search(q, { now: 0, graceStart: 0 }, 4, 2).bookIds, [])
+  })
+})
