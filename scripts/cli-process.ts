@@ -26,10 +26,13 @@ export interface CliProcess {
   exited: Promise<number | null>
 }
 
-export function startCli (args: string[], options: { stdin?: 'pipe' | 'ignore', stderr?: StdioOptions, env?: NodeJS.ProcessEnv } = {}): CliProcess {
+export function startCli (args: string[], options: { stdin?: 'pipe' | 'ignore', stderr?: StdioOptions, env?: NodeJS.ProcessEnv, uid?: number, gid?: number } = {}): CliProcess {
   const child = spawn(process.execPath, [cliPath(), ...args], {
     stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
-    env: options.env ?? process.env
+    env: options.env ?? process.env,
+    // run as another user (tests started as root, where file permissions would not apply)
+    uid: options.uid,
+    gid: options.gid
   })
   const events: Array<Record<string, any>> = []
   const times: number[] = []

@@ -10,7 +10,8 @@ export class FileChangedError extends Error {
 export async function hashFile (path: string, options: { signal?: AbortSignal } = {}): Promise<Manifest> {
   const handle = await open(path, 'r')
   try {
-    const { size } = await handle.stat()
+    const before = await handle.stat()
+    const size = before.size
     const chunks = chunkCount(size)
     if (chunks > MAX_CHUNKS) throw new RangeError(`${path}: ${size} bytes is above the ${MAX_CHUNKS * CHUNK_SIZE}-byte book limit`)
     const hashes = new Uint8Array(chunks * HASH_LENGTH)
@@ -26,8 +27,9 @@ export async function hashFile (path: string, options: { signal?: AbortSignal } 
       }
       hashes.set(createHash('sha256').update(buffer.subarray(0, want)).digest(), i * HASH_LENGTH)
     }
+    // a write in place keeps the size but moves the modification time
     const after = await handle.stat()
-    if (after.size !== size) throw new FileChangedError(`${path} changed while it was being hashed`)
+    if (after.size !== size || after.mtimeMs !== before.mtimeMs) throw new FileChangedError(`${path} changed while it was being hashed`)
     return { size, chunkSize: CHUNK_SIZE, chunkHashes: hashes }
   } finally {
     await handle.close()

@@ -124,16 +124,6 @@ END;
 /** The SQL condition for "this peer is online" (p = peers). */
 const LIVE = 'p.lease_expires_at > @now AND (p.disconnected_at IS NULL OR p.disconnected_at > @graceStart)'
 
-interface ListingRow {
-  book_id: string
-  title: string
-  author: string
-  format: string
-  size: number
-  file_name: string
-  language: string
-}
-
 interface PeerRow { id: number, lease_expires_at: number }
 
 type Params = Record<string, unknown>
@@ -158,7 +148,6 @@ export class Catalog {
   private readonly disconnectStmt: Database.Statement
   private readonly connectStmt: Database.Statement
   private readonly sweepStmt: Database.Statement
-  private readonly listingsStmt: Database.Statement<[string], ListingRow & { id: number }>
   private readonly peerStatsStmt: Database.Statement<[Params], { registered: number, online: number | null }>
   private readonly text = new TextIndex()
   /** Every registered peer as a search result shows it (a few thousand: kept in memory). */
@@ -228,8 +217,6 @@ export class Catalog {
     this.disconnectStmt = db.prepare('UPDATE peers SET disconnected_at = ? WHERE peer_id = ? AND disconnected_at IS NULL')
     this.connectStmt = db.prepare('UPDATE peers SET disconnected_at = NULL WHERE peer_id = ?')
     this.sweepStmt = db.prepare('DELETE FROM peers WHERE lease_expires_at <= ?')
-    this.listingsStmt = db.prepare<[string], ListingRow & { id: number }>(`SELECT id, book_id, title, author, format, size, file_name, language
-      FROM listings WHERE id IN (SELECT value FROM json_each(?))`)
     this.peerStatsStmt = db.prepare<[Params], { registered: number, online: number | null }>(`SELECT count(*) AS registered,
         sum(CASE WHEN disconnected_at IS NULL OR disconnected_at > @graceStart THEN 1 ELSE 0 END) AS online
       FROM peers WHERE lease_expires_at > @now`)
@@ -413,28 +400,21 @@ export class Catalog {
 
   /**
    * A page of books with their online providers, most recently renewed first, and the metadata of
-   * that freshest provider's listing. Providers come from memory; the listings in one query.
+   * that freshest provider's listing; all from memory.
    */
   private hitsFor (bookIds: string[]): SearchHit[] {
     const { now, graceStart } = this.times()
-    const pages: Array<{ providers: ProviderRecord[], listingId: number }> = []
+    const hits: SearchHit[] = []
     for (const id of bookIds) {
-      const providers: Array<ProviderRecord & { listingId: number }> = []
-      for (const { listingId, peer } of this.text.onlineListings(id, now, graceStart)) {
+      const providers: Array<ProviderRecord & { slot: number }> = []
+      for (const { slot, peer } of this.text.onlineListings(id, now, graceStart)) {
         const info = this.peerInfo.get(peer)
-        if (info != null) providers.push({ ...info, listingId })
+        if (info != null) providers.push({ ...info, slot })
       }
       if (providers.length === 0) continue
       providers.sort((a, b) => b.lastRenewedAt - a.lastRenewedAt || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0))
-      pages.push({ listingId: providers[0].listingId, providers: providers.map(({ peerId, multiaddrs, lastRenewedAt }) => ({ peerId, multiaddrs, lastRenewedAt })) })
-    }
-    if (pages.length === 0) return []
-    const rows = new Map(this.listingsStmt.all(JSON.stringify(pages.map(p => p.listingId))).map(r => [r.id, r]))
-    const hits: SearchHit[] = []
-    for (const { listingId, providers } of pages) {
-      const row = rows.get(listingId)
-      if (row == null) continue
-      hits.push({ book: { id: row.book_id, title: row.title, author: row.author, format: row.format, size: row.size, fileName: row.file_name, language: row.language }, providers })
+      const { bookId, ...metadata } = this.text.listingAt(providers[0].slot)
+      hits.push({ book: { id: bookId, ...metadata }, providers: providers.map(({ peerId, multiaddrs, lastRenewedAt }) => ({ peerId, multiaddrs, lastRenewedAt })) })
     }
     return hits
   }

@@ -48,6 +48,8 @@ export interface LiveCounts {
 // bm25 as FTS5 computes it, with column weights: a title word counts 10, an author word 5, a file
 // name word 1. Scores here are positive, higher is better.
 const WEIGHTS = [10, 5, 1]
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
 const K1 = 1.2
 const B = 0.75
 const AUTHOR_FIELD = 1 << 1
@@ -165,6 +167,14 @@ export class TextIndex {
 
   // books, formats and languages as small integers
   private books = new StringTable()
+  /**
+   * Each listing's title, author and file name as UTF-8, back to back in one pool (a search page is
+   * then built from memory: reading rows back from SQLite cost more than the search itself).
+   */
+  private texts = new Uint8Array(1 << 20)
+  private textsUsed = 0
+  private textStart = new Uint32Array(this.capacity)
+  private textLengths = new Uint16Array(this.capacity * 3)
   private readonly formatCodes = new Map<string, number>()
   private readonly formatNames: string[] = []
   private readonly languageCodes = new Map<string, number>()
@@ -204,9 +214,48 @@ export class TextIndex {
     const title = this.wordIds(listing.title)
     const author = this.wordIds(listing.author)
     const fileName = this.wordIds(listing.fileName)
-    this.place(listing.id, listing.peer, this.books.intern(listing.bookId), listing.size,
-      this.key(this.formatCodes, this.formatNames, listing.format.toLowerCase()),
-      this.key(this.languageCodes, this.languageNames, listing.language.toLowerCase()), [title, author, fileName])
+    const slot = this.place(listing.id, listing.peer, this.books.intern(listing.bookId), listing.size,
+      this.key(this.formatCodes, this.formatNames, listing.format),
+      this.key(this.languageCodes, this.languageNames, listing.language), [title, author, fileName])
+    this.storeTexts(slot, [listing.title, listing.author, listing.fileName])
+  }
+
+  private storeTexts (slot: number, fields: Array<string | Uint8Array>): void {
+    const room = fields.reduce((n, f) => n + f.length * 3, 0)
+    if (this.textsUsed + room > this.texts.length) this.texts = grow(this.texts, Math.max(this.texts.length * 2, this.textsUsed + room))
+    this.textStart[slot] = this.textsUsed
+    for (let f = 0; f < 3; f++) {
+      const field = fields[f]
+      let written: number
+      if (typeof field === 'string') {
+        written = encoder.encodeInto(field, this.texts.subarray(this.textsUsed)).written
+      } else {
+        this.texts.set(field, this.textsUsed)
+        written = field.length
+      }
+      this.textLengths[slot * 3 + f] = written
+      this.textsUsed += written
+    }
+  }
+
+  /** The UTF-8 bytes of a slot's field (0 title, 1 author, 2 file name). */
+  private textBytes (slot: number, field: number, texts = this.texts, start = this.textStart, lengths = this.textLengths): Uint8Array {
+    let at = start[slot]
+    for (let f = 0; f < field; f++) at += lengths[slot * 3 + f]
+    return texts.subarray(at, at + lengths[slot * 3 + field])
+  }
+
+  /** A listing as registered (the search results' metadata), from memory. */
+  listingAt (slot: number): { bookId: string, title: string, author: string, fileName: string, format: string, size: number, language: string } {
+    return {
+      bookId: this.books.nameOf(this.record[slot * RECORD + BOOK]),
+      title: decoder.decode(this.textBytes(slot, 0)),
+      author: decoder.decode(this.textBytes(slot, 1)),
+      fileName: decoder.decode(this.textBytes(slot, 2)),
+      format: this.formatNames[this.format[slot]],
+      size: this.size[slot],
+      language: this.languageNames[this.language[slot]]
+    }
   }
 
   /** The ids of a field's words (as tokenize() splits them), interned; at most 65,535. */
@@ -278,7 +327,7 @@ export class TextIndex {
     return id === -1 ? undefined : id
   }
 
-  private place (listingId: number, peer: number, book: number, size: number, format: number, language: number, words: number[][]): void {
+  private place (listingId: number, peer: number, book: number, size: number, format: number, language: number, words: number[][]): number {
     if (this.slots === this.capacity) this.resize(this.capacity * 2)
     const slot = this.slots++
     this.liveSlots++
@@ -313,6 +362,7 @@ export class TextIndex {
     }
     this.liveTokens += length
     if (!this.loading) this.forEachWord(slot, (term, weighted, fields) => { this.postings[term].push(slot, weighted, fields) })
+    return slot
   }
 
   /**
@@ -378,6 +428,7 @@ export class TextIndex {
       this.record = new Int32Array(0); this.listingId = new Float64Array(0); this.size = new Float64Array(0)
       this.format = new Int32Array(0); this.language = new Int32Array(0)
       this.tokenStart = new Uint32Array(0); this.fieldLengths = new Uint16Array(0); this.nextSlotOfBook = new Int32Array(0)
+      this.textStart = new Uint32Array(0); this.textLengths = new Uint16Array(0)
     }
     this.capacity = capacity
     this.record = grow(this.record, capacity * RECORD)
@@ -386,6 +437,8 @@ export class TextIndex {
     this.format = grow(this.format, capacity)
     this.language = grow(this.language, capacity)
     this.nextSlotOfBook = grow(this.nextSlotOfBook, capacity)
+    this.textStart = grow(this.textStart, capacity)
+    this.textLengths = grow(this.textLengths, capacity * 3)
     this.tokenStart = grow(this.tokenStart, capacity)
     this.fieldLengths = grow(this.fieldLengths, capacity * 3)
   }
@@ -398,7 +451,7 @@ export class TextIndex {
     const old = {
       slots: this.slots, record: this.record, listingId: this.listingId, size: this.size,
       format: this.format, language: this.language, tokenStart: this.tokenStart, fieldLengths: this.fieldLengths,
-      tokens: this.tokens, words: this.words, books: this.books
+      tokens: this.tokens, words: this.words, books: this.books, texts: this.texts, textStart: this.textStart, textLengths: this.textLengths
     }
     this.words = new StringTable()
     this.postings = []
@@ -414,6 +467,8 @@ export class TextIndex {
     this.capacity = 0
     this.resize(1024)
     this.tokens = new Int32Array(1 << 16)
+    this.texts = new Uint8Array(1 << 20)
+    this.textsUsed = 0
     const termOf = new Int32Array(old.words.size).fill(-1)
     for (let s = 0; s < old.slots; s++) {
       if (old.record[s * RECORD + ALIVE] === 0) continue
@@ -428,7 +483,8 @@ export class TextIndex {
         return w
       })
       const book = this.books.intern(old.books.nameOf(old.record[s * RECORD + BOOK]))
-      this.place(old.listingId[s], old.record[s * RECORD + PEER], book, old.size[s], old.format[s], old.language[s], words)
+      const slot = this.place(old.listingId[s], old.record[s * RECORD + PEER], book, old.size[s], old.format[s], old.language[s], words)
+      this.storeTexts(slot, [0, 1, 2].map(f => this.textBytes(s, f, old.texts, old.textStart, old.textLengths)))
     }
     this.slotStamp = new Uint32Array(0)
     this.bookStamp = new Uint32Array(0)
@@ -564,9 +620,9 @@ export class TextIndex {
     const driverList = driver?.list
     const driverLength = driver == null ? this.slots : driver === prefixClause ? (union as Int32Array).length : (driver.list as PostingList).length
 
-    const formatCode = query.format == null ? undefined : this.formatCodes.get(query.format)
-    if (query.format != null && formatCode == null) return none
-    const languageOk = query.language == null ? undefined : this.languageNames.map(l => l === query.language || l.startsWith(`${query.language as string}-`))
+    // formats and languages are kept as registered and compared in lower case
+    const formatOk = query.format == null ? undefined : this.formatNames.map(f => f.toLowerCase() === query.format)
+    const languageOk = query.language == null ? undefined : this.languageNames.map(l => l.toLowerCase() === query.language || l.toLowerCase().startsWith(`${query.language as string}-`))
     const bookCode = filters.bookId == null ? undefined : this.bookOf(filters.bookId)
     if (filters.bookId != null && bookCode == null) return none
     const { now, graceStart } = filters
@@ -583,7 +639,7 @@ export class TextIndex {
       if (record[r + ALIVE] === 0) continue
       if (filters.peer != null && record[r + PEER] !== filters.peer) continue
       if (bookCode != null && record[r + BOOK] !== bookCode) continue
-      if (formatCode != null && this.format[slot] !== formatCode) continue
+      if (formatOk != null && !formatOk[this.format[slot]]) continue
       if (languageOk != null && !languageOk[this.language[slot]]) continue
       if (sized && (this.size[slot] < minSize || this.size[slot] > maxSize)) continue
       if (!this.isOnline(slot, now, graceStart)) continue
@@ -745,14 +801,14 @@ export class TextIndex {
     return heap.slice(offset, want).map(b => this.books.nameOf(b))
   }
 
-  /** A book's listings whose provider is online: listing ID and provider (peers.id). */
-  onlineListings (bookId: string, now: number, graceStart: number): Array<{ listingId: number, peer: number }> {
+  /** A book's listings whose provider is online: slot (for listingAt) and provider (peers.id). */
+  onlineListings (bookId: string, now: number, graceStart: number): Array<{ slot: number, peer: number }> {
     const book = this.bookOf(bookId)
-    const found: Array<{ listingId: number, peer: number }> = []
+    const found: Array<{ slot: number, peer: number }> = []
     if (book == null || book >= this.firstSlotOfBook.length) return found
     for (let slot = this.firstSlotOfBook[book]; slot !== -1; slot = this.nextSlotOfBook[slot]) {
       if (this.record[slot * RECORD + ALIVE] === 1 && this.isOnline(slot, now, graceStart)) {
-        found.push({ listingId: this.listingId[slot], peer: this.record[slot * RECORD + PEER] })
+        found.push({ slot, peer: this.record[slot * RECORD + PEER] })
       }
     }
     return found

@@ -228,6 +228,12 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
         try {
           const cached = this.options.cache?.get(file.path, file.size, file.mtimeMs)
           const manifest = cached?.manifest ?? await (this.options.hash ?? hashFile)(file.path)
+          // the hash must belong to the size and time the entry records, or serving would refuse it
+          const now = await stat(file.path)
+          if (now.size !== file.size || now.mtimeMs !== file.mtimeMs) {
+            unsettled = true
+            continue
+          }
           const entry = await this.describe(file.path, file.mtimeMs, manifest, cached?.metadata)
           if (cached == null) this.options.cache?.put(file.path, file.mtimeMs, { manifest, metadata: entry })
           seen.set(file.path, entry)

@@ -1,6 +1,6 @@
 // Hard faults with real processes: a downloader killed mid-book resumes; a killed peer's lease lapses.
 import assert from 'node:assert/strict'
-import { readFile, readdir } from 'node:fs/promises'
+import { chmod, mkdir, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startCli, stopCli, type CliProcess } from '../../scripts/cli-process.js'
 import { bookIdOf } from '../../src/content/book-id.js'
@@ -43,6 +43,26 @@ describe('hard faults (real processes)', function () {
     const index = cli(['index', '--listen', LOOPBACK, '--data', join(dir, 'index'), '--json', ...extra])
     return (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
   }
+
+  it('fails a download into a folder it may not write with one clear line, leaving nothing behind', async () => {
+    const source = await writeBook(join(dir, 'shelf'), 'Locked - Out.txt', bookBytes(43, 300_000))
+    const id = bookIdOf(await hashFile(source)).toString()
+    const indexAddr = await startIndex()
+    const provider = cli(['node', '--index', indexAddr, '--share', join(dir, 'shelf'), '--downloads', join(dir, 'p-dl'), '--data', join(dir, 'p'), '--listen', LOOPBACK, '--json'])
+    await provider.waitFor(e => e.event === 'shelf' && e.books === 1)
+    const out = join(dir, 'locked')
+    await mkdir(out)
+    await chmod(out, 0o555)
+    // root writes anywhere: then the download runs as "nobody", who may only read and enter
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}
+    if (process.getuid?.() === 0) await chmod(dir, 0o755)
+    const get = startCli(['get', id, '--index', indexAddr, '--out', out], { stdin: 'ignore', ...asNobody })
+    assert.equal(await get.exited, 1)
+    const lines = get.stderr().trim().split('\n')
+    assert.equal(lines.length, 1, get.stderr())
+    assert.match(lines[0], /permission denied|EACCES/i)
+    assert.deepEqual(await readdir(out), [], 'no partial or final file')
+  })
 
   it('resumes a download killed with SIGKILL from the verified chunks on disk', async () => {
     const bytes = bookBytes(41, 6 * 1024 * 1024)

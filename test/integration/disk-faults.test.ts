@@ -1,4 +1,4 @@
-// Faults on disk: a downloads folder that fills up, a shared file deleted while it is being served.
+// Faults on disk: a downloads folder that fills up or is read-only, a shared file deleted while it is being served.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
@@ -34,6 +34,30 @@ describe('disk faults', function () {
       assert.ok((await readFile(ok.path)).equals(bytes))
     } finally {
       execFileSync('umount', [small], { stdio: 'ignore' })
+    }
+  })
+
+  it('fails a download into a read-only folder with a clear error, and the node carries on', async function () {
+    const locked = join(swarm.dir, 'read-only')
+    await mkdir(locked)
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', locked], { stdio: 'ignore' })
+    } catch {
+      this.skip()
+    }
+    try {
+      const bytes = bookBytes(73, 600_000)
+      const path = await writeBook(join(swarm.dir, 'shelf'), 'Read - Only.txt', bytes)
+      const id = bookIdOf(await hashFile(path)).toString()
+      await swarm.peer('sharer', { share: [join(swarm.dir, 'shelf')] })
+      await waitForProviders(swarm.index, id, 1)
+      const downloader = await swarm.peer('d')
+      await assert.rejects(downloader.services.arkshare.get(id, { outDir: locked }), /read-only|EROFS/i)
+      assert.deepEqual(await readdir(locked), [])
+      const ok = await downloader.services.arkshare.get(id, { outDir: join(swarm.dir, 'writable') })
+      assert.ok((await readFile(ok.path)).equals(bytes))
+    } finally {
+      execFileSync('umount', [locked], { stdio: 'ignore' })
     }
   })
 

@@ -1,13 +1,14 @@
 // The shelf on a real folder: hashing once (cache across restarts), links, ignored names.
 import assert from 'node:assert/strict'
-import { mkdir, stat, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, open, stat, symlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Shelf } from '../../src/peer/shelf.js'
 import { HashCache } from '../../src/peer/hash-cache.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { loadOrCreateKey, KEY_FILE } from '../../src/node/identity.js'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { bookBytes, removeDir, tempDir, writeBook } from '../helpers.js'
+import { bookIdOf } from '../../src/content/book-id.js'
+import { bookBytes, eventually, removeDir, tempDir, writeBook } from '../helpers.js'
 
 describe('shelf', () => {
   let dir: string
@@ -39,6 +40,38 @@ describe('shelf', () => {
     assert.deepEqual(second.list().map(e => e.title).sort(), ['Aeneid', 'The Iliad'])
     await second.stop()
     cache2.close()
+  })
+
+  it('hashes again a file rewritten while it was being hashed, and lists only its final content', async () => {
+    const share = join(dir, 'share')
+    const path = await writeBook(share, 'Changing - Book.txt', bookBytes(5, 8 * 1024 * 1024))
+    const first = bookIdOf(await hashFile(path)).toString()
+    const final = bookBytes(6, 8 * 1024 * 1024)
+    await new Promise(resolve => setTimeout(resolve, 1100))
+    let calls = 0
+    const hash = async (p: string): ReturnType<typeof hashFile> => {
+      calls++
+      const hashing = hashFile(p)
+      if (calls === 1) {
+        // rewritten in place (same size) while the first hash reads it; dated in the past, so settled
+        const handle = await open(p, 'r+')
+        await handle.write(final, 0, final.length, 0)
+        await handle.close()
+        await utimes(p, new Date(), new Date(Date.now() - 5_000))
+      }
+      return await hashing
+    }
+    const shelf = new Shelf({ dirs: [share], watch: false, hash })
+    try {
+      await shelf.start()
+      const entry = await eventually(() => shelf.list()[0], 10_000, 'the file listed')
+      assert.equal(entry.id, bookIdOf(await hashFile(path)).toString())
+      assert.notEqual(entry.id, first)
+      assert.equal(shelf.list().length, 1)
+      assert.ok(calls >= 2, `hashed ${calls} time(s)`)
+    } finally {
+      await shelf.stop()
+    }
   })
 
   it('shares links inside the share, but not links out of it, hidden files or partial downloads', async () => {
