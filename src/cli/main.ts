@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNodeOptions } from '../node/create-node.js'
 import { formatSize } from './output.js'
+import { LIMITS } from '../wire/protocols.js'
 import { createOutput, type Output } from './output.js'
 import { createProgressReporter } from './progress.js'
 import { printIndexStats, printSearchResults } from './render.js'
@@ -136,6 +137,8 @@ export function buildProgram (): Command {
     .option('--max-books-per-peer <n>', 'books one peer may list', positiveInt, 10_000)
     .option('--max-connections <n>', 'open connections at most', positiveInt, 5_000)
     .option('--max-connections-per-ip <n>', 'open connections from one IP address at most', positiveInt, 256)
+    .option('--max-open-streams <n>', 'register and search streams served at once, in all', positiveInt, LIMITS.openStreams.index.maxOpen)
+    .option('--max-open-streams-per-ip <n>', 'register and search streams served at once to one IP address', positiveInt, LIMITS.openStreams.index.maxOpenPerAddress)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--max-searches-per-minute <n>', 'searches one peer may make per minute', positiveInt, 600)
     .option('--max-registrations-per-minute <n>', 'register requests one peer may make per minute', positiveInt, 120)
@@ -152,7 +155,9 @@ export function buildProgram (): Command {
         connectionLimits: { maxConnections: opts.maxConnections, maxConnectionsPerIp: opts.maxConnectionsPerIp },
         accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined,
         searchesPerMinute: opts.maxSearchesPerMinute,
-        registrationsPerMinute: opts.maxRegistrationsPerMinute
+        registrationsPerMinute: opts.maxRegistrationsPerMinute,
+        maxOpenStreams: opts.maxOpenStreams,
+        maxOpenStreamsPerAddress: opts.maxOpenStreamsPerIp
       })
       stopOnSignals(node, output)
       announce(output, node, 'index')
@@ -181,6 +186,8 @@ export function buildProgram (): Command {
     .option('--max-upload-per-peer <rate>', 'upload limit for each remote peer', rate)
     .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
     .option('--upload-slots <n>', 'peers served at once; others queue', positiveInt, 4)
+    .option('--max-open-streams <n>', 'download streams served at once (queued ones too), in all', positiveInt, LIMITS.openStreams.peer.maxOpen)
+    .option('--max-open-streams-per-ip <n>', 'download streams served at once to one IP address', positiveInt, LIMITS.openStreams.peer.maxOpenPerAddress)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--json', 'machine-readable output, one JSON object per line')
     .addHelpText('after', `\n${SHELL_HELP}`)
@@ -200,6 +207,8 @@ export function buildProgram (): Command {
         maxUploadBytesPerSecondPerPeer: opts.maxUploadPerPeer,
         maxDownloadBytesPerSecond: opts.maxDownload,
         uploadSlots: opts.uploadSlots,
+        maxOpenStreams: opts.maxOpenStreams,
+        maxOpenStreamsPerAddress: opts.maxOpenStreamsPerIp,
         accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined
       })
       let shell: { close: () => void } | undefined

@@ -2,10 +2,11 @@
 // length prefixes, truncated and abandoned streams, idle streams, on every arkshare protocol, while
 // a legitimate peer keeps searching and downloading. Used by `npm run fuzz` and, briefly, by npm test.
 import { join } from 'node:path'
-import { readFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { multiaddr } from '@multiformats/multiaddr'
 import { varint } from 'multiformats'
 import { mulberry32 } from '../../scripts/prng.js'
+import { secondHalfTrend } from '../../scripts/trend.js'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
@@ -25,6 +26,10 @@ export interface FuzzReport {
   rssStartMiB: number
   rssPeakMiB: number
   rssEndMiB: number
+  /** JS heap after a full collection (when run with --expose-gc, else without), every 2 s: [seconds, MiB]. */
+  heapMiB: Array<[number, number]>
+  /** Growth of that heap over the second half of the run, MiB a minute (start-up growth left out). */
+  heapTrendMiBPerMinute: number
 }
 
 function frameWith (prefix: number, payload: Uint8Array): Uint8Array {
@@ -45,11 +50,15 @@ function mutate (random: () => number, bytes: Uint8Array): Uint8Array {
 }
 
 const rss = (): number => Math.round(process.memoryUsage().rss / 1024 / 1024)
+const heap = (): number => {
+  (globalThis as { gc?: () => void }).gc?.()
+  return Math.round(process.memoryUsage().heapUsed / 1024 / 1024 * 10) / 10
+}
 
 export async function runFuzz (options: { seconds: number, seed?: number, concurrency?: number }): Promise<FuzzReport> {
   const random = mulberry32(options.seed ?? 1)
   const dir = await tempDir('arkshare-fuzz-')
-  const report: FuzzReport = { seconds: options.seconds, attacks: 0, byKind: {}, legitimateOk: 0, legitimateFailed: 0, failures: [], uncaught: [], rssStartMiB: rss(), rssPeakMiB: rss(), rssEndMiB: 0 }
+  const report: FuzzReport = { seconds: options.seconds, attacks: 0, byKind: {}, legitimateOk: 0, legitimateFailed: 0, failures: [], uncaught: [], rssStartMiB: rss(), rssPeakMiB: rss(), rssEndMiB: 0, heapMiB: [], heapTrendMiBPerMinute: 0 }
   const onUncaught = (err: unknown): void => { report.uncaught.push(String((err as Error)?.stack ?? err)) }
   process.on('uncaughtException', onUncaught)
   process.on('unhandledRejection', onUncaught)
@@ -111,6 +120,8 @@ export async function runFuzz (options: { seconds: number, seed?: number, concur
           if (results.length !== 1) throw new Error(`search found ${results.length} books`)
           const got = await honest.services.arkshare.get(id.toString(), { outDir: join(dir, 'dl', String(round++)) })
           if (!(await readFile(got.path)).equals(bookBytesOnDisk)) throw new Error('downloaded bytes differ')
+          // the copy would be shared from now on: removed, so the honest peer stays the same size
+          await rm(join(dir, 'dl', String(round - 1)), { recursive: true, force: true })
           report.legitimateOk++
         } catch (err) {
           report.legitimateFailed++
@@ -119,7 +130,14 @@ export async function runFuzz (options: { seconds: number, seed?: number, concur
         await new Promise(resolve => setTimeout(resolve, 200))
       }
     })()
-    await Promise.all([...attackers, legitimate])
+    const started = Date.now()
+    const sampler = setInterval(() => { report.heapMiB.push([Math.round((Date.now() - started) / 1000), heap()]) }, 2_000)
+    try {
+      await Promise.all([...attackers, legitimate])
+    } finally {
+      clearInterval(sampler)
+    }
+    report.heapTrendMiBPerMinute = secondHalfTrend(report.heapMiB)
   } finally {
     await Promise.all(nodes.map(async n => { await n.stop() }))
     await index?.stop()
