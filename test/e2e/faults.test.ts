@@ -1,7 +1,9 @@
-// Hard faults with real processes: a downloader killed mid-book resumes; a killed peer's lease lapses.
+// Hard faults with real processes: a downloader killed mid-book resumes; a killed peer's lease lapses;
+// a killed index restarts consistent; a folder the user may not write is refused cleanly.
 import assert from 'node:assert/strict'
 import { chmod, mkdir, readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { startCli, stopCli, type CliProcess } from '../../scripts/cli-process.js'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
@@ -111,5 +113,36 @@ describe('hard faults (real processes)', function () {
     assert.ok(peer.events.some(e => e.event === 'stopped'))
     // unregistered, not merely disconnected: gone although the grace period is ten minutes
     assert.equal(await count(), 0)
+  })
+
+  it('restarts an index SIGKILLed while peers register with a consistent catalog, and the peers come back', async () => {
+    const shelves = [0, 1, 2].map(p => join(dir, `shelf-${p}`))
+    for (const [p, shelf] of shelves.entries()) {
+      for (let i = 0; i < 40; i++) await writeBook(shelf, `Author${p} - Volume ${p * 100 + i}.txt`, bookBytes(1000 + p * 100 + i, 2000))
+    }
+    const indexArgs = (listen: string): string[] => ['index', '--listen', listen, '--data', join(dir, 'index'), '--json', '--grace', '600']
+    const first = cli(indexArgs(LOOPBACK))
+    const indexAddr: string = (await first.waitFor(e => e.event === 'listening')).multiaddrs[0]
+    const peers = shelves.map((shelf, p) => cli(['node', '--index', indexAddr, '--share', shelf, '--downloads', join(dir, `dl-${p}`), '--data', join(dir, `p-${p}`), '--listen', LOOPBACK, '--json']))
+    // killed as the first registrations arrive
+    await peers[0].waitFor(e => e.event === 'shelf')
+    first.child.kill('SIGKILL')
+    await first.exited
+
+    const db = new Database(join(dir, 'index', 'index.db'))
+    try {
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok')
+      assert.deepEqual(db.pragma('foreign_key_check'), [])
+    } finally {
+      db.close()
+    }
+    const port = indexAddr.split('/')[4]
+    const second = cli(indexArgs(`/ip4/127.0.0.1/tcp/${port}`))
+    await second.waitFor(e => e.event === 'listening')
+    // the peers notice the dropped connection and register again with the same index
+    await eventually(async () => await resultCount(indexAddr, 'volume') === 50, 30_000, 'first page full')
+    const stats = startCli(['stats', '--index', indexAddr, '--json'], { stdin: 'ignore' })
+    await stats.exited
+    assert.equal(stats.events[0]?.books, 120, JSON.stringify(stats.events))
   })
 })

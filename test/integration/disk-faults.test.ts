@@ -1,7 +1,7 @@
 // Faults on disk: a downloads folder that fills up or is read-only, a shared file deleted while it is being served.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, rm, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
@@ -82,5 +82,43 @@ describe('disk faults', function () {
       const hit = swarm.index.services.index.search('vanishing').hits[0]
       return hit != null && hit.providers.every(p => p.peerId !== a.peerId.toString()) && hit.providers.some(p => p.peerId === b.peerId.toString())
     }, 20_000, 'a withdrawn')
+  })
+
+  it('stops serving a shared file rewritten while it is being served, and re-lists it under its new ID', async () => {
+    const bytes = bookBytes(74, 3 * 1024 * 1024)
+    const shelfA = join(swarm.dir, 'a')
+    const pathA = await writeBook(shelfA, 'Rewritten - Book.txt', bytes)
+    await writeBook(join(swarm.dir, 'b'), 'Rewritten - Book.txt', bytes)
+    const id = bookIdOf(await hashFile(pathA)).toString()
+    const a = await swarm.peer('a', { share: [shelfA], maxUploadBytesPerSecond: 512 * 1024 })
+    const b = await swarm.peer('b', { share: [join(swarm.dir, 'b')], maxUploadBytesPerSecond: 512 * 1024 })
+    await waitForProviders(swarm.index, id, 2)
+    const downloader = await swarm.peer('d')
+    const other = bookBytes(75, bytes.length)
+    let rewritten: Promise<void> | undefined
+    const result = await downloader.services.arkshare.get(id, {
+      onProgress: (p) => {
+        if (rewritten == null && p.bytesDone > 256 * 1024) {
+          rewritten = (async () => {
+            // same size, new bytes, in place: only the modification time gives it away
+            const handle = await open(pathA, 'r+')
+            await handle.write(other, 0, other.length, 0)
+            await handle.close()
+            await utimes(pathA, new Date(), new Date(Date.now() - 5_000))
+          })()
+        }
+      }
+    })
+    await rewritten
+    assert.ok((await readFile(result.path)).equals(bytes), 'every byte verified against the original book')
+    // a re-hashes the file: it provides the new book, no longer the old one
+    const newId = bookIdOf(await hashFile(pathA)).toString()
+    await eventually(() => {
+      const hitOld = swarm.index.services.index.catalog.search(undefined, { bookId: id }).hits[0]
+      const hitNew = swarm.index.services.index.catalog.search(undefined, { bookId: newId }).hits[0]
+      return hitOld != null && hitOld.providers.every(p => p.peerId !== a.peerId.toString()) &&
+        hitOld.providers.some(p => p.peerId === b.peerId.toString()) &&
+        hitNew?.providers.some(p => p.peerId === a.peerId.toString())
+    }, 20_000, 'a re-listed under the new ID')
   })
 })
