@@ -51,6 +51,12 @@ export function startShell (options: ShellOptions): { close: () => void } {
   const prompt = (): void => { if (interactive && !closed) rl.prompt() }
   if (interactive) rl.setPrompt('arkshare> ')
 
+  // in JSON, the results of a search are followed by a summary, so a script knows the search ended
+  // (even with nothing found)
+  const searched = (results: SearchResults): void => {
+    if (output.json) output.emit({ event: 'searched', results: results.results.length, total: results.total, failures: results.failures.length })
+  }
+
   const run = async (line: string): Promise<void> => {
     const [command, ...rest] = line.trim().split(/\s+/)
     const args = rest.join(' ')
@@ -62,11 +68,13 @@ export function startShell (options: ShellOptions): { close: () => void } {
         if (args === '') throw new Error('usage: search <words>')
         last = await arkshare.search(args, { measure: true })
         printSearchResults(output, last)
+        searched(last)
         return
       case 'browse':
         if (args === '') throw new Error('usage: browse <peer id>')
         last = await arkshare.browse(args)
         printSearchResults(output, last)
+        searched(last)
         return
       case 'get': {
         if (args === '') throw new Error('usage: get <id | #>')
