@@ -27,6 +27,8 @@ export interface ArkshareIndexInit {
   maxBooksPerPeer?: number
   /** How often expired leases are swept from the database (default 5 s). */
   sweepIntervalMs?: number
+  /** How long a stream may wait for (or trickle) its next request before it is closed (default 30 s, the spec's). */
+  streamIdleMs?: number
   maxInboundStreams?: number
   /** Register and search streams served at once: in all, and from one IP address (defaults 4096 and 128). */
   maxOpenStreams?: number
@@ -190,6 +192,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       request: RegisterRequest,
       response: RegisterResponse,
       maxRequestBytes: LIMITS.register.maxMessageBytes,
+      idleTimeoutMs: this.init.streamIdleMs,
       decodeOptions: { limits: { books: LIMITS.register.maxBooksPerMessage, remove: LIMITS.register.maxRemovesPerMessage } },
       errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
       handle: async (request) => {
@@ -256,6 +259,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       request: SearchRequest,
       response: SearchResponse,
       maxRequestBytes: LIMITS.search.maxRequestBytes,
+      idleTimeoutMs: this.init.streamIdleMs,
       errorResponse: (status, message, retryAfterSeconds) => ({ status, message, results: [], total: 0, retryAfterSeconds, stats: undefined, totalIsEstimate: false }),
       handle: async (request) => {
         const wait = this.searchLimiter.check(peer)

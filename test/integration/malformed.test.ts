@@ -94,7 +94,7 @@ describe('malformed and oversized messages', function () {
     assert.equal(index.services.index.search('evil').hits.length, 0)
   })
 
-  it('search: an empty query or an FTS injection attempt is answered, not crashed on', async () => {
+  it('search: an empty query or a query-syntax injection attempt is answered, not crashed on', async () => {
     const empty = frame(SearchRequest.encode({ query: '', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array() })).subarray()
     assert.equal((await exchange(indexAddr(index), SEARCH_PROTOCOL, empty, SearchResponse)).reply.status, Status.E_INVALID_REQUEST)
     const inject = frame(SearchRequest.encode({ query: 'title:x OR * NEAR("a" "b") "unbalanced', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array() })).subarray()

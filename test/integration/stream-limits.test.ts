@@ -1,11 +1,13 @@
 // Open-stream caps: hundreds of idle streams from one address (a slow-loris) are refused past the
-// per-address cap while peers elsewhere keep registering and searching; the total cap holds too.
+// per-address cap while peers elsewhere keep registering and searching; the total cap holds too;
+// an idle or trickling stream is closed after the idle timeout.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
 import { SearchRequest, SearchResponse, Status } from '../../src/wire/arkshare.pb.js'
 import { LIMITS, SEARCH_PROTOCOL } from '../../src/wire/protocols.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
+import { MessageReader } from '../../src/wire/framing.js'
 import { ArkshareRemoteError } from '../../src/wire/errors.js'
 import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
 import { bookBytes, eventually, removeDir, startIndex, tempDir, writeBook, LOOPBACK } from '../helpers.js'
@@ -94,5 +96,25 @@ describe('open-stream limits', function () {
     assert.equal(await ask(refused), Status.E_UNAVAILABLE)
     await Promise.all(channels.map(async c => { await c.close() }))
     await eventually(async () => (await ask((await idleStreams([other], addrOn(index, 'ip6'), 1))[0])) === Status.OK)
+  })
+
+  it('closes a stream that stays idle, or trickles a request, past the idle timeout', async () => {
+    const index = await startIndex({ streamIdleMs: 1_000 })
+    stops.push(index)
+    const client = await node(LOOPBACK)
+    const closedWithin = async (send?: Uint8Array): Promise<number> => {
+      const stream = await client.dialProtocol(multiaddr(addrOn(index, 'ip4')), SEARCH_PROTOCOL)
+      const started = Date.now()
+      if (send != null) stream.send(send)
+      const reader = new MessageReader(stream, { maxMessageBytes: LIMITS.search.maxResponseBytes })
+      await assert.rejects(reader.readFrame(AbortSignal.timeout(10_000)), (err: Error) => err.name !== 'TimeoutError' && err.name !== 'AbortError')
+      stream.abort(new Error('done'))
+      return Date.now() - started
+    }
+    const idle = await closedWithin()
+    assert.ok(idle >= 900 && idle < 5_000, `idle stream closed after ${idle} ms`)
+    // half a request (its length says 40 bytes, 3 arrive) is no better than none
+    const trickle = await closedWithin(Uint8Array.from([40, 10, 1, 120]))
+    assert.ok(trickle >= 900 && trickle < 5_000, `trickling stream closed after ${trickle} ms`)
   })
 })
