@@ -1,7 +1,8 @@
 // Index benchmark (npm run bench:index): a real index process over libp2p on loopback.
 //   1. register N books from P peers (each its own libp2p identity)
 //   2. 10,000 queries from 50 concurrent clients that keep their streams open; the same queries
-//      straight against the catalog in this process, so the network path's cost shows as a ratio
+//      straight against the catalog in this process, so the network path's cost shows as a ratio;
+//      and the same load against an empty index, the transport's own ceiling on this machine
 //   3. index RSS and database size   4. restart: time until the first search is answered
 // Prints a table and, last, one JSON line. Scale with --books and --peers (default 1,000,000 / 10,000).
 import '../src/runtime/promise-with-resolvers.js'
@@ -46,6 +47,28 @@ function runWorker (args: string[]): { child: ChildProcess, lines: AsyncIterable
   return { child, lines }
 }
 
+/** `queryCount` searches from `clients` clients in two worker processes, started together. */
+async function searchLoad (addr: string, queryCount: number, clients: number, totalBooks: number): Promise<Record<string, number>> {
+  const halfQ = Math.floor(queryCount / 2)
+  const searchers = [
+    runWorker(['search', addr, String(Math.ceil(clients / 2)), '0', String(halfQ), String(totalBooks)]),
+    runWorker(['search', addr, String(Math.floor(clients / 2)), String(halfQ), String(queryCount - halfQ), String(totalBooks)])
+  ]
+  for (const s of searchers) await s.lines.next() // ready
+  const started = performance.now()
+  for (const s of searchers) s.child.stdin!.write('go\n')
+  const reports = await Promise.all(searchers.map(async s => JSON.parse((await s.lines.next()).value as string)))
+  const ms = performance.now() - started
+  const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b)
+  return {
+    queriesPerSecond: Math.round(latencies.length / (ms / 1000)),
+    p50ms: percentile(latencies, 0.5),
+    p99ms: percentile(latencies, 0.99),
+    errors: reports.reduce((n, r) => n + r.errors, 0),
+    meanResults: Math.round((reports.reduce((n, r) => n + r.results, 0) / latencies.length) * 10) / 10
+  }
+}
+
 async function main (): Promise<void> {
   const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' } } })
   const totalBooks = Number(values.books)
@@ -80,25 +103,7 @@ async function main (): Promise<void> {
 
     // 2. searches over the network: 2 worker processes, clients split between them
     process.stderr.write(`2. ${queryCount} searches from ${clients} clients ...\n`)
-    const halfQ = Math.floor(queryCount / 2)
-    const searchers = [
-      runWorker(['search', addr, String(Math.ceil(clients / 2)), '0', String(halfQ), String(peers * perPeer)]),
-      runWorker(['search', addr, String(Math.floor(clients / 2)), String(halfQ), String(queryCount - halfQ), String(peers * perPeer)])
-    ]
-    for (const s of searchers) await s.lines.next() // ready
-    const searchStart = performance.now()
-    for (const s of searchers) s.child.stdin!.write('go\n')
-    const reports = await Promise.all(searchers.map(async s => JSON.parse((await s.lines.next()).value as string)))
-    const searchMs = performance.now() - searchStart
-    const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b)
-    results.searchNetwork = {
-      queriesPerSecond: Math.round(latencies.length / (searchMs / 1000)),
-      p50ms: percentile(latencies, 0.5),
-      p99ms: percentile(latencies, 0.99),
-      errors: reports.reduce((n, r) => n + r.errors, 0),
-      meanResults: Math.round((reports.reduce((n, r) => n + r.results, 0) / latencies.length) * 10) / 10,
-      targets: { p99ms: 50, queriesPerSecond: 2000 }
-    }
+    results.searchNetwork = { ...await searchLoad(addr, queryCount, clients, peers * perPeer), targets: { p99ms: 50, queriesPerSecond: 2000 } }
     results.afterSearch = { indexRssMiB: await rssMiB(index.child.pid as number) }
 
     // the same queries in this process, straight against the catalog (cold cache: a new Catalog)
@@ -115,6 +120,17 @@ async function main (): Promise<void> {
     local.sort((a, b) => a - b)
     results.searchInProcess = { queriesPerSecond: Math.round(local.length / (localMs / 1000)), p50ms: percentile(local, 0.5), p99ms: percentile(local, 0.99), note: 'one thread, no cache, no network' }
     results.networkVsInProcess = { throughputRatio: Math.round((results.searchNetwork.queriesPerSecond / results.searchInProcess.queriesPerSecond) * 100) / 100 }
+
+    // the transport's own ceiling: the same load against an empty index (nothing to rank or encode)
+    process.stderr.write('2. the same searches against an empty index ...\n')
+    const empty = startCli(['index', '--listen', LOOPBACK, '--data', join(dir, 'empty'), '--json', '--max-searches-per-minute', '1000000'], { stdin: 'ignore' })
+    try {
+      const emptyAddr: string = (await empty.waitFor(e => e.event === 'listening')).multiaddrs[0]
+      results.searchEmptyIndex = await searchLoad(emptyAddr, queryCount, clients, peers * perPeer)
+    } finally {
+      await stopCli(empty)
+    }
+    results.searchNetwork.vsEmptyIndex = Math.round((results.searchNetwork.queriesPerSecond / results.searchEmptyIndex.queriesPerSecond) * 100) / 100
 
     // 4. restart: time from spawn to the first answered search
     process.stderr.write('4. restart ...\n')
@@ -146,6 +162,7 @@ async function main (): Promise<void> {
     [`1. register ${r.scale.books} books / ${r.scale.peers} peers`, `${r.register.booksPerSecond} books/s`, `${r.register.seconds} s, ${r.register.peersPerSecond} registrations/s, ${r.register.failures} failed`],
     [`2. search over libp2p, ${r.scale.clients} clients`, `${r.searchNetwork.queriesPerSecond} q/s`, `p50 ${r.searchNetwork.p50ms} ms, p99 ${r.searchNetwork.p99ms} ms (targets: p99 <= 50 ms, >= 2000 q/s)`],
     ['2. same queries in-process', `${r.searchInProcess.queriesPerSecond} q/s`, `p50 ${r.searchInProcess.p50ms} ms, p99 ${r.searchInProcess.p99ms} ms; network/in-process ${r.networkVsInProcess.throughputRatio}x`],
+    ['2. same load, empty index', `${r.searchEmptyIndex.queriesPerSecond} q/s`, `p50 ${r.searchEmptyIndex.p50ms} ms, p99 ${r.searchEmptyIndex.p99ms} ms; real/empty ${r.searchNetwork.vsEmptyIndex}x (the transport's ceiling here)`],
     ['3. index RSS / database', `${r.afterSearch.indexRssMiB} MiB`, `database ${r.afterRegister.databaseMiB} MiB (target RSS <= 1024 MiB)`],
     ['4. restart to first answer', `${r.restart.secondsToFirstAnswer} s`, r.restart.answered === true ? '' : 'NOT ANSWERED']
   ]
