@@ -159,7 +159,7 @@ export class TextIndex {
    * enough for an array, which costs far less than a map of a million entries); -1 when none.
    */
   private slotOfListing = new Int32Array(1024).fill(-1)
-  /** Inside load(): postings are built at the end, all at once. */
+  /** Inside load() and compact(): postings are built at the end, all at once. */
   private loading = false
   /** Each book's slots as a chain (first slot per book, next slot per slot; -1 ends it). */
   private firstSlotOfBook = new Int32Array(1024).fill(-1)
@@ -410,6 +410,11 @@ export class TextIndex {
     } finally {
       this.loading = false
     }
+    this.buildPostings()
+  }
+
+  /** Posting lists for every live slot, each allocated at its final size, written in slot order. */
+  private buildPostings (): void {
     const counts = new Int32Array(this.words.size)
     for (let slot = 0; slot < this.slots; slot++) {
       if (this.record[slot * RECORD + ALIVE] === 1) this.forEachWord(slot, (term) => { counts[term]++ })
@@ -470,6 +475,7 @@ export class TextIndex {
     this.texts = new Uint8Array(1 << 20)
     this.textsUsed = 0
     const termOf = new Int32Array(old.words.size).fill(-1)
+    this.loading = true
     for (let s = 0; s < old.slots; s++) {
       if (old.record[s * RECORD + ALIVE] === 0) continue
       let at = old.tokenStart[s]
@@ -486,6 +492,8 @@ export class TextIndex {
       const slot = this.place(old.listingId[s], old.record[s * RECORD + PEER], book, old.size[s], old.format[s], old.language[s], words)
       this.storeTexts(slot, [0, 1, 2].map(f => this.textBytes(s, f, old.texts, old.textStart, old.textLengths)))
     }
+    this.loading = false
+    this.buildPostings()
     this.slotStamp = new Uint32Array(0)
     this.bookStamp = new Uint32Array(0)
     this.termStamp = new Uint32Array(0)
