@@ -4,6 +4,8 @@
 import Database from 'better-sqlite3'
 import type { ParsedQuery } from './query.js'
 import { TextIndex } from './text-index.js'
+
+export { TooBroadError } from './text-index.js'
 import type { BookRecord } from '../wire/records.js'
 
 export type { BookRecord }
@@ -43,6 +45,8 @@ export interface CatalogOptions {
   /** A disconnected peer's books stay in results this long (default 30 s). */
   disconnectGraceMs?: number
   maxBooksPerPeer?: number
+  /** A query without words may match at most this many books (default 10,000): past it, TooBroadError. */
+  maxUnrankedMatches?: number
 }
 
 export interface SearchOptions {
@@ -133,6 +137,7 @@ export class Catalog {
   private readonly now: () => number
   private readonly graceMs: number
   private readonly maxBooksPerPeer: number
+  private readonly maxUnranked: number
   /** Search statements differ by which filters are present: prepared on first use, then reused. */
   private readonly searchStatements = new Map<string, Database.Statement>()
 
@@ -162,6 +167,7 @@ export class Catalog {
     this.now = options.now ?? Date.now
     this.graceMs = options.disconnectGraceMs ?? 30_000
     this.maxBooksPerPeer = options.maxBooksPerPeer ?? 10_000
+    this.maxUnranked = options.maxUnrankedMatches ?? 10_000
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     // a page of results reads scattered rows: a 32 MiB page cache rather than the default 2 MiB
@@ -352,39 +358,31 @@ export class Catalog {
   }
 
   /**
-   * One hit per book with a live provider: ranked by bm25 over its best listing when the query has
-   * words (the text index), by title otherwise (filters only, or browsing a provider or a book).
-   * `limit` is capped at MAX_PAGE.
+   * One hit per book with a live provider. A query goes to the text index: ranked by bm25 over a
+   * book's best listing when it has words; by title when it has only filters and exclusions (past
+   * maxUnrankedMatches books that is a TooBroadError). Browsing a provider or one book without a
+   * query reads SQLite, by title. `limit` is capped at MAX_PAGE.
    */
   search (query: ParsedQuery | undefined, options: SearchOptions = {}): SearchPage {
     const limit = Math.min(Math.max(Math.floor(options.limit ?? 50) || 50, 1), MAX_PAGE)
     const offset = Math.max(Math.floor(options.offset ?? 0) || 0, 0)
     const times = this.times()
-    const hasWords = query != null && (query.terms.length > 0 || query.phrases.length > 0 || query.author != null || query.excluded.length > 0)
-    if (hasWords) {
+    if (query != null) {
       let peer: number | undefined
       if (options.provider != null) {
         peer = this.peerRowStmt.get(options.provider)?.id
         if (peer == null) return { total: 0, hits: [] }
       }
-      const ranked = this.text.search(query, { ...times, peer, bookId: options.bookId }, offset, limit)
+      const ranked = this.text.search(query, { ...times, peer, bookId: options.bookId, maxUnranked: this.maxUnranked }, offset, limit)
       return { total: ranked.total, hits: this.hitsFor(ranked.bookIds) }
     }
 
     const params: Params = { ...times, limit, offset }
     const where = [LIVE]
-    if (query?.format != null) { where.push('lower(l.format) = @format'); params.format = query.format }
-    // "en" also matches "en-GB"; compared with substr, as LIKE would read _ and % in the filter
-    if (query?.language != null) {
-      where.push("(lower(l.language) = @lang OR substr(lower(l.language), 1, length(@lang) + 1) = @lang || '-')")
-      params.lang = query.language
-    }
-    if (query?.minSize != null) { where.push('l.size >= @minSize'); params.minSize = query.minSize }
-    if (query?.maxSize != null) { where.push('l.size <= @maxSize'); params.maxSize = query.maxSize }
     if (options.provider != null) { where.push('p.peer_id = @provider'); params.provider = options.provider }
     if (options.bookId != null) { where.push('l.book_id = @bookId'); params.bookId = options.bookId }
 
-    // no words (filters, browse, one book): by title, the total counted in the same pass
+    // browsing a provider or one book (no query): by title, the total counted in the same pass
     const filters = where.join(' AND ')
     const from = 'listings l JOIN peers p ON p.id = l.peer'
     const sql = `WITH books AS (SELECT l.book_id AS book_id, min(l.title COLLATE NOCASE) AS sort FROM ${from} WHERE ${filters} GROUP BY l.book_id)

@@ -1,7 +1,7 @@
 // The index node's libp2p service: serves /arkshare/register and /arkshare/search over a
 // persistent Catalog. It only knows who shares what; book bytes never pass through it.
 import { serviceCapabilities, type Connection, type IdentifyResult, type Libp2pEvents, type PeerId, type Startable, type Stream, type ComponentLogger, type Logger, type PeerStore } from '@libp2p/interface'
-import { Catalog, CatalogLimitError, type CatalogStats, type SearchPage } from './catalog.js'
+import { TooBroadError, Catalog, CatalogLimitError, type CatalogStats, type SearchPage } from './catalog.js'
 import { parseQuery, QueryError, type ParsedQuery } from './query.js'
 import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../wire/arkshare.pb.js'
 import { RequestError } from '../wire/errors.js'
@@ -291,7 +291,12 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
         const key = JSON.stringify([request.query.trim().toLowerCase(), limit, request.offset, provider, bookId])
         let page = this.cache.get(key)
         if (page == null) {
-          page = this.catalog.search(query, { limit, offset: request.offset, provider, bookId })
+          try {
+            page = this.catalog.search(query, { limit, offset: request.offset, provider, bookId })
+          } catch (err) {
+            if (err instanceof TooBroadError) throw new RequestError(Status.E_INVALID_REQUEST, err.message)
+            throw err
+          }
           this.cache.set(key, page)
         }
         return {

@@ -29,6 +29,16 @@ export interface TextSearchFilters {
   /** peers.id: only this provider's listings. */
   peer?: number
   bookId?: string
+  /** Without words, at most this many matching books are ordered by title; more is a TooBroadError. */
+  maxUnranked?: number
+}
+
+/** A query without words that matches more books than can be ordered by title at once. */
+export class TooBroadError extends Error {
+  override name = 'TooBroadError'
+  constructor (readonly matches: number) {
+    super(`${matches} books match: add a word to the search`)
+  }
 }
 
 export interface RankedBooks {
@@ -193,6 +203,8 @@ export class TextIndex {
   private termStamp = new Uint32Array(0)
   private bookScore = new Float64Array(0)
   private matchedBooks = new Int32Array(0)
+  /** A matching slot of each matched book (its title orders results without words). */
+  private bookSlot = new Int32Array(0)
 
   get listings (): number { return this.liveSlots }
 
@@ -538,6 +550,7 @@ export class TextIndex {
       this.bookStamp = new Uint32Array(Math.max(1024, this.books.size * 2))
       this.bookScore = new Float64Array(this.bookStamp.length)
       this.matchedBooks = new Int32Array(this.bookStamp.length)
+      this.bookSlot = new Int32Array(this.bookStamp.length)
     }
     if (this.generation === 0xffffffff) {
       this.generation = 0
@@ -692,12 +705,18 @@ export class TextIndex {
       if (this.bookStamp[book] !== gen) {
         this.bookStamp[book] = gen
         this.bookScore[book] = score
+        this.bookSlot[book] = slot
         matched[total++] = book
       } else if (score > this.bookScore[book]) {
         this.bookScore[book] = score
       }
     }
-    return { total, bookIds: this.best(matched.subarray(0, total), offset, limit) }
+    if (clauses.length > 0) return { total, bookIds: this.best(matched.subarray(0, total), offset, limit) }
+    // no words to rank by (filters and exclusions only): title order, for a bounded number of books
+    if (total > (filters.maxUnranked ?? Infinity)) throw new TooBroadError(total)
+    const titled = Array.from(matched.subarray(0, total), (book) => ({ book, title: decoder.decode(this.textBytes(this.bookSlot[book], 0)).toLowerCase() }))
+    titled.sort((a, b) => a.title < b.title ? -1 : a.title > b.title ? 1 : a.book - b.book)
+    return { total, bookIds: titled.slice(offset, offset + limit).map(t => this.books.nameOf(t.book)) }
   }
 
   /** Marks a prefix's words in termStamp, for checking candidates' words against them. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Catalog, CatalogLimitError, NoLeaseError, type BookRecord } from '../../src/index-node/catalog.js'
+import { Catalog, CatalogLimitError, NoLeaseError, TooBroadError, type BookRecord } from '../../src/index-node/catalog.js'
 import { parseQuery } from '../../src/index-node/query.js'
 import { removeDir, tempDir } from '../helpers.js'
 
@@ -341,6 +341,21 @@ describe('catalog', () => {
       assert.equal(big.search(parseQuery('number 1999'), { limit: 10 }).total, 1)
     } finally {
       big.close()
+    }
+  })
+
+  it('orders a query without words by title, and refuses one that matches too many books', () => {
+    const small = new Catalog({ path: ':memory:', now, maxUnrankedMatches: 3 })
+    try {
+      small.upsertPeer('p', [], clock + 60_000)
+      small.putBooks('p', [book('c', 'Crime and Punishment', 'Dostoevsky'), book('a', 'anna karenina', 'Tolstoy'), book('b', 'Bleak House', 'Dickens', { format: 'txt' }), book('d', 'Dracula', 'Stoker', { format: 'txt' })], true)
+      assert.deepEqual(small.search(parseQuery('format:epub')).hits.map(h => h.book.id), ['a', 'c'], 'title order, case-insensitive')
+      assert.deepEqual(small.search(parseQuery('size<=1000 -dracula')).hits.map(h => h.book.id), ['a', 'b', 'c'])
+      assert.throws(() => small.search(parseQuery('size<=1000')), (err: Error) => err instanceof TooBroadError && /4 books match: add a word/.test(err.message))
+      assert.equal(small.search(parseQuery('size<=1000 the')).total, 0, 'with a word the cap does not apply')
+      assert.equal(small.search(undefined, { provider: 'p' }).total, 4, 'browsing is not capped')
+    } finally {
+      small.close()
     }
   })
 
