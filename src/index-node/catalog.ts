@@ -159,6 +159,7 @@ export class Catalog {
   private readonly peerInfo = new Map<number, ProviderRecord>()
   /** Changes the triggers reported inside the current statement or transaction, applied once it commits. */
   private pending: Array<() => void> = []
+  private lastStats?: { at: number, stats: CatalogStats }
   private readonly putBooksTx: (peerId: string, books: BookRecord[], replace: boolean) => number
   private readonly removeBooksTx: (peerId: string, ids: string[]) => number
 
@@ -281,6 +282,7 @@ export class Catalog {
     try {
       const result = run()
       for (const apply of this.pending) apply()
+      if (this.pending.length > 0) this.lastStats = undefined
       return result
     } finally {
       this.pending = []
@@ -417,11 +419,19 @@ export class Catalog {
     return hits
   }
 
+  /**
+   * Peers, books and providers online. Counting books walks every listing (~0.1 s at a million), so
+   * a count stays valid for up to a second while nothing changes: stats requests cannot keep the
+   * index busy.
+   */
   stats (): CatalogStats {
     const t = this.times()
+    if (this.lastStats != null && t.now - this.lastStats.at < 1_000 && t.now >= this.lastStats.at) return this.lastStats.stats
     const peers = this.peerStatsStmt.get(t) ?? { registered: 0, online: 0 }
     const listings = this.text.liveCounts(t.now, t.graceStart)
-    return { peersOnline: peers.online ?? 0, peersRegistered: peers.registered, books: listings.books, providers: listings.providers }
+    const stats = { peersOnline: peers.online ?? 0, peersRegistered: peers.registered, books: listings.books, providers: listings.providers }
+    this.lastStats = { at: t.now, stats }
+    return stats
   }
 
   close (): void {
