@@ -126,8 +126,6 @@ interface Clause {
   /** For a prefix of several words: their lists; and their term ids (marked in termStamp when checked per listing). */
   prefixLists?: PostingList[]
   prefixTerms?: number[]
-  /** The prefix union was marked in the scratch arrays (slotStamp, prefixTf, prefixFields). */
-  stamped?: boolean
   /** Which fields must hold the word (author: filter) */
   fieldMask: number
   /** Live matching documents (for idf). */
@@ -194,11 +192,8 @@ export class TextIndex {
   private peerLease = new Float64Array(1024)
   private peerDisconnected = new Float64Array(1024).fill(Number.NaN)
 
-  // scratch space of a query: a generation stamp per slot (prefix union) and per book (grouping)
+  // scratch space of a query: generation stamps per book (grouping) and per word (a prefix's words)
   private generation = 0
-  private slotStamp = new Uint32Array(0)
-  private prefixTf = new Float32Array(0)
-  private prefixFields = new Uint8Array(0)
   private bookStamp = new Uint32Array(0)
   private termStamp = new Uint32Array(0)
   private bookScore = new Float64Array(0)
@@ -506,7 +501,6 @@ export class TextIndex {
     }
     this.loading = false
     this.buildPostings()
-    this.slotStamp = new Uint32Array(0)
     this.bookStamp = new Uint32Array(0)
     this.termStamp = new Uint32Array(0)
   }
@@ -541,11 +535,6 @@ export class TextIndex {
   }
 
   private nextGeneration (): number {
-    if (this.slotStamp.length < this.slots) {
-      this.slotStamp = new Uint32Array(this.capacity)
-      this.prefixTf = new Float32Array(this.capacity)
-      this.prefixFields = new Uint8Array(this.capacity)
-    }
     if (this.bookStamp.length < this.books.size) {
       this.bookStamp = new Uint32Array(Math.max(1024, this.books.size * 2))
       this.bookScore = new Float64Array(this.bookStamp.length)
@@ -554,7 +543,6 @@ export class TextIndex {
     }
     if (this.generation === 0xffffffff) {
       this.generation = 0
-      this.slotStamp.fill(0)
       this.bookStamp.fill(0)
       this.termStamp.fill(0)
     }
@@ -635,11 +623,11 @@ export class TextIndex {
     for (const c of clauses) if (driver == null || c.count < driver.count) driver = c
     // a prefix that drives is marked slot by slot; otherwise each candidate's own words are checked
     // against the prefix's words (a dozen words per listing, however many the prefix has)
-    let union: Int32Array | undefined
-    if (prefixClause != null && driver === prefixClause) union = this.markPrefix(prefixClause, gen)
-    else if (prefixClause != null) this.markTerms(prefixClause, gen)
-    const driverList = driver?.list
-    const driverLength = driver == null ? this.slots : driver === prefixClause ? (union as Int32Array).length : (driver.list as PostingList).length
+    // a prefix that drives is walked one word's list at a time (a listing holding two of its words is
+    // then scored per word and keeps the better score, not their sum: close enough, and no need to
+    // merge the lists); otherwise each candidate's own words are checked against the prefix's words
+    if (prefixClause != null && driver !== prefixClause) this.markTerms(prefixClause, gen)
+    const segments: Array<PostingList | undefined> = driver == null ? [undefined] : driver.prefixLists ?? [driver.list]
 
     // formats and languages are kept as registered and compared in lower case
     const formatOk = query.format == null ? undefined : this.formatNames.map(f => f.toLowerCase() === query.format)
@@ -653,62 +641,66 @@ export class TextIndex {
 
     const matched = this.matchedBooks
     let total = 0
-    for (let i = 0; i < driverLength; i++) {
-      const slot = driverList != null ? driverList.slot(i) : union != null && driver === prefixClause ? union[i] : i
-      const r = slot * RECORD
-      const record = this.record
-      if (record[r + ALIVE] === 0) continue
-      if (filters.peer != null && record[r + PEER] !== filters.peer) continue
-      if (bookCode != null && record[r + BOOK] !== bookCode) continue
-      if (formatOk != null && !formatOk[this.format[slot]]) continue
-      if (languageOk != null && !languageOk[this.language[slot]]) continue
-      if (sized && (this.size[slot] < minSize || this.size[slot] > maxSize)) continue
-      if (!this.isOnline(slot, now, graceStart)) continue
-      const norm = K1 * (1 - B + B * record[r + LENGTH] / averageLength)
-      let score = 0
-      let ok = true
-      for (const c of clauses) {
-        let tf: number
-        let fields: number
-        if (c.stamped === true) {
-          if (this.slotStamp[slot] !== gen) { ok = false; break }
-          tf = this.prefixTf[slot]
-          fields = this.prefixFields[slot]
-        } else if (c.prefixLists != null) {
-          tf = 0
-          fields = 0
-          let at = this.tokenStart[slot]
-          for (let f = 0; f < 3; f++) {
-            const end = at + this.fieldLengths[slot * 3 + f]
-            for (; at < end; at++) {
-              if (this.termStamp[this.tokens[at]] === gen) { tf += WEIGHTS[f]; fields |= 1 << f }
+    for (const driverList of segments) {
+      for (const c of clauses) c.cursor = 0
+      for (const x of excludedLists) x.cursor = 0
+      const driverLength = driverList == null ? this.slots : driverList.length
+      for (let i = 0; i < driverLength; i++) {
+        const slot = driverList != null ? driverList.slot(i) : i
+        const r = slot * RECORD
+        const record = this.record
+        if (record[r + ALIVE] === 0) continue
+        if (filters.peer != null && record[r + PEER] !== filters.peer) continue
+        if (bookCode != null && record[r + BOOK] !== bookCode) continue
+        if (formatOk != null && !formatOk[this.format[slot]]) continue
+        if (languageOk != null && !languageOk[this.language[slot]]) continue
+        if (sized && (this.size[slot] < minSize || this.size[slot] > maxSize)) continue
+        if (!this.isOnline(slot, now, graceStart)) continue
+        const norm = K1 * (1 - B + B * record[r + LENGTH] / averageLength)
+        let score = 0
+        let ok = true
+        for (const c of clauses) {
+          let tf: number
+          let fields: number
+          if (c === driver) {
+            tf = (driverList as PostingList).weightedTf(i)
+            fields = (driverList as PostingList).fields(i)
+          } else if (c.prefixLists != null) {
+            tf = 0
+            fields = 0
+            let at = this.tokenStart[slot]
+            for (let f = 0; f < 3; f++) {
+              const end = at + this.fieldLengths[slot * 3 + f]
+              for (; at < end; at++) {
+                if (this.termStamp[this.tokens[at]] === gen) { tf += WEIGHTS[f]; fields |= 1 << f }
+              }
             }
+            if (tf === 0) { ok = false; break }
+          } else {
+            const list = c.list as PostingList
+            const at = c.cursor = list.seek(c.cursor, slot)
+            if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
+            tf = list.weightedTf(at)
+            fields = list.fields(at)
           }
-          if (tf === 0) { ok = false; break }
-        } else {
-          const list = c.list as PostingList
-          const at = c === driver ? i : (c.cursor = list.seek(c.cursor, slot))
-          if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
-          tf = list.weightedTf(at)
-          fields = list.fields(at)
+          if ((fields & c.fieldMask) === 0) { ok = false; break }
+          score += c.idf * (tf * (K1 + 1)) / (tf + norm)
         }
-        if ((fields & c.fieldMask) === 0) { ok = false; break }
-        score += c.idf * (tf * (K1 + 1)) / (tf + norm)
-      }
-      if (!ok) continue
-      for (const x of excludedLists) {
-        x.cursor = x.list.seek(x.cursor, slot)
-        if (x.cursor < x.list.length && x.list.slot(x.cursor) === slot) { ok = false; break }
-      }
-      if (!ok || (checks.length > 0 && !this.passesPhrases(slot, checks))) continue
-      const book = record[r + BOOK]
-      if (this.bookStamp[book] !== gen) {
-        this.bookStamp[book] = gen
-        this.bookScore[book] = score
-        this.bookSlot[book] = slot
-        matched[total++] = book
-      } else if (score > this.bookScore[book]) {
-        this.bookScore[book] = score
+        if (!ok) continue
+        for (const x of excludedLists) {
+          x.cursor = x.list.seek(x.cursor, slot)
+          if (x.cursor < x.list.length && x.list.slot(x.cursor) === slot) { ok = false; break }
+        }
+        if (!ok || (checks.length > 0 && !this.passesPhrases(slot, checks))) continue
+        const book = record[r + BOOK]
+        if (this.bookStamp[book] !== gen) {
+          this.bookStamp[book] = gen
+          this.bookScore[book] = score
+          this.bookSlot[book] = slot
+          matched[total++] = book
+        } else if (score > this.bookScore[book]) {
+          this.bookScore[book] = score
+        }
       }
     }
     if (clauses.length > 0) return { total, bookIds: this.best(matched.subarray(0, total), offset, limit) }
@@ -723,51 +715,6 @@ export class TextIndex {
   private markTerms (clause: Clause, gen: number): void {
     if (this.termStamp.length < this.words.size) this.termStamp = new Uint32Array(this.words.size * 2)
     for (const term of clause.prefixTerms as number[]) this.termStamp[term] = gen
-  }
-
-  /**
-   * Marks the union of a prefix's words in the scratch arrays (summed frequency, fields) and returns
-   * its slots in ascending order, for the prefix to drive the query.
-   */
-  private markPrefix (clause: Clause, gen: number): Int32Array {
-    clause.stamped = true
-    let count = 0
-    const record = this.record
-    for (const list of clause.prefixLists as PostingList[]) {
-      for (let i = 0; i < list.length; i++) {
-        const slot = list.slot(i)
-        if (record[slot * RECORD + ALIVE] === 0) continue
-        if (this.slotStamp[slot] !== gen) {
-          this.slotStamp[slot] = gen
-          this.prefixTf[slot] = list.weightedTf(i)
-          this.prefixFields[slot] = list.fields(i)
-          count++
-        } else {
-          this.prefixTf[slot] += list.weightedTf(i)
-          this.prefixFields[slot] |= list.fields(i)
-        }
-      }
-    }
-    const slots = new Int32Array(count)
-    let n = 0
-    if (count > this.slots >>> 5) {
-      // a large union: one pass over the stamps is cheaper than sorting it
-      for (let slot = 0; slot < this.slots; slot++) if (this.slotStamp[slot] === gen) slots[n++] = slot
-    } else {
-      for (const list of clause.prefixLists as PostingList[]) {
-        for (let i = 0; i < list.length; i++) {
-          const slot = list.slot(i)
-          // each slot once (a slot in two of the lists): marked as collected, restored after
-          if (this.slotStamp[slot] === gen && record[slot * RECORD + ALIVE] === 1) {
-            slots[n++] = slot
-            this.slotStamp[slot] = gen - 1
-          }
-        }
-      }
-      for (let i = 0; i < n; i++) this.slotStamp[slots[i]] = gen
-      slots.sort()
-    }
-    return slots
   }
 
   /** Whether each phrase appears (or, excluded, does not) as consecutive words inside one field. */
