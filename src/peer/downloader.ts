@@ -186,10 +186,11 @@ class ChunkWriter {
 
   constructor (private readonly file: FileHandle, private readonly path: string) {}
 
-  write (data: Uint8Array, position: number): void {
+  /** `onWritten` runs once the bytes are in the file, where a killed process cannot lose them. */
+  write (data: Uint8Array, position: number, onWritten: () => void): void {
     if (this.error != null) return
     this.pendingBytes += data.byteLength
-    const write: Promise<void> = this.file.write(data, 0, data.byteLength, position).then(() => {}, (err: Error) => {
+    const write: Promise<void> = this.file.write(data, 0, data.byteLength, position).then(onWritten, (err: Error) => {
       this.error ??= new DiskWriteError(`cannot write ${this.path}: ${err.message}`)
     }).finally(() => {
       this.pendingBytes -= data.byteLength
@@ -347,9 +348,11 @@ export class Download {
           if (!chunkMatches(manifest, index, data)) throw new BadDataError(`sent chunk ${index} that fails verification`)
           // done means verified; run() flushes every write before the file is published
           if (plan.markDone(index)) {
-            writer.write(data, index * manifest.chunkSize)
-            this.bytesDone += data.byteLength
-            this.report(plan)
+            // progress counts written bytes only, so what a user saw reported survives a kill
+            writer.write(data, index * manifest.chunkSize, () => {
+              this.bytesDone += data.byteLength
+              this.report(plan)
+            })
           }
           mine.delete(index)
           await writer.room()
