@@ -16,6 +16,11 @@ export interface ProviderRecord {
   lastRenewedAt: number
 }
 
+/** Providers most recently renewed first; ties by peer ID, so pages are stable. */
+function byLiveness (a: ProviderRecord, b: ProviderRecord): number {
+  return b.lastRenewedAt - a.lastRenewedAt || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0)
+}
+
 export interface SearchHit {
   book: BookRecord
   providers: ProviderRecord[]
@@ -155,7 +160,7 @@ export class Catalog {
   private readonly sweepStmt: Database.Statement
   private readonly peerStatsStmt: Database.Statement<[Params], { registered: number, online: number | null }>
   private readonly text = new TextIndex()
-  /** Every registered peer as a search result shows it (a few thousand: kept in memory). */
+  /** Every registered peer as a search result shows it (kept in memory); a record is replaced on change, never edited. */
   private readonly peerInfo = new Map<number, ProviderRecord>()
   /** Changes the triggers reported inside the current statement or transaction, applied once it commits. */
   private pending: Array<() => void> = []
@@ -405,16 +410,21 @@ export class Catalog {
   private hitsFor (bookIds: string[]): SearchHit[] {
     const { now, graceStart } = this.times()
     const hits: SearchHit[] = []
+    // no object spreads here: they cost more than the rest of a hit together
     for (const id of bookIds) {
-      const providers: Array<ProviderRecord & { slot: number }> = []
+      const providers: ProviderRecord[] = []
+      let freshest: ProviderRecord | undefined
+      let freshestSlot = -1
       for (const { slot, peer } of this.text.onlineListings(id, now, graceStart)) {
         const info = this.peerInfo.get(peer)
-        if (info != null) providers.push({ ...info, slot })
+        if (info == null) continue
+        // the freshest provider's listing gives the hit its metadata
+        if (freshest == null || byLiveness(info, freshest) < 0) { freshest = info; freshestSlot = slot }
+        providers.push(info)
       }
-      if (providers.length === 0) continue
-      providers.sort((a, b) => b.lastRenewedAt - a.lastRenewedAt || (a.peerId < b.peerId ? -1 : a.peerId > b.peerId ? 1 : 0))
-      const { bookId, ...metadata } = this.text.listingAt(providers[0].slot)
-      hits.push({ book: { id: bookId, ...metadata }, providers: providers.map(({ peerId, multiaddrs, lastRenewedAt }) => ({ peerId, multiaddrs, lastRenewedAt })) })
+      if (freshest == null) continue
+      providers.sort(byLiveness)
+      hits.push({ book: this.text.listingAt(freshestSlot), providers })
     }
     return hits
   }

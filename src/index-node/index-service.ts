@@ -1,9 +1,9 @@
 // The index node's libp2p service: serves /arkshare/register and /arkshare/search over a
 // persistent Catalog. It only knows who shares what; book bytes never pass through it.
 import { serviceCapabilities, type Connection, type IdentifyResult, type Libp2pEvents, type PeerId, type Startable, type Stream, type ComponentLogger, type Logger, type PeerStore } from '@libp2p/interface'
-import { TooBroadError, Catalog, CatalogLimitError, type CatalogStats, type SearchPage } from './catalog.js'
+import { TooBroadError, Catalog, CatalogLimitError, type CatalogStats, type ProviderRecord, type SearchPage } from './catalog.js'
 import { parseQuery, QueryError, type ParsedQuery } from './query.js'
-import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../wire/arkshare.pb.js'
+import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status, type Provider } from '../wire/arkshare.pb.js'
 import { RequestError } from '../wire/errors.js'
 import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
 import { bookFromWire, bookToWire, peerIdFromBytes, providerToWire } from '../wire/records.js'
@@ -67,6 +67,11 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
   private readonly registerLimiter: PeerRateLimiter
   private readonly searchLimiter: PeerRateLimiter
   private readonly cache = new SearchCache<SearchPage>()
+  /**
+   * Each provider's wire form, made once: the catalog replaces a provider's record when it
+   * changes and never edits one, so the record itself is the key.
+   */
+  private readonly wireProviders = new WeakMap<ProviderRecord, Provider>()
 
   constructor (private readonly components: ArkshareIndexComponents, init: ArkshareIndexInit = {}) {
     this.init = init
@@ -309,11 +314,20 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
             stats: undefined,
             results: page.hits.map(hit => ({
               book: bookToWire(hit.book),
-              providers: hit.providers.slice(0, LIMITS.search.maxProvidersPerResult).map(providerToWire)
+              providers: hit.providers.slice(0, LIMITS.search.maxProvidersPerResult).map(p => this.providerWire(p))
             }))
           }
         }
       }
     })
+  }
+
+  private providerWire (provider: ProviderRecord): Provider {
+    let wire = this.wireProviders.get(provider)
+    if (wire == null) {
+      wire = providerToWire(provider)
+      this.wireProviders.set(provider, wire)
+    }
+    return wire
   }
 }

@@ -5,6 +5,7 @@
 // must answer thousands of searches a second. Here a query walks the posting list of its rarest
 // word once, checks the others by galloping through their sorted lists, and keeps the best books.
 import { tokenize, type ParsedQuery } from './query.js'
+import type { BookRecord } from '../wire/records.js'
 import { forEachAsciiWord, StringTable } from './string-table.js'
 
 /** One row of the catalog's listings table, as the index needs it. */
@@ -253,9 +254,9 @@ export class TextIndex {
   }
 
   /** A listing as registered (the search results' metadata), from memory. */
-  listingAt (slot: number): { bookId: string, title: string, author: string, fileName: string, format: string, size: number, language: string } {
+  listingAt (slot: number): BookRecord {
     return {
-      bookId: this.books.nameOf(this.record[slot * RECORD + BOOK]),
+      id: this.books.nameOf(this.record[slot * RECORD + BOOK]),
       title: decoder.decode(this.textBytes(slot, 0)),
       author: decoder.decode(this.textBytes(slot, 1)),
       fileName: decoder.decode(this.textBytes(slot, 2)),

@@ -3,6 +3,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
+import { base32 } from 'multiformats/bases/base32'
 import { parseBookId } from '../content/book-id.js'
 import { LIMITS } from './protocols.js'
 import { Status, type Book, type Provider } from './arkshare.pb.js'
@@ -25,23 +26,31 @@ export interface ProviderInfo {
 }
 
 /**
- * Remembers recent string→bytes conversions: an index encodes the same providers and books into
- * reply after reply, and parsing CIDs, peer IDs and multiaddrs each time is most of that cost.
+ * Remembers recent string→bytes conversions: an index encodes the same providers into reply after
+ * reply, and parsing peer IDs and multiaddrs each time is most of that cost. Two generations, not
+ * a FIFO: deleting a Map's oldest keys leaves holes V8 scans on every eviction (16 µs a miss).
  */
 function memo<T> (convert: (key: string) => T, max = 50_000): (key: string) => T {
-  const cache = new Map<string, T>()
+  let recent = new Map<string, T>()
+  let older = new Map<string, T>()
   return (key) => {
-    let value = cache.get(key)
+    let value = recent.get(key)
     if (value === undefined) {
-      value = convert(key)
-      if (cache.size >= max) cache.delete(cache.keys().next().value as string)
-      cache.set(key, value)
+      value = older.get(key) ?? convert(key)
+      if (recent.size >= max) { older = recent; recent = new Map() }
+      recent.set(key, value)
     }
     return value
   }
 }
 
-const bookIdBytes = memo((id: string) => parseBookId(id).bytes as Uint8Array<ArrayBuffer>)
+/**
+ * Book IDs are too many to cache (a million at an index): ours are canonical base32 CIDs, already
+ * validated, so they are decoded straight to bytes without building a CID (4× faster).
+ */
+function bookIdBytes (id: string): Uint8Array<ArrayBuffer> {
+  return (id.startsWith('b') ? base32.decode(id) : parseBookId(id).bytes) as Uint8Array<ArrayBuffer>
+}
 const peerIdBytes = memo((id: string) => peerIdFromString(id).toMultihash().bytes as Uint8Array<ArrayBuffer>)
 const multiaddrBytes = memo((addr: string) => multiaddr(addr).bytes as Uint8Array<ArrayBuffer>)
 
