@@ -29,6 +29,11 @@ export interface SearchHit {
 export interface SearchPage {
   total: number
   hits: SearchHit[]
+  /**
+   * When the page stops being true without any change to the catalog: the first time one of its
+   * providers leaves the results (a lease ends, a grace period runs out). Caches keep it no longer.
+   */
+  validUntil: number
 }
 
 export interface CatalogStats {
@@ -140,7 +145,8 @@ type Params = Record<string, unknown>
 export class Catalog {
   private readonly db: Database.Database
   private readonly now: () => number
-  private readonly graceMs: number
+  /** How long a disconnected peer's listings stay in results. */
+  readonly graceMs: number
   private readonly maxBooksPerPeer: number
   private readonly maxUnranked: number
   /** Search statements differ by which filters are present: prepared on first use, then reused. */
@@ -162,6 +168,7 @@ export class Catalog {
   private readonly text = new TextIndex()
   /** Every registered peer as a search result shows it (kept in memory); a record is replaced on change, never edited. */
   private readonly peerInfo = new Map<number, ProviderRecord>()
+  private removed = 0
   /** Changes the triggers reported inside the current statement or transaction, applied once it commits. */
   private pending: Array<() => void> = []
   private lastStats?: { at: number, stats: CatalogStats }
@@ -196,13 +203,13 @@ export class Catalog {
     db.function('arkshare_listing', { varargs: true, deterministic: false }, (...row: unknown[]) => {
       const [id, peer, bookId, title, author, fileName, format, size, language] = row as [number, number, string, string, string, string, string, number, string]
       this.pending.push(row.length === 1
-        ? () => { this.text.remove(id) }
+        ? () => { this.text.remove(id); this.removed++ }
         : () => { this.text.add({ id, peer, bookId, title, author, fileName, format, size, language }) })
       return null
     })
     db.function('arkshare_peer', { varargs: true, deterministic: false }, (...row: unknown[]) => {
       const [id, lease, disconnected, peerId, multiaddrs, lastRenewedAt] = row as [number, number, number | null, string, string, number]
-      this.pending.push(row.length === 1 ? () => { this.forgetPeer(id) } : () => { this.rememberPeer(id, lease, disconnected, peerId, multiaddrs, lastRenewedAt) })
+      this.pending.push(row.length === 1 ? () => { this.forgetPeer(id); this.removed++ } : () => { this.rememberPeer(id, lease, disconnected, peerId, multiaddrs, lastRenewedAt) })
       return null
     })
     db.exec(SYNC_TRIGGERS)
@@ -267,6 +274,12 @@ export class Catalog {
       for (const [id, peer, bookId, title, author, fileName, format, size, language] of rows) yield { id, peer, bookId, title, author, fileName, format, size, language }
     })())
   }
+
+  /**
+   * Listings and peers removed since the catalog opened. Removals are the one change a cached
+   * search page must not outlive: additions may show up a little late, departures are in validUntil.
+   */
+  get removals (): number { return this.removed }
 
   private rememberPeer (id: number, lease: number, disconnected: number | null, peerId: string, multiaddrs: string, lastRenewedAt: number): void {
     this.text.setPeer(id, lease, disconnected)
@@ -378,10 +391,10 @@ export class Catalog {
       let peer: number | undefined
       if (options.provider != null) {
         peer = this.peerRowStmt.get(options.provider)?.id
-        if (peer == null) return { total: 0, hits: [] }
+        if (peer == null) return { total: 0, hits: [], validUntil: Infinity }
       }
       const ranked = this.text.search(query, { ...times, peer, bookId: options.bookId, maxUnranked: this.maxUnranked }, offset, limit)
-      return { total: ranked.total, hits: this.hitsFor(ranked.bookIds) }
+      return { total: ranked.total, ...this.hitsFor(ranked.bookIds) }
     }
 
     const params: Params = { ...times, limit, offset }
@@ -400,16 +413,17 @@ export class Catalog {
       // a page past the end holds no row to carry the total
       total = offset === 0 ? 0 : this.searchStatement(`SELECT count(DISTINCT l.book_id) FROM ${from} WHERE ${filters}`).pluck().get(params) as number
     }
-    return { total, hits: this.hitsFor(page.map(r => r.book_id)) }
+    return { total, ...this.hitsFor(page.map(r => r.book_id)) }
   }
 
   /**
    * A page of books with their online providers, most recently renewed first, and the metadata of
    * that freshest provider's listing; all from memory.
    */
-  private hitsFor (bookIds: string[]): SearchHit[] {
+  private hitsFor (bookIds: string[]): { hits: SearchHit[], validUntil: number } {
     const { now, graceStart } = this.times()
     const hits: SearchHit[] = []
+    let validUntil = Infinity
     // no object spreads here: they cost more than the rest of a hit together
     for (const id of bookIds) {
       const providers: ProviderRecord[] = []
@@ -421,12 +435,13 @@ export class Catalog {
         // the freshest provider's listing gives the hit its metadata
         if (freshest == null || byLiveness(info, freshest) < 0) { freshest = info; freshestSlot = slot }
         providers.push(info)
+        validUntil = Math.min(validUntil, this.text.listedUntil(peer, this.graceMs))
       }
       if (freshest == null) continue
       providers.sort(byLiveness)
       hits.push({ book: this.text.listingAt(freshestSlot), providers })
     }
-    return hits
+    return { hits, validUntil }
   }
 
   /**

@@ -66,7 +66,9 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
   private readonly streams: StreamBudget
   private readonly registerLimiter: PeerRateLimiter
   private readonly searchLimiter: PeerRateLimiter
-  private readonly cache = new SearchCache<SearchPage>()
+  private readonly cache: SearchCache<SearchPage>
+  /** The catalog's removal count when the cache was last emptied (see searchPage). */
+  private cacheRemovals = 0
   /**
    * Each provider's wire form, made once: the catalog replaces a provider's record when it
    * changes and never edits one, so the record itself is the key.
@@ -77,6 +79,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     this.init = init
     this.log = components.logger.forComponent('arkshare:index')
     this.now = init.now ?? Date.now
+    this.cache = new SearchCache<SearchPage>(1000, 5_000, this.now)
     this.ttl = {
       default: init.defaultTtlSeconds ?? 300,
       min: init.minTtlSeconds ?? 5,
@@ -105,6 +108,9 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       disconnectGraceMs: this.init.disconnectGraceMs,
       maxBooksPerPeer: this.init.maxBooksPerPeer
     })
+    // a new catalog counts removals from zero
+    this.cache.clear()
+    this.cacheRemovals = 0
     const streamLimits = { maxInboundStreams: this.init.maxInboundStreams ?? 8, maxOutboundStreams: 1, runOnLimitedConnection: true }
     await this.components.registrar.handle(REGISTER_PROTOCOL, this.handleRegister.bind(this), streamLimits)
     await this.components.registrar.handle(SEARCH_PROTOCOL, this.handleSearch.bind(this), streamLimits)
@@ -114,10 +120,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     this.sweepTimer = setInterval(() => {
       try {
         const removed = this.catalog.sweepExpired()
-        if (removed > 0) {
-          this.cache.clear()
-          this.log('swept %d expired registrations', removed)
-        }
+        if (removed > 0) this.log('swept %d expired registrations', removed)
       } catch (err) {
         this.log.error('sweep failed: %e', err)
       }
@@ -148,8 +151,8 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     const peer = evt.detail.toString()
     if (this.catalogInstance?.leaseExpiresAt(peer) != null) {
       this.catalogInstance.markDisconnected(peer, this.now())
-      // cached pages may list this peer past its grace period
-      this.cache.clear()
+      // pages listing this peer are true until its grace period ends (usually longer than they are cached)
+      this.cache.expireBy(this.now() + this.catalogInstance.graceMs)
     }
   }
 
@@ -157,7 +160,6 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     const peer = evt.detail.toString()
     if (this.catalogInstance?.leaseExpiresAt(peer) != null) {
       this.catalogInstance.markConnected(peer)
-      this.cache.clear()
     }
   }
 
@@ -203,7 +205,6 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       handle: async (request) => {
         const wait = this.registerLimiter.check(peerKey)
         if (wait > 0) throw new RequestError(Status.E_RATE_LIMITED, `rate limited, retry after ${wait} s`, wait)
-        if (request.type !== RegisterRequest.Type.RENEW) this.cache.clear()
         switch (request.type) {
           case RegisterRequest.Type.PUT: {
             const ttl = this.grantTtl(request.ttl)
@@ -294,6 +295,12 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
         }
         const limit = Math.min(request.limit === 0 ? 50 : request.limit, LIMITS.search.maxResultsPerPage)
         const key = JSON.stringify([request.query.trim().toLowerCase(), limit, request.offset, provider, bookId])
+        // a removed listing or peer must leave results at once; additions may wait out the cache's
+        // few seconds; leases and grace periods bound each page's life (validUntil, expireBy)
+        if (this.catalog.removals !== this.cacheRemovals) {
+          this.cache.clear()
+          this.cacheRemovals = this.catalog.removals
+        }
         let page = this.cache.get(key)
         if (page == null) {
           try {
@@ -302,7 +309,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
             if (err instanceof TooBroadError) throw new RequestError(Status.E_INVALID_REQUEST, err.message)
             throw err
           }
-          this.cache.set(key, page)
+          this.cache.set(key, page, page.validUntil)
         }
         return {
           response: {

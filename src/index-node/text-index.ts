@@ -550,6 +550,13 @@ export class TextIndex {
     return ++this.generation
   }
 
+  /** When a peer stops being listed: its lease end, or the end of its grace period once disconnected. */
+  listedUntil (peer: number, graceMs: number): number {
+    if (peer >= this.peerLease.length) return 0
+    const disconnected = this.peerDisconnected[peer]
+    return Number.isNaN(disconnected) ? this.peerLease[peer] : Math.min(this.peerLease[peer], disconnected + graceMs)
+  }
+
   private isOnline (slot: number, now: number, graceStart: number): boolean {
     const p = this.record[slot * RECORD + PEER]
     if (p >= this.peerLease.length || this.peerLease[p] <= now) return false

@@ -3,10 +3,12 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { multiaddr } from '@multiformats/multiaddr'
-import { bookIdOf } from '../../src/content/book-id.js'
+import { createHash } from 'node:crypto'
+import { bookIdOf, CHUNK_SIZE } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
-import { SearchRequest, SearchResponse, Status } from '../../src/wire/arkshare.pb.js'
-import { SEARCH_PROTOCOL, LIMITS } from '../../src/wire/protocols.js'
+import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../../src/wire/arkshare.pb.js'
+import { REGISTER_PROTOCOL, SEARCH_PROTOCOL, LIMITS } from '../../src/wire/protocols.js'
+import { bookToWire } from '../../src/wire/records.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
 import { ArkshareRemoteError } from '../../src/wire/errors.js'
 import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
@@ -65,6 +67,43 @@ describe('several indexes', function () {
     await peer([one, two], 'a', join(dir, 'a'))
     await waitForProviders(one, id, 1)
     await waitForProviders(two, id, 1)
+  })
+
+  it('answers a hot query from its cache, which never outlives a withdrawal or a grace period', async () => {
+    const idx = await index({ disconnectGraceMs: 500 })
+    const catalog = idx.services.index.catalog
+    const search = catalog.search.bind(catalog)
+    let catalogSearches = 0
+    catalog.search = (...args) => { catalogSearches++; return search(...args) }
+    const searcher = await peer([idx], 'searcher')
+    const providersOf = async (words: string): Promise<number> => (await searcher.services.arkshare.search(words)).results[0]?.providers.length ?? 0
+
+    // a provider that registers by hand, so stopping it leaves its registration behind (no unregister)
+    const register = async (title: string): Promise<{ stop: () => Promise<void>, send: (r: Partial<RegisterRequest>) => Promise<RegisterResponse> }> => {
+      const node = await createArkshareNode({ listen: [LOOPBACK] })
+      stops.push(node)
+      const stream = await node.dialProtocol(multiaddr(indexAddr(idx)), REGISTER_PROTOCOL)
+      const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+      const send = async (r: Partial<RegisterRequest>): Promise<RegisterResponse> => await channel.request({ type: RegisterRequest.Type.PUT, replace: false, books: [], remove: [], ttl: 60, ...r })
+      const id = bookIdOf({ size: 1000, chunkSize: CHUNK_SIZE, chunkHashes: new Uint8Array(createHash('sha256').update(title).digest()) })
+      await send({ books: [bookToWire({ id: id.toString(), title, author: 'Elias Lönnrot', format: 'txt', size: 1000, fileName: `${title}.txt`, language: 'fi' })] })
+      return { stop: async () => { await node.stop() }, send: async (r) => await send({ ...r, remove: r.remove ?? [id.bytes as Uint8Array<ArrayBuffer>] }) }
+    }
+
+    const gone = await register('Kalevala')
+    assert.equal(await providersOf('kalevala'), 1)
+    const before = catalogSearches
+    assert.equal(await providersOf('kalevala'), 1)
+    assert.equal(catalogSearches, before, 'the repeated query came from the cache')
+    await gone.stop()
+    // within the 5 s the cache keeps a page, but past the provider's 0.5 s grace period
+    await new Promise(resolve => setTimeout(resolve, 800))
+    assert.equal(await providersOf('kalevala'), 0, 'the cached page ended with the grace period')
+
+    const withdrawn = await register('Kanteletar')
+    assert.equal(await providersOf('kanteletar'), 1)
+    await withdrawn.send({ type: RegisterRequest.Type.REMOVE })
+    assert.equal(await providersOf('kanteletar'), 0, 'a removal empties the cache at once')
   })
 
   it('rate-limits a flooding peer with a retry-after, without hurting others', async () => {

@@ -202,6 +202,27 @@ describe('catalog', () => {
     assert.deepEqual(search('moby'), ['moby'], 'registering again clears the mark')
   })
 
+  it('says until when a page stays true, and counts removals but not additions or renewals', () => {
+    const page = (): { validUntil: number } => catalog.search(parseQuery('moby'), {})
+    assert.equal(page().validUntil, 1_060_000, 'a connected provider: its lease end')
+    catalog.upsertPeer('bob', [], clock + 30_000)
+    catalog.putBooks('bob', [book('moby', 'Moby Dick', 'Herman Melville')], false)
+    assert.equal(page().validUntil, 1_030_000, 'the first provider to leave decides')
+    catalog.markDisconnected('bob', clock + 1_000)
+    assert.equal(page().validUntil, 1_011_000, 'a disconnected provider: the end of its grace period')
+    assert.equal(catalog.search(parseQuery('nothingmatches'), {}).validUntil, Infinity)
+
+    const before = catalog.removals
+    catalog.putBooks('bob', [book('emma', 'Emma', 'Jane Austen')], false)
+    catalog.renew('alice', clock + 90_000)
+    catalog.markConnected('bob')
+    assert.equal(catalog.removals, before, 'nothing left the catalog')
+    catalog.removeBooks('bob', ['emma'])
+    assert.equal(catalog.removals, before + 1)
+    catalog.unregister('bob')
+    assert.ok(catalog.removals > before + 1, 'unregistering removes the peer and its listing')
+  })
+
   it('pages with a total, capped at 100 per page', () => {
     const page1 = catalog.search(parseQuery('format:epub'), { limit: 2 })
     const page2 = catalog.search(parseQuery('format:epub'), { limit: 2, offset: 2 })
