@@ -12,7 +12,7 @@ import { StreamBudget } from '../wire/stream-budget.js'
 import { parseBookId } from '../content/book-id.js'
 import { PeerRateLimiter } from './request-limits.js'
 import { SearchCache } from './search-cache.js'
-import type { Registrar } from '@libp2p/interface-internal'
+import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
 
 export interface ArkshareIndexInit {
@@ -42,6 +42,7 @@ export interface ArkshareIndexInit {
 
 export interface ArkshareIndexComponents {
   registrar: Registrar
+  connectionManager: ConnectionManager
   peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
@@ -153,6 +154,22 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       this.catalogInstance.markDisconnected(peer, this.now())
       // pages listing this peer are true until its grace period ends (usually longer than they are cached)
       this.cache.expireBy(this.now() + this.catalogInstance.graceMs)
+    }
+    void this.forgetDeparted(evt.detail)
+  }
+
+  /**
+   * An index meets an endless stream of peers, and libp2p's peer store keeps each one (addresses,
+   * protocols, keys: ~8 KB) until something reads it again. The catalog holds what results need,
+   * so a departed peer is forgotten, unless another service (the DHT's routing table) tagged it.
+   */
+  private async forgetDeparted (peerId: PeerId): Promise<void> {
+    try {
+      const peer = await this.components.peerStore.get(peerId)
+      if (peer.tags.size > 0 || this.components.connectionManager.getConnections(peerId).length > 0) return
+      await this.components.peerStore.delete(peerId)
+    } catch {
+      // not in the store (already gone) or the node is stopping: nothing to forget
     }
   }
 

@@ -12,7 +12,7 @@ import { bookToWire } from '../../src/wire/records.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
 import { ArkshareRemoteError } from '../../src/wire/errors.js'
 import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
-import { bookBytes, indexAddr, removeDir, startIndex, tempDir, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
+import { bookBytes, eventually, indexAddr, removeDir, startIndex, tempDir, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
 
 describe('several indexes', function () {
   this.timeout(60_000)
@@ -104,6 +104,27 @@ describe('several indexes', function () {
     assert.equal(await providersOf('kanteletar'), 1)
     await withdrawn.send({ type: RegisterRequest.Type.REMOVE })
     assert.equal(await providersOf('kanteletar'), 0, 'a removal empties the cache at once')
+  })
+
+  it('forgets departed peers from the peer store, but not connected or tagged ones', async () => {
+    const idx = await index()
+    const visit = async (): Promise<ArkshareNode> => {
+      const node = await createArkshareNode({ listen: [LOOPBACK] })
+      stops.push(node)
+      const stream = await node.dialProtocol(multiaddr(indexAddr(idx)), REGISTER_PROTOCOL)
+      const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+      await channel.request({ type: RegisterRequest.Type.UNREGISTER, replace: false, books: [], remove: [], ttl: 0 })
+      return node
+    }
+    const departed = await Promise.all([visit(), visit(), visit()])
+    const tagged = await visit()
+    const staying = await visit()
+    await idx.peerStore.merge(tagged.peerId, { tags: { 'kept-by-another-service': { value: 1 } } })
+    for (const node of [...departed, tagged]) assert.ok(await idx.peerStore.has(node.peerId), 'known while connected')
+    await Promise.all([...departed, tagged].map(async n => { await n.stop() }))
+    await eventually(async () => !(await Promise.all(departed.map(async n => await idx.peerStore.has(n.peerId)))).some(Boolean), 10_000, 'departed peers forgotten')
+    assert.ok(await idx.peerStore.has(tagged.peerId), 'a tagged peer is kept')
+    assert.ok(await idx.peerStore.has(staying.peerId), 'a connected peer is kept')
   })
 
   it('rate-limits a flooding peer with a retry-after, without hurting others', async () => {
