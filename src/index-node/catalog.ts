@@ -277,7 +277,8 @@ export class Catalog {
 
   /**
    * Listings and peers removed since the catalog opened. Removals are the one change a cached
-   * search page must not outlive: additions may show up a little late, departures are in validUntil.
+   * search page must not outlive: additions may show up a little late, and leases and grace periods
+   * bound a page's life through its validUntil.
    */
   get removals (): number { return this.removed }
 

@@ -68,7 +68,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
   private readonly registerLimiter: PeerRateLimiter
   private readonly searchLimiter: PeerRateLimiter
   private readonly cache: SearchCache<SearchPage>
-  /** The catalog's removal count when the cache was last emptied (see searchPage). */
+  /** The catalog's removal count when the cache was last emptied (checked before each search). */
   private cacheRemovals = 0
   /**
    * Each provider's wire form, made once: the catalog replaces a provider's record when it
