@@ -14,6 +14,22 @@ export async function removeDir (dir: string | undefined): Promise<void> {
   if (dir != null) await rm(dir, { recursive: true, force: true })
 }
 
+export interface Stoppable { stop: () => void | Promise<void> }
+
+/**
+ * For the tests of the calling describe(): a fresh temporary folder per test, and the nodes a test
+ * puts in `stops`, stopped after it (before the folder goes).
+ */
+export function folderAndNodesPerTest (): { readonly dir: string, stops: Stoppable[] } {
+  const scope = { dir: '', stops: [] as Stoppable[] }
+  beforeEach(async () => { scope.dir = await tempDir() })
+  afterEach(async () => {
+    await Promise.all(scope.stops.splice(0).map(async n => { await n.stop() }))
+    await removeDir(scope.dir)
+  })
+  return scope
+}
+
 /** Deterministic pseudo-random bytes, so two peers can share byte-identical books. */
 export function bookBytes (seed: number, size: number): Buffer {
   const out = Buffer.allocUnsafe(size)

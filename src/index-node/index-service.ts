@@ -68,8 +68,6 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
   private readonly registerLimiter: PeerRateLimiter
   private readonly searchLimiter: PeerRateLimiter
   private readonly cache: SearchCache<SearchPage>
-  /** The catalog's removal count when the cache was last emptied (checked before each search). */
-  private cacheRemovals = 0
   /**
    * Each provider's wire form, made once: the catalog replaces a provider's record when it
    * changes and never edits one, so the record itself is the key.
@@ -109,9 +107,8 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       disconnectGraceMs: this.init.disconnectGraceMs,
       maxBooksPerPeer: this.init.maxBooksPerPeer
     })
-    // a new catalog counts removals from zero
+    // pages of a catalog opened before are not this one's
     this.cache.clear()
-    this.cacheRemovals = 0
     const streamLimits = { maxInboundStreams: this.init.maxInboundStreams ?? 8, maxOutboundStreams: 1, runOnLimitedConnection: true }
     await this.components.registrar.handle(REGISTER_PROTOCOL, this.handleRegister.bind(this), streamLimits)
     await this.components.registrar.handle(SEARCH_PROTOCOL, this.handleSearch.bind(this), streamLimits)
@@ -311,13 +308,10 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
           throw new RequestError(Status.E_INVALID_REQUEST, 'empty query: give words, a provider or a book id')
         }
         const limit = Math.min(request.limit === 0 ? 50 : request.limit, LIMITS.search.maxResultsPerPage)
-        const key = JSON.stringify([request.query.trim().toLowerCase(), limit, request.offset, provider, bookId])
-        // a removed listing or peer must leave results at once; additions may wait out the cache's
-        // few seconds; leases and grace periods bound each page's life (validUntil, expireBy)
-        if (this.catalog.removals !== this.cacheRemovals) {
-          this.cache.clear()
-          this.cacheRemovals = this.catalog.removals
-        }
+        // a removed listing or peer must leave results at once, so the removal count is part of the
+        // key: pages cached before a removal are never found again (and age out). Additions may
+        // wait out the cache's few seconds; leases and grace periods end a page (validUntil, expireBy).
+        const key = JSON.stringify([this.catalog.removals, request.query.trim().toLowerCase(), limit, request.offset, provider, bookId])
         let page = this.cache.get(key)
         if (page == null) {
           try {

@@ -42,9 +42,31 @@ export const MIN_PREFIX_CHARS = 3
  */
 export function tokenize (text: string): string[] {
   // plain ASCII (most titles) needs neither folding nor Unicode classes: same words, far less work
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase().match(/[a-z0-9]+/g) ?? []
+  if (isAscii(text)) {
+    const words: string[] = []
+    forEachAsciiWord(text, (start, end) => { words.push(text.slice(start, end).toLowerCase()) })
+    return words
+  }
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []
+}
+
+export function isAscii (text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(text)
+}
+
+/**
+ * Calls `word(start, end)` for each run of ASCII letters and digits: tokenize() on ASCII text, and
+ * the text index interns words where they stand with it, without a string per word.
+ */
+export function forEachAsciiWord (text: string, word: (start: number, end: number) => void): void {
+  let start = -1
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0
+    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+    if (alnum && start === -1) start = i
+    else if (!alnum && start !== -1) { word(start, i); start = -1 }
+  }
 }
 
 // KB, MB and GB are read as KiB, MiB and GiB: people type either meaning 1024-based file sizes.

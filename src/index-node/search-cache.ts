@@ -1,8 +1,8 @@
 // A small cache of recent search pages: hot queries (the same few words typed by many people) are
 // answered without touching the catalog. An entry lives at most ttlMs, and never past the moment
 // its page stops being true (a provider's lease or grace period ending: the caller says when, and
-// shortens every entry when a provider disconnects), so
-// a cached page never lists a provider the catalog itself would no longer list.
+// shortens every entry when a provider disconnects), so a cached page never lists a provider the
+// catalog itself would no longer list.
 
 export class SearchCache<V> {
   private readonly entries = new Map<string, { value: V, expiresAt: number }>()

@@ -94,14 +94,3 @@ function equals (name: string, text: string, start: number, end: number, lower: 
   }
   return true
 }
-
-/** Calls `word(start, end)` for each run of ASCII letters and digits: tokenize() on ASCII text, without the strings. */
-export function forEachAsciiWord (text: string, word: (start: number, end: number) => void): void {
-  let start = -1
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0
-    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
-    if (alnum && start === -1) start = i
-    else if (!alnum && start !== -1) { word(start, i); start = -1 }
-  }
-}

@@ -4,9 +4,9 @@
 // return the best few: a common word over a million listings took 20-100 ms there, and the index
 // must answer thousands of searches a second. Here a query walks the posting list of its rarest
 // word once, checks the others by galloping through their sorted lists, and keeps the best books.
-import { tokenize, type ParsedQuery } from './query.js'
+import { forEachAsciiWord, isAscii, tokenize, type ParsedQuery } from './query.js'
 import type { BookRecord } from '../wire/records.js'
-import { forEachAsciiWord, StringTable } from './string-table.js'
+import { StringTable } from './string-table.js'
 
 /** One row of the catalog's listings table, as the index needs it. */
 export interface IndexedListing {
@@ -113,8 +113,10 @@ class PostingList {
 
 type TypedArray = Int32Array | Uint32Array | Uint16Array | Uint8Array | Float64Array | Float32Array
 
-function grow<T extends TypedArray> (array: T, size: number): T {
+/** A copy of `array` at `size`, the new places holding `fill` (0 unless said). */
+function grow<T extends TypedArray> (array: T, size: number, fill?: number): T {
   const next = new (array.constructor as new (n: number) => T)(size)
+  if (fill !== undefined) next.fill(fill, array.length)
   next.set(array)
   return next
 }
@@ -209,9 +211,7 @@ export class TextIndex {
     if (peer >= this.peerLease.length) {
       const size = Math.max(peer + 1, this.peerLease.length * 2)
       this.peerLease = grow(this.peerLease, size)
-      const disconnected = new Float64Array(size).fill(Number.NaN)
-      disconnected.set(this.peerDisconnected)
-      this.peerDisconnected = disconnected
+      this.peerDisconnected = grow(this.peerDisconnected, size, Number.NaN)
     }
     this.peerLease[peer] = leaseExpiresAt
     this.peerDisconnected[peer] = disconnectedAt ?? Number.NaN
@@ -269,8 +269,7 @@ export class TextIndex {
   /** The ids of a field's words (as tokenize() splits them), interned; at most 65,535. */
   private wordIds (text: string): number[] {
     const ids: number[] = []
-    // eslint-disable-next-line no-control-regex
-    if (/^[\x00-\x7f]*$/.test(text)) {
+    if (isAscii(text)) {
       // plain ASCII (most titles): words hashed where they stand, no string per word
       forEachAsciiWord(text, (start, end) => { if (ids.length < 0xffff) ids.push(this.termAt(text, start, end)) })
     } else {
@@ -285,14 +284,8 @@ export class TextIndex {
     this.slotOfListing[listingId] = -1
     this.record[slot * RECORD + ALIVE] = 0
     this.liveSlots--
-    const start = this.tokenStart[slot]
-    const length = this.fieldLengths[slot * 3] + this.fieldLengths[slot * 3 + 1] + this.fieldLengths[slot * 3 + 2]
-    this.liveTokens -= length
-    const seen = new Set<number>()
-    for (let i = start; i < start + length; i++) {
-      const term = this.tokens[i]
-      if (!seen.has(term)) { seen.add(term); this.postings[term].live-- }
-    }
+    this.liveTokens -= this.record[slot * RECORD + LENGTH]
+    this.forEachWord(slot, (term) => { this.postings[term].live-- })
     // dead slots stay in the posting lists until enough of them pile up to be worth a rebuild
     if (this.slots - this.liveSlots > Math.max(65_536, this.liveSlots)) this.compact()
   }
@@ -339,11 +332,7 @@ export class TextIndex {
     if (this.slots === this.capacity) this.resize(this.capacity * 2)
     const slot = this.slots++
     this.liveSlots++
-    if (listingId >= this.slotOfListing.length) {
-      const slots = new Int32Array(Math.max(listingId + 1, this.slotOfListing.length * 2)).fill(-1)
-      slots.set(this.slotOfListing)
-      this.slotOfListing = slots
-    }
+    if (listingId >= this.slotOfListing.length) this.slotOfListing = grow(this.slotOfListing, Math.max(listingId + 1, this.slotOfListing.length * 2), -1)
     this.slotOfListing[listingId] = slot
     const length = words[0].length + words[1].length + words[2].length
     const r = slot * RECORD
@@ -351,11 +340,7 @@ export class TextIndex {
     this.record[r + BOOK] = book
     this.record[r + LENGTH] = length
     this.record[r + ALIVE] = 1
-    if (book >= this.firstSlotOfBook.length) {
-      const heads = new Int32Array(Math.max(book + 1, this.firstSlotOfBook.length * 2)).fill(-1)
-      heads.set(this.firstSlotOfBook)
-      this.firstSlotOfBook = heads
-    }
+    if (book >= this.firstSlotOfBook.length) this.firstSlotOfBook = grow(this.firstSlotOfBook, Math.max(book + 1, this.firstSlotOfBook.length * 2), -1)
     this.nextSlotOfBook[slot] = this.firstSlotOfBook[book]
     this.firstSlotOfBook[book] = slot
     this.listingId[slot] = listingId
@@ -558,10 +543,7 @@ export class TextIndex {
   }
 
   private isOnline (slot: number, now: number, graceStart: number): boolean {
-    const p = this.record[slot * RECORD + PEER]
-    if (p >= this.peerLease.length || this.peerLease[p] <= now) return false
-    const disconnected = this.peerDisconnected[p]
-    return !(disconnected <= graceStart)
+    return this.listedUntil(this.record[slot * RECORD + PEER], now - graceStart) > now
   }
 
   /**
@@ -629,8 +611,6 @@ export class TextIndex {
     // walk the rarest clause (or every listing, for exclusions and filters alone); check the rest
     let driver: Clause | undefined
     for (const c of clauses) if (driver == null || c.count < driver.count) driver = c
-    // a prefix that drives is marked slot by slot; otherwise each candidate's own words are checked
-    // against the prefix's words (a dozen words per listing, however many the prefix has)
     // a prefix that drives is walked one word's list at a time (a listing holding two of its words is
     // then scored per word and keeps the better score, not their sum: close enough, and no need to
     // merge the lists); otherwise each candidate's own words are checked against the prefix's words

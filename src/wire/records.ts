@@ -26,33 +26,13 @@ export interface ProviderInfo {
 }
 
 /**
- * Remembers recent string→bytes conversions: an index encodes the same providers into reply after
- * reply, and parsing peer IDs and multiaddrs each time is most of that cost. Two generations, not
- * a FIFO: deleting a Map's oldest keys leaves holes V8 scans on every eviction (16 µs a miss).
- */
-function memo<T> (convert: (key: string) => T, max = 50_000): (key: string) => T {
-  let recent = new Map<string, T>()
-  let older = new Map<string, T>()
-  return (key) => {
-    let value = recent.get(key)
-    if (value === undefined) {
-      value = older.get(key) ?? convert(key)
-      if (recent.size >= max) { older = recent; recent = new Map() }
-      recent.set(key, value)
-    }
-    return value
-  }
-}
-
-/**
- * Book IDs are too many to cache (a million at an index): ours are canonical base32 CIDs, already
- * validated, so they are decoded straight to bytes without building a CID (4× faster).
+ * An index encodes a million different book IDs into replies: ours are canonical base32 CIDs,
+ * already validated, so they are decoded straight to bytes without building a CID (4× faster).
+ * (Providers are few and converted once each: the index keeps their wire form.)
  */
 function bookIdBytes (id: string): Uint8Array<ArrayBuffer> {
   return (id.startsWith('b') ? base32.decode(id) : parseBookId(id).bytes) as Uint8Array<ArrayBuffer>
 }
-const peerIdBytes = memo((id: string) => peerIdFromString(id).toMultihash().bytes as Uint8Array<ArrayBuffer>)
-const multiaddrBytes = memo((addr: string) => multiaddr(addr).bytes as Uint8Array<ArrayBuffer>)
 
 export function bookToWire (book: BookRecord): Book {
   return {
@@ -98,7 +78,7 @@ export function bookFromWire (book: Book): BookRecord {
 }
 
 export function peerIdToBytes (peerId: PeerId | string): Uint8Array<ArrayBuffer> {
-  return typeof peerId === 'string' ? peerIdBytes(peerId) : peerId.toMultihash().bytes as Uint8Array<ArrayBuffer>
+  return (typeof peerId === 'string' ? peerIdFromString(peerId) : peerId).toMultihash().bytes as Uint8Array<ArrayBuffer>
 }
 
 export function peerIdFromBytes (bytes: Uint8Array): PeerId {
@@ -108,7 +88,7 @@ export function peerIdFromBytes (bytes: Uint8Array): PeerId {
 export function providerToWire (provider: ProviderInfo): Provider {
   return {
     peerId: peerIdToBytes(provider.peerId),
-    multiaddrs: provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider).map(multiaddrBytes)
+    multiaddrs: provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider).map(addr => multiaddr(addr).bytes as Uint8Array<ArrayBuffer>)
   }
 }
 

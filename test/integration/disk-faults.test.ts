@@ -5,6 +5,7 @@ import { mkdir, open, readdir, readFile, rm, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
+import type { ArkshareNode } from '../../src/node/create-node.js'
 import { bookBytes, eventually, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 
 describe('disk faults', function () {
@@ -61,16 +62,21 @@ describe('disk faults', function () {
     }
   })
 
-  it('withdraws a shared file deleted while it is being served; the download finishes elsewhere', async () => {
-    const bytes = bookBytes(72, 3 * 1024 * 1024)
+  /** One 3 MiB book on two slow providers (a and b) and a downloader, for changing a's copy mid-download. */
+  async function servedByTwo (seed: number, fileName: string): Promise<{ bytes: Uint8Array, id: string, pathA: string, a: ArkshareNode, b: ArkshareNode, downloader: ArkshareNode }> {
+    const bytes = bookBytes(seed, 3 * 1024 * 1024)
     const shelfA = join(swarm.dir, 'a')
-    const pathA = await writeBook(shelfA, 'Vanishing - Book.txt', bytes)
-    await writeBook(join(swarm.dir, 'b'), 'Vanishing - Book.txt', bytes)
+    const pathA = await writeBook(shelfA, fileName, bytes)
+    await writeBook(join(swarm.dir, 'b'), fileName, bytes)
     const id = bookIdOf(await hashFile(pathA)).toString()
     const a = await swarm.peer('a', { share: [shelfA], maxUploadBytesPerSecond: 512 * 1024 })
     const b = await swarm.peer('b', { share: [join(swarm.dir, 'b')], maxUploadBytesPerSecond: 512 * 1024 })
     await waitForProviders(swarm.index, id, 2)
-    const downloader = await swarm.peer('d')
+    return { bytes, id, pathA, a, b, downloader: await swarm.peer('d') }
+  }
+
+  it('withdraws a shared file deleted while it is being served; the download finishes elsewhere', async () => {
+    const { bytes, id, pathA, a, b, downloader } = await servedByTwo(72, 'Vanishing - Book.txt')
     let removed: Promise<void> | undefined
     const result = await downloader.services.arkshare.get(id, {
       onProgress: (p) => { if (removed == null && p.bytesDone > 256 * 1024) removed = rm(pathA) }
@@ -85,15 +91,7 @@ describe('disk faults', function () {
   })
 
   it('stops serving a shared file rewritten while it is being served, and re-lists it under its new ID', async () => {
-    const bytes = bookBytes(74, 3 * 1024 * 1024)
-    const shelfA = join(swarm.dir, 'a')
-    const pathA = await writeBook(shelfA, 'Rewritten - Book.txt', bytes)
-    await writeBook(join(swarm.dir, 'b'), 'Rewritten - Book.txt', bytes)
-    const id = bookIdOf(await hashFile(pathA)).toString()
-    const a = await swarm.peer('a', { share: [shelfA], maxUploadBytesPerSecond: 512 * 1024 })
-    const b = await swarm.peer('b', { share: [join(swarm.dir, 'b')], maxUploadBytesPerSecond: 512 * 1024 })
-    await waitForProviders(swarm.index, id, 2)
-    const downloader = await swarm.peer('d')
+    const { bytes, id, pathA, a, b, downloader } = await servedByTwo(74, 'Rewritten - Book.txt')
     const other = bookBytes(75, bytes.length)
     let rewritten: Promise<void> | undefined
     const result = await downloader.services.arkshare.get(id, {

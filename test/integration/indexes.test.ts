@@ -12,18 +12,12 @@ import { bookToWire } from '../../src/wire/records.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
 import { ArkshareRemoteError } from '../../src/wire/errors.js'
 import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
-import { bookBytes, eventually, indexAddr, removeDir, startIndex, tempDir, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
+import { bookBytes, eventually, folderAndNodesPerTest, indexAddr, startIndex, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
 
 describe('several indexes', function () {
   this.timeout(60_000)
-  let dir: string
-  const stops: Array<{ stop: () => void | Promise<void> }> = []
-
-  beforeEach(async () => { dir = await tempDir() })
-  afterEach(async () => {
-    await Promise.all(stops.splice(0).map(async n => { await n.stop() }))
-    await removeDir(dir)
-  })
+  const scope = folderAndNodesPerTest()
+  const { stops } = scope
 
   async function index (options = {}): Promise<IndexNode> {
     const node = await startIndex(options)
@@ -32,7 +26,7 @@ describe('several indexes', function () {
   }
 
   async function peer (indexes: IndexNode[], name: string, share?: string): Promise<ArkshareNode> {
-    const node = await createArkshareNode({ listen: [LOOPBACK], indexes: indexes.map(indexAddr), share: share != null ? [share] : [], dataDir: join(dir, name, 'data') })
+    const node = await createArkshareNode({ listen: [LOOPBACK], indexes: indexes.map(indexAddr), share: share != null ? [share] : [], dataDir: join(scope.dir, name, 'data') })
     stops.push(node)
     return node
   }
@@ -41,11 +35,11 @@ describe('several indexes', function () {
     const one = await index()
     const two = await index()
     const bytes = bookBytes(61, 40_000)
-    await writeBook(join(dir, 'a'), 'Geoffrey Chaucer - The Canterbury Tales.txt', bytes)
-    await writeBook(join(dir, 'c'), 'Canterbury Tales (copy).txt', bytes)
-    const id = bookIdOf(await hashFile(join(dir, 'a', 'Geoffrey Chaucer - The Canterbury Tales.txt'))).toString()
-    const a = await peer([one], 'a', join(dir, 'a'))
-    const c = await peer([two], 'c', join(dir, 'c'))
+    await writeBook(join(scope.dir, 'a'), 'Geoffrey Chaucer - The Canterbury Tales.txt', bytes)
+    await writeBook(join(scope.dir, 'c'), 'Canterbury Tales (copy).txt', bytes)
+    const id = bookIdOf(await hashFile(join(scope.dir, 'a', 'Geoffrey Chaucer - The Canterbury Tales.txt'))).toString()
+    const a = await peer([one], 'a', join(scope.dir, 'a'))
+    const c = await peer([two], 'c', join(scope.dir, 'c'))
     await waitForProviders(one, id, 1)
     await waitForProviders(two, id, 1)
     const b = await peer([one, two], 'b')
@@ -62,9 +56,9 @@ describe('several indexes', function () {
   it('registers with every index it is given', async () => {
     const one = await index()
     const two = await index()
-    await writeBook(join(dir, 'a'), 'Boethius - Consolation.txt', bookBytes(62, 1000))
-    const id = bookIdOf(await hashFile(join(dir, 'a', 'Boethius - Consolation.txt'))).toString()
-    await peer([one, two], 'a', join(dir, 'a'))
+    await writeBook(join(scope.dir, 'a'), 'Boethius - Consolation.txt', bookBytes(62, 1000))
+    const id = bookIdOf(await hashFile(join(scope.dir, 'a', 'Boethius - Consolation.txt'))).toString()
+    await peer([one, two], 'a', join(scope.dir, 'a'))
     await waitForProviders(one, id, 1)
     await waitForProviders(two, id, 1)
   })
@@ -142,11 +136,11 @@ describe('several indexes', function () {
 
   it('answers a stats request with honest counts', async () => {
     const one = await index()
-    await writeBook(join(dir, 'a'), 'Dante - Purgatorio.txt', bookBytes(63, 1000))
-    await writeBook(join(dir, 'a'), 'Dante - Paradiso.txt', bookBytes(64, 1000))
-    const a = await peer([one], 'a', join(dir, 'a'))
+    await writeBook(join(scope.dir, 'a'), 'Dante - Purgatorio.txt', bookBytes(63, 1000))
+    await writeBook(join(scope.dir, 'a'), 'Dante - Paradiso.txt', bookBytes(64, 1000))
+    const a = await peer([one], 'a', join(scope.dir, 'a'))
     const b = await peer([one], 'b')
-    await waitForProviders(one, bookIdOf(await hashFile(join(dir, 'a', 'Dante - Paradiso.txt'))).toString(), 1)
+    await waitForProviders(one, bookIdOf(await hashFile(join(scope.dir, 'a', 'Dante - Paradiso.txt'))).toString(), 1)
     const [answer] = await b.services.arkshare.indexStats()
     assert.deepEqual(answer.stats, { peersOnline: 1, peersRegistered: 1, books: 2, providers: 2 })
     void a

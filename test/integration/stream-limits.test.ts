@@ -10,20 +10,14 @@ import { RequestChannel } from '../../src/wire/request-channel.js'
 import { MessageReader } from '../../src/wire/framing.js'
 import { ArkshareRemoteError } from '../../src/wire/errors.js'
 import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
-import { bookBytes, eventually, removeDir, startIndex, tempDir, writeBook, LOOPBACK } from '../helpers.js'
+import { bookBytes, eventually, folderAndNodesPerTest, startIndex, writeBook, LOOPBACK } from '../helpers.js'
 
 const LOOPBACK6 = '/ip6/::1/tcp/0'
 
 describe('open-stream limits', function () {
   this.timeout(60_000)
-  let dir: string
-  const stops: Array<{ stop: () => void | Promise<void> }> = []
-
-  beforeEach(async () => { dir = await tempDir() })
-  afterEach(async () => {
-    await Promise.all(stops.splice(0).map(async n => { await n.stop() }))
-    await removeDir(dir)
-  })
+  const scope = folderAndNodesPerTest()
+  const { stops } = scope
 
   async function node (listen: string): Promise<ArkshareNode> {
     const n = await createArkshareNode({ listen: [listen] })
@@ -65,8 +59,8 @@ describe('open-stream limits', function () {
     const channels = await idleStreams(attackers, addrOn(index, 'ip4'), 200)
 
     // a peer on another address is not held back by the 200 idle streams
-    await writeBook(join(dir, 'shelf'), 'Mary Shelley - Frankenstein.txt', bookBytes(71, 5000))
-    const honest = await createArkshareNode({ listen: [LOOPBACK6], indexes: [addrOn(index, 'ip6')], share: [join(dir, 'shelf')] })
+    await writeBook(join(scope.dir, 'shelf'), 'Mary Shelley - Frankenstein.txt', bookBytes(71, 5000))
+    const honest = await createArkshareNode({ listen: [LOOPBACK6], indexes: [addrOn(index, 'ip6')], share: [join(scope.dir, 'shelf')] })
     stops.push(honest)
     const found = await eventually(async () => {
       const r = await honest.services.arkshare.search('frankenstein')

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Catalog, CatalogLimitError, NoLeaseError, TooBroadError, type BookRecord } from '../../src/index-node/catalog.js'
+import { Catalog, CatalogLimitError, NoLeaseError, TooBroadError, type BookRecord, type CatalogOptions } from '../../src/index-node/catalog.js'
 import { parseQuery } from '../../src/index-node/query.js'
 import { removeDir, tempDir } from '../helpers.js'
 
@@ -9,14 +9,21 @@ function book (id: string, title: string, author = '', extra: Partial<BookRecord
   return { id, title, author, format: 'epub', size: 1000, fileName: `${author} - ${title}.epub`, language: 'en', ...extra }
 }
 
+/** Runs `use` on a catalog opened with `options`, and closes it after. */
+function withCatalog (options: CatalogOptions, use: (catalog: Catalog) => void): void {
+  const catalog = new Catalog(options)
+  try {
+    use(catalog)
+  } finally {
+    catalog.close()
+  }
+}
+
 /** The text index a fresh open builds from the database answers like the one kept in step. */
 function assertSameSearches (live: Catalog, path: string, queries: string[], now: () => number): void {
-  const reopened = new Catalog({ path, now })
-  try {
+  withCatalog({ path, now }, (reopened) => {
     for (const q of queries) assert.deepEqual(reopened.search(parseQuery(q), {}), live.search(parseQuery(q), {}), q)
-  } finally {
-    reopened.close()
-  }
+  })
 }
 
 describe('catalog', () => {
@@ -233,8 +240,7 @@ describe('catalog', () => {
     assert.equal(page2.hits.length, 1)
     assert.equal(past.hits.length, 0)
 
-    const many = new Catalog({ path: ':memory:', now })
-    try {
+    withCatalog({ path: ':memory:', now }, (many) => {
       many.upsertPeer('p', [], clock + 60_000)
       many.putBooks('p', Array.from({ length: 150 }, (_, i) => book(`b${i}`, `Volume ${String(i).padStart(3, '0')}`)), true)
       const first = many.search(parseQuery('volume'), { limit: 1000 })
@@ -245,9 +251,7 @@ describe('catalog', () => {
       const ids = new Set([...first.hits, ...second.hits].map(h => h.book.id))
       assert.equal(ids.size, 150, 'pages neither overlap nor skip')
       assert.equal(many.search(parseQuery('size<1MiB'), { limit: 0 }).hits.length, 50, 'limit 0 means the default')
-    } finally {
-      many.close()
-    }
+    })
   })
 
   it('browses one provider (with or without words) and finds one book', () => {
@@ -339,8 +343,7 @@ describe('catalog', () => {
   })
 
   it('pages through a very common word with an exact total', () => {
-    const big = new Catalog({ path: ':memory:', now, maxBooksPerPeer: 5000 })
-    try {
+    withCatalog({ path: ':memory:', now, maxBooksPerPeer: 5000 }, (big) => {
       big.upsertPeer('many', [], clock + 60_000)
       const books = Array.from({ length: 2000 }, (_, i) => book(`b${String(i).padStart(4, '0')}`, `common words in title number ${i}`, 'Some Author'))
       books.push(book('best', 'Common', 'Exact Match'))
@@ -360,14 +363,11 @@ describe('catalog', () => {
       big.putBooks('many', [book('pdf', 'Common Sense', 'Thomas Paine', { format: 'pdf' })], false)
       assert.deepEqual(big.search(parseQuery('common format:pdf'), { limit: 10 }).hits.map(h => h.book.id), ['pdf'])
       assert.equal(big.search(parseQuery('number 1999'), { limit: 10 }).total, 1)
-    } finally {
-      big.close()
-    }
+    })
   })
 
   it('orders a query without words by title, and refuses one that matches too many books', () => {
-    const small = new Catalog({ path: ':memory:', now, maxUnrankedMatches: 3 })
-    try {
+    withCatalog({ path: ':memory:', now, maxUnrankedMatches: 3 }, (small) => {
       small.upsertPeer('p', [], clock + 60_000)
       small.putBooks('p', [book('c', 'Crime and Punishment', 'Dostoevsky'), book('a', 'anna karenina', 'Tolstoy'), book('b', 'Bleak House', 'Dickens', { format: 'txt' }), book('d', 'Dracula', 'Stoker', { format: 'txt' })], true)
       assert.deepEqual(small.search(parseQuery('format:epub')).hits.map(h => h.book.id), ['a', 'c'], 'title order, case-insensitive')
@@ -375,14 +375,11 @@ describe('catalog', () => {
       assert.throws(() => small.search(parseQuery('size<=1000')), (err: Error) => err instanceof TooBroadError && /4 books match: add a word/.test(err.message))
       assert.equal(small.search(parseQuery('size<=1000 the')).total, 0, 'with a word the cap does not apply')
       assert.equal(small.search(undefined, { provider: 'p' }).total, 4, 'browsing is not capped')
-    } finally {
-      small.close()
-    }
+    })
   })
 
   it('forgets removed listings for good when the text index compacts', () => {
-    const big = new Catalog({ path: ':memory:', now, maxBooksPerPeer: 100_000 })
-    try {
+    withCatalog({ path: ':memory:', now, maxBooksPerPeer: 100_000 }, (big) => {
       big.upsertPeer('churn', [], clock + 60_000)
       // enough replaced shelves to pass the compaction threshold (65,536 dead listings) twice
       for (let round = 0; round < 3; round++) {
@@ -393,9 +390,7 @@ describe('catalog', () => {
       assert.deepEqual(big.search(parseQuery('volume 4242 churn'), {}).hits.map(h => h.book.id), ['r2-4242'])
       assert.deepEqual(big.search(parseQuery('"volume 4242" rou'), {}).hits.map(h => h.book.id), ['r2-4242'], 'phrases and prefixes after renumbering')
       assert.deepEqual(big.stats(), { peersOnline: 1, peersRegistered: 1, books: 50_000, providers: 50_000 })
-    } finally {
-      big.close()
-    }
+    })
   })
 
 })
