@@ -8,7 +8,7 @@
 // Prints a table and, last, one JSON line. Scale with --books and --peers (default 1,000,000 / 10,000).
 import '../src/runtime/promise-with-resolvers.js'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFile, readdir, stat, mkdtemp, rm } from 'node:fs/promises'
+import { readdir, stat, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
+import { cpuMs, rssMiB } from '../scripts/process-stats.js'
 import { Catalog } from '../src/index-node/catalog.js'
 import { parseQuery } from '../src/index-node/query.js'
 import { createArkshareNode } from '../src/node/create-node.js'
@@ -29,17 +30,6 @@ const worker = fileURLToPath(new URL('./index-worker.js', import.meta.url))
 
 function percentile (sorted: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] * 100) / 100
-}
-
-async function rssMiB (pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
-}
-
-/** CPU time (user + system) a process has used, in ms (Linux: clock ticks of 10 ms). */
-async function cpuMs (pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1].split(' ')
-  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 async function dirMiB (dir: string): Promise<number> {
@@ -65,12 +55,12 @@ async function searchLoad (addr: string, indexPid: number, queryCount: number, c
     runWorker(['search', addr, String(Math.floor(clients / 2)), String(halfQ), String(queryCount - halfQ), String(totalBooks)])
   ]
   for (const s of searchers) await s.lines.next() // ready
-  const cpuBefore = await cpuMs(indexPid)
+  const cpuBefore = cpuMs(indexPid)
   const started = performance.now()
   for (const s of searchers) s.child.stdin!.write('go\n')
   const reports = await Promise.all(searchers.map(async s => JSON.parse((await s.lines.next()).value as string)))
   const ms = performance.now() - started
-  const indexCpuMs = await cpuMs(indexPid) - cpuBefore
+  const indexCpuMs = cpuMs(indexPid) - cpuBefore
   const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b)
   return {
     queriesPerSecond: Math.round(latencies.length / (ms / 1000)),
@@ -112,12 +102,12 @@ async function main (): Promise<void> {
       booksPerSecond: Math.round((peers * perPeer) / (regMs / 1000)),
       failures: regReports.reduce((n, r) => n + r.failures, 0)
     }
-    results.afterRegister = { indexRssMiB: await rssMiB(index.child.pid as number), databaseMiB: await dirMiB(dataDir) }
+    results.afterRegister = { indexRssMiB: rssMiB(index.child.pid as number), databaseMiB: await dirMiB(dataDir) }
 
     // 2. searches over the network: 2 worker processes, clients split between them
     process.stderr.write(`2. ${queryCount} searches from ${clients} clients ...\n`)
     results.searchNetwork = { ...await searchLoad(addr, index.child.pid as number, queryCount, clients, peers * perPeer), targets: { p99ms: 50, queriesPerSecond: 2000 } }
-    results.afterSearch = { indexRssMiB: await rssMiB(index.child.pid as number) }
+    results.afterSearch = { indexRssMiB: rssMiB(index.child.pid as number) }
 
     // the same queries in this process, straight against the catalog (cold cache: a new Catalog)
     const catalog = new Catalog({ path: join(dataDir, 'index.db') })

@@ -6,7 +6,6 @@
 //   npm run soak -- [--minutes 10] [--peers 20] [--seed 1] [--dir DIR] [--keep] [--json]
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
-import { readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -15,6 +14,7 @@ import { hashFile } from '../src/content/hash-file.js'
 import { startCli, stopCli, type CliProcess } from './cli-process.js'
 import { mulberry32 } from './prng.js'
 import { CLASSICS, generateShelves } from './sample-books.js'
+import { openFds, rssMiB } from './process-stats.js'
 import { secondHalfTrend } from './trend.js'
 
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
@@ -43,14 +43,6 @@ interface Report {
 }
 
 const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
-
-function rssMiB (pid: number): number {
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024)
-}
-
-function openFds (pid: number): number {
-  return readdirSync(`/proc/${pid}/fd`).length
-}
 
 /** An error message as a kind: IDs, peer IDs, paths and numbers taken out, so alike errors count together. */
 function kindOf (message: string): string {

@@ -1,5 +1,5 @@
 // Shared test fixtures: temp folders, real libp2p index and peer nodes on loopback, book files.
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises'
+import { mkdtemp, mkdir, open, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNodeOptions, type IndexNode, type IndexNodeOptions } from '../src/node/create-node.js'
@@ -28,6 +28,20 @@ export function folderAndNodesPerTest (): { readonly dir: string, stops: Stoppab
     await removeDir(scope.dir)
   })
   return scope
+}
+
+/**
+ * Overwrites a file in place with bytes of the same size and dates it 5 s back (settled, for a
+ * shelf): only the modification time tells the change apart.
+ */
+export async function rewriteInPlace (path: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(path, 'r+')
+  try {
+    await handle.write(bytes, 0, bytes.length, 0)
+  } finally {
+    await handle.close()
+  }
+  await utimes(path, new Date(), new Date(Date.now() - 5_000))
 }
 
 /** Deterministic pseudo-random bytes, so two peers can share byte-identical books. */
