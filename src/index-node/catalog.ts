@@ -28,6 +28,8 @@ export interface SearchHit {
 
 export interface SearchPage {
   total: number
+  /** total is estimated (a very common word: see TextIndex.search); the page itself is exact. */
+  totalIsEstimate: boolean
   hits: SearchHit[]
   /**
    * When the page stops being true without any change to the catalog: the first time one of its
@@ -392,10 +394,10 @@ export class Catalog {
       let peer: number | undefined
       if (options.provider != null) {
         peer = this.peerRowStmt.get(options.provider)?.id
-        if (peer == null) return { total: 0, hits: [], validUntil: Infinity }
+        if (peer == null) return { total: 0, totalIsEstimate: false, hits: [], validUntil: Infinity }
       }
       const ranked = this.text.search(query, { ...times, peer, bookId: options.bookId, maxUnranked: this.maxUnranked }, offset, limit)
-      return { total: ranked.total, ...this.hitsFor(ranked.bookIds) }
+      return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...this.hitsFor(ranked.bookIds) }
     }
 
     const params: Params = { ...times, limit, offset }
@@ -414,7 +416,7 @@ export class Catalog {
       // a page past the end holds no row to carry the total
       total = offset === 0 ? 0 : this.searchStatement(`SELECT count(DISTINCT l.book_id) FROM ${from} WHERE ${filters}`).pluck().get(params) as number
     }
-    return { total, ...this.hitsFor(page.map(r => r.book_id)) }
+    return { total, totalIsEstimate: false, ...this.hitsFor(page.map(r => r.book_id)) }
   }
 
   /**

@@ -327,7 +327,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
             status: Status.OK,
             message: '',
             total: page.total,
-            totalIsEstimate: false,
+            totalIsEstimate: page.totalIsEstimate,
             retryAfterSeconds: 0,
             stats: undefined,
             results: page.hits.map(hit => ({

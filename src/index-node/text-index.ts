@@ -45,8 +45,13 @@ export class TooBroadError extends Error {
 export interface RankedBooks {
   /** The requested page of book IDs, best first. */
   bookIds: string[]
-  /** Every distinct book that matched. */
+  /** Every distinct book that matched; an estimate when totalIsEstimate. */
   total: number
+  /**
+   * The walk passed over blocks of postings that could not reach the page (a very common word):
+   * total is then the books counted plus the skipped postings at the rate matches were found.
+   */
+  totalIsEstimate: boolean
 }
 
 export interface LiveCounts {
@@ -71,21 +76,56 @@ const LENGTH = 2
 const ALIVE = 3
 const ANY_FIELD = 0b111
 
+/** Postings per block of a list's block bounds (see PostingList). */
+const BLOCK = 64
+/**
+ * A search reads at least this many postings of the word it walks before passing over blocks, so a
+ * total below about this many books is exact, and larger ones are estimated from a fair sample.
+ */
+const EXACT_WALK = 1024
+/** Deeper pages than this walk every posting (the page's floor would cost more than it saves). */
+const MAX_PRUNED_PAGE = 1000
+
 /**
  * A word's postings: the slots holding it, ascending, each with its weighted frequency and the
  * fields it appears in, packed into one array (slot, frequency << 3 | fields) so a list costs one
- * allocation per growth.
+ * allocation per growth. Per block of BLOCK postings it also keeps what bounds their scores (the
+ * highest frequency, the shortest listing) and the lowest book number, so a search can pass over
+ * blocks that cannot reach its page without reading their listings.
  */
 class PostingList {
   entries = new Int32Array(8)
   length = 0
   /** Postings whose slot is still alive (bm25's document frequency). */
   live = 0
+  /** [highest weighted frequency, fewest words, lowest book] per block; removals leave it an upper bound. */
+  blocks = new Int32Array(3)
+  /** The same over the whole list. */
+  maxTf = 0
+  minLength = 0x7fffffff
 
-  push (slot: number, weightedTf: number, fields: number): void {
-    if (this.length * 2 === this.entries.length) this.entries = grow(this.entries, this.entries.length * 2)
+  /** Room for `postings` postings (when the final size is known: no growth while pushing). */
+  reserve (postings: number): void {
+    if (postings * 2 > this.entries.length) this.entries = grow(this.entries, postings * 2)
+    const blocks = Math.ceil(postings / BLOCK) * 3
+    if (blocks > this.blocks.length) this.blocks = grow(this.blocks, blocks)
+  }
+
+  push (slot: number, weightedTf: number, fields: number, length: number, book: number): void {
+    if (this.length * 2 === this.entries.length) this.reserve(this.length * 2)
+    const tf = Math.min(weightedTf, 0xffffff)
     this.entries[this.length * 2] = slot
-    this.entries[this.length * 2 + 1] = Math.min(weightedTf, 0xffffff) << 3 | fields
+    this.entries[this.length * 2 + 1] = tf << 3 | fields
+    const b = Math.floor(this.length / BLOCK) * 3
+    if (this.length % BLOCK === 0) {
+      this.blocks[b] = tf; this.blocks[b + 1] = length; this.blocks[b + 2] = book
+    } else {
+      if (tf > this.blocks[b]) this.blocks[b] = tf
+      if (length < this.blocks[b + 1]) this.blocks[b + 1] = length
+      if (book < this.blocks[b + 2]) this.blocks[b + 2] = book
+    }
+    if (tf > this.maxTf) this.maxTf = tf
+    if (length < this.minLength) this.minLength = length
     this.length++
     this.live++
   }
@@ -138,6 +178,75 @@ interface Clause {
 
 /** Words that must appear consecutively in one field (a quoted phrase), or must not (an excluded one). */
 interface PhraseCheck { words: number[], exclude: boolean }
+
+/** Whether a book's (score, number) ranks below another's: lower score, or equal and seen later. */
+function worse (score: number, book: number, otherScore: number, otherBook: number): boolean {
+  return score < otherScore || (score === otherScore && book > otherBook)
+}
+
+/**
+ * The best `size` books offered, by score, equal scores going to the lower book number (the order
+ * the index first saw them: a stable order for paging that needs no string comparison). A bounded
+ * heap with the worst kept on top.
+ */
+class TopBooks {
+  private readonly scores: Float64Array
+  private readonly books: Int32Array
+  private length = 0
+
+  constructor (readonly size: number) {
+    this.scores = new Float64Array(size)
+    this.books = new Int32Array(size)
+  }
+
+  get full (): boolean { return this.length === this.size }
+
+  /** Whether a book scoring `score` could not be kept: it is worse than the worst of a full heap. */
+  keepsOut (score: number, book: number): boolean {
+    return this.size === 0 || (this.full && worse(score, book, this.scores[0], this.books[0]))
+  }
+
+  offer (score: number, book: number): void {
+    if (this.keepsOut(score, book)) return
+    let i: number
+    if (!this.full) {
+      // a new leaf, moved up past the better entries above it
+      i = this.length++
+      while (i > 0) {
+        const parent = (i - 1) >> 1
+        if (!worse(score, book, this.scores[parent], this.books[parent])) break
+        this.move(parent, i)
+        i = parent
+      }
+    } else {
+      // the worst goes; the new entry moves down past the worse entries below it
+      i = 0
+      for (;;) {
+        let child = i * 2 + 1
+        if (child >= this.length) break
+        if (child + 1 < this.length && worse(this.scores[child + 1], this.books[child + 1], this.scores[child], this.books[child])) child++
+        if (!worse(this.scores[child], this.books[child], score, book)) break
+        this.move(child, i)
+        i = child
+      }
+    }
+    this.scores[i] = score
+    this.books[i] = book
+  }
+
+  private move (from: number, to: number): void {
+    this.scores[to] = this.scores[from]
+    this.books[to] = this.books[from]
+  }
+
+  /** The books kept, best first. */
+  bestFirst (): number[] {
+    const order = Array.from({ length: this.length }, (_, i) => i)
+    const { scores, books } = this
+    order.sort((x, y) => worse(scores[x], books[x], scores[y], books[y]) ? 1 : worse(scores[y], books[y], scores[x], books[x]) ? -1 : 0)
+    return order.map(i => books[i])
+  }
+}
 
 export class TextIndex {
   private words = new StringTable()
@@ -354,8 +463,15 @@ export class TextIndex {
       for (const term of words[f]) this.tokens[this.tokenCount++] = term
     }
     this.liveTokens += length
-    if (!this.loading) this.forEachWord(slot, (term, weighted, fields) => { this.postings[term].push(slot, weighted, fields) })
+    if (!this.loading) this.pushPostings(slot)
     return slot
+  }
+
+  /** Adds a slot to the posting list of each of its words. */
+  private pushPostings (slot: number): void {
+    const length = this.record[slot * RECORD + LENGTH]
+    const book = this.record[slot * RECORD + BOOK]
+    this.forEachWord(slot, (term, weighted, fields) => { this.postings[term].push(slot, weighted, fields, length, book) })
   }
 
   /**
@@ -413,10 +529,10 @@ export class TextIndex {
       if (this.record[slot * RECORD + ALIVE] === 1) this.forEachWord(slot, (term) => { counts[term]++ })
     }
     for (let term = 0; term < counts.length; term++) {
-      if (counts[term] > 0) this.postings[term].entries = new Int32Array(counts[term] * 2)
+      if (counts[term] > 0) this.postings[term].reserve(counts[term])
     }
     for (let slot = 0; slot < this.slots; slot++) {
-      if (this.record[slot * RECORD + ALIVE] === 1) this.forEachWord(slot, (term, weighted, fields) => { this.postings[term].push(slot, weighted, fields) })
+      if (this.record[slot * RECORD + ALIVE] === 1) this.pushPostings(slot)
     }
   }
 
@@ -552,7 +668,7 @@ export class TextIndex {
    * Equal scores keep the order in which the index first saw the books, so pages are stable.
    */
   search (query: ParsedQuery, filters: TextSearchFilters, offset: number, limit: number): RankedBooks {
-    const none = { bookIds: [], total: 0 }
+    const none = { bookIds: [], total: 0, totalIsEstimate: false }
     const gen = this.nextGeneration()
     const clauses: Clause[] = []
     const checks: PhraseCheck[] = []
@@ -629,11 +745,28 @@ export class TextIndex {
 
     const matched = this.matchedBooks
     let total = 0
+    // ranked: the page's floor (the worst of the best books met so far, each at its first score,
+    // which only rises) lets whole blocks of the walked word go unread once none of them can beat it
+    const want = offset + limit
+    const floor = driver != null && want > 0 && want <= MAX_PRUNED_PAGE ? new TopBooks(want) : undefined
+    let visited = 0
+    let skipped = 0
     for (const driverList of segments) {
       for (const c of clauses) c.cursor = 0
       for (const x of excludedLists) x.cursor = 0
       const driverLength = driverList == null ? this.slots : driverList.length
       for (let i = 0; i < driverLength; i++) {
+        if (floor?.full === true && i % BLOCK === 0 && visited >= EXACT_WALK) {
+          const blocks = (driverList as PostingList).blocks
+          const b = i / BLOCK * 3
+          if (floor.keepsOut(this.scoreBound(clauses, driver as Clause, blocks[b], blocks[b + 1], averageLength), blocks[b + 2])) {
+            const n = Math.min(BLOCK, driverLength - i)
+            skipped += n
+            i += n - 1
+            continue
+          }
+        }
+        visited++
         const slot = driverList != null ? driverList.slot(i) : i
         const r = slot * RECORD
         const record = this.record
@@ -686,17 +819,22 @@ export class TextIndex {
           this.bookScore[book] = score
           this.bookSlot[book] = slot
           matched[total++] = book
+          floor?.offer(score, book)
         } else if (score > this.bookScore[book]) {
           this.bookScore[book] = score
         }
       }
     }
-    if (clauses.length > 0) return { total, bookIds: this.best(matched.subarray(0, total), offset, limit) }
+    if (clauses.length > 0) {
+      const bookIds = this.best(matched.subarray(0, total), offset, limit)
+      if (skipped === 0) return { total, bookIds, totalIsEstimate: false }
+      return { total: total + Math.round(skipped * total / visited), bookIds, totalIsEstimate: true }
+    }
     // no words to rank by (filters and exclusions only): title order, for a bounded number of books
     if (total > (filters.maxUnranked ?? Infinity)) throw new TooBroadError(total)
     const titled = Array.from(matched.subarray(0, total), (book) => ({ book, title: decoder.decode(this.textBytes(this.bookSlot[book], 0)).toLowerCase() }))
     titled.sort((a, b) => a.title < b.title ? -1 : a.title > b.title ? 1 : a.book - b.book)
-    return { total, bookIds: titled.slice(offset, offset + limit).map(t => this.books.nameOf(t.book)) }
+    return { total, bookIds: titled.slice(offset, offset + limit).map(t => this.books.nameOf(t.book)), totalIsEstimate: false }
   }
 
   /** Marks a prefix's words in termStamp, for checking candidates' words against them. */
@@ -726,41 +864,28 @@ export class TextIndex {
 
   /** Books [offset, offset + limit) by score, best first (a bounded heap, not a sort of every match). */
   private best (books: Int32Array, offset: number, limit: number): string[] {
-    const want = offset + limit
-    const score = this.bookScore
-    // a is worse than b: lower score, or the same score and known later (a stable order for paging
-    // that needs no string comparison)
-    const worse = (a: number, b: number): boolean => score[a] < score[b] || (score[a] === score[b] && a > b)
-    const heap: number[] = []
-    const siftDown = (i: number): void => {
-      for (;;) {
-        const l = i * 2 + 1
-        const r = l + 1
-        let m = i
-        if (l < heap.length && worse(heap[l], heap[m])) m = l
-        if (r < heap.length && worse(heap[r], heap[m])) m = r
-        if (m === i) return
-        const t = heap[i]; heap[i] = heap[m]; heap[m] = t
-        i = m
+    const top = new TopBooks(Math.min(offset + limit, books.length))
+    for (const book of books) top.offer(this.bookScore[book], book)
+    return top.bestFirst().slice(offset).map(b => this.books.nameOf(b))
+  }
+
+  /**
+   * The most a listing in a block of the walked clause's postings can score: each clause at its
+   * highest frequency and fewest words, summed in the order the walk scores them (so a listing that
+   * has them scores exactly the bound, and equal scores can be told apart by book).
+   */
+  private scoreBound (clauses: Clause[], driver: Clause, blockTf: number, blockLength: number, averageLength: number): number {
+    let bound = 0
+    for (const c of clauses) {
+      if (c.prefixLists != null && c !== driver) {
+        bound += c.idf * (K1 + 1) // several of a prefix's words may add up: the limit of a huge frequency
+        continue
       }
+      const tf = c === driver ? blockTf : (c.list as PostingList).maxTf
+      const norm = K1 * (1 - B + B * (c === driver ? blockLength : (c.list as PostingList).minLength) / averageLength)
+      bound += c.idf * (tf * (K1 + 1)) / (tf + norm)
     }
-    for (const book of books) {
-      if (heap.length < want) {
-        heap.push(book)
-        let i = heap.length - 1
-        while (i > 0) {
-          const parent = (i - 1) >> 1
-          if (!worse(heap[i], heap[parent])) break
-          const t = heap[i]; heap[i] = heap[parent]; heap[parent] = t
-          i = parent
-        }
-      } else if (want > 0 && worse(heap[0], book)) {
-        heap[0] = book
-        siftDown(0)
-      }
-    }
-    heap.sort((a, b) => worse(a, b) ? 1 : worse(b, a) ? -1 : 0)
-    return heap.slice(offset, want).map(b => this.books.nameOf(b))
+    return bound
   }
 
   /** A book's listings whose provider is online: slot (for listingAt) and provider (peers.id). */

@@ -134,6 +134,30 @@ describe('several indexes', function () {
     assert.equal((await polite.services.arkshare.search('anything')).results.length, 0)
   })
 
+  it('says when the total of a very common word is an estimate, and the merged answer keeps saying it', async () => {
+    const one = await index()
+    const two = await index()
+    // one provider lists 1,500 books on one index: "common" is in every title, "rare" in one
+    const provider = await createArkshareNode({ listen: [LOOPBACK] })
+    stops.push(provider)
+    const channel = new RequestChannel<RegisterRequest, RegisterResponse>(await provider.dialProtocol(multiaddr(indexAddr(one)), REGISTER_PROTOCOL), { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+    const books = Array.from({ length: 1500 }, (_, i) => {
+      const title = i === 700 ? 'Common Rare Volume' : `Common Title ${i}`
+      const id = bookIdOf({ size: 1000, chunkSize: CHUNK_SIZE, chunkHashes: new Uint8Array(createHash('sha256').update(title).digest()) })
+      return bookToWire({ id: id.toString(), title, author: 'Anonymous', format: 'txt', size: 1000, fileName: `${title}.txt`, language: 'en' })
+    })
+    for (let i = 0; i < books.length; i += 1000) await channel.request({ type: RegisterRequest.Type.PUT, replace: false, books: books.slice(i, i + 1000), remove: [], ttl: 60 })
+    const searcher = await peer([one, two], 'searcher')
+    const common = await searcher.services.arkshare.search('common')
+    assert.equal(common.totalIsEstimate, true)
+    assert.ok(common.total > 1200 && common.total < 1800, `about 1,500: ${common.total}`)
+    assert.equal(common.results.length, 50)
+    const rare = await searcher.services.arkshare.search('common rare')
+    assert.equal(rare.totalIsEstimate, false)
+    assert.equal(rare.total, 1)
+    assert.equal(rare.results[0].book.title, 'Common Rare Volume')
+  })
+
   it('answers a stats request with honest counts', async () => {
     const one = await index()
     await writeBook(join(scope.dir, 'a'), 'Dante - Purgatorio.txt', bookBytes(63, 1000))

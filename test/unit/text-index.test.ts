@@ -11,6 +11,8 @@ const LANGUAGES = ['en', 'en-GB', 'fr']
 
 interface Doc extends IndexedListing { alive: boolean }
 
+const pickFrom = <T>(xs: T[], random: () => number): T => xs[Math.floor(random() * xs.length)]
+
 /** The matching books, found the slow and obvious way. */
 function expected (docs: Doc[], q: ParsedQuery, online: (peer: number) => boolean): Set<string> {
   const found = new Set<string>()
@@ -37,7 +39,7 @@ function expected (docs: Doc[], q: ParsedQuery, online: (peer: number) => boolea
 describe('text index', () => {
   it('finds exactly what a brute-force scan finds, through adds, updates and removals', () => {
     const random = mulberry32(42)
-    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]
+    const pick = <T>(xs: T[]): T => pickFrom(xs, random)
     const words = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(' ')
     const index = new TextIndex()
     const now = 1_000_000
@@ -104,5 +106,68 @@ describe('text index', () => {
     assert.deepEqual(index.search(q, { now: 0, graceStart: 0 }, 0, 10).bookIds, ['b2', 'b4', 'b1', 'b3'])
     assert.deepEqual(index.search(q, { now: 0, graceStart: 0 }, 1, 2).bookIds, ['b4', 'b1'])
     assert.deepEqual(index.search(q, { now: 0, graceStart: 0 }, 4, 2).bookIds, [])
+  })
+
+  it('passes over blocks of a common word only when they cannot reach the page, and says when its total is estimated', () => {
+    const random = mulberry32(7)
+    // skewed: the first words are in most listings, so their posting lists run to thousands
+    const pickWord = (): string => WORDS[Math.floor(WORDS.length * random() ** 3)]
+    const words = (n: number): string => Array.from({ length: n }, pickWord).join(' ')
+    const index = new TextIndex()
+    const now = 1_000_000
+    for (let p = 1; p <= 10; p++) index.setPeer(p, p === 9 ? now - 1 : now + 1000, p === 10 ? now - 5000 : null)
+    const docs: Doc[] = []
+    for (let id = 1; id <= 12_000; id++) {
+      const title = words(1 + Math.floor(random() * 8))
+      const author = words(1 + Math.floor(random() * 3))
+      // books offered by several providers, with different words: a book scores as its best listing
+      const doc: Doc = { id, peer: 1 + Math.floor(random() * 10), bookId: `book-${Math.floor(random() * 8000)}`, title, author, fileName: `${author} - ${title}.epub`, format: pickFrom(FORMATS, random), size: Math.floor(random() * 3000), language: 'en', alive: true }
+      docs.push(doc)
+      index.add(doc)
+    }
+    for (let i = 0; i < 500; i++) index.remove(1 + Math.floor(random() * 12_000))
+    const queries = ['moby', 'mob', 'mobile', 'dick', 'moby dick', 'the', 'moby -dick', 'author:moby', 'moby format:pdf', 'moby size<1000', '"moby dick"', 'dick mob', 'mobile moby']
+    let estimated = 0
+    for (const text of queries) {
+      const q = parseQuery(text)
+      // offset + limit past MAX_PRUNED_PAGE: every posting is read, the reference ranking
+      const full = index.search(q, { now, graceStart: now - 1000 }, 0, 20_000)
+      assert.equal(full.totalIsEstimate, false)
+      for (const [offset, limit] of [[0, 20], [0, 1], [20, 20], [500, 100]]) {
+        const page = index.search(q, { now, graceStart: now - 1000 }, offset, limit)
+        assert.deepEqual(page.bookIds, full.bookIds.slice(offset, offset + limit), `${text} @${offset}`)
+        if (page.totalIsEstimate) {
+          estimated++
+          assert.ok(page.total > full.total * 0.8 && page.total < full.total * 1.25, `${text}: estimated ${page.total}, exactly ${full.total}`)
+        } else {
+          assert.equal(page.total, full.total, text)
+        }
+      }
+    }
+    assert.ok(estimated >= 10, `blocks were passed over in ${estimated} searches`)
+  })
+
+  it('reads a late block that holds a book tying with the page (seen earlier) or outscoring it (through another word)', () => {
+    const index = new TextIndex()
+    index.setPeer(1, Infinity, null)
+    let id = 0
+    const add = (bookId: string, title: string): void => {
+      id++
+      index.add({ id, peer: 1, bookId, title, author: 'x', fileName: 'x.epub', format: 'epub', size: 1, language: 'en' })
+    }
+    const at = { now: 0, graceStart: 0 }
+    // books c0-c9 are first seen without the word; their listings with it come after 2,000 others
+    for (let i = 0; i < 10; i++) add(`c${i}`, 'other')
+    for (let i = 0; i < 2000; i++) add(`d${i}`, 'same')
+    for (let i = 0; i < 10; i++) add(`c${i}`, 'same')
+    const tied = index.search(parseQuery('same'), at, 0, 5)
+    assert.deepEqual(tied.bookIds, ['c0', 'c1', 'c2', 'c3', 'c4'], 'equal scores: the books seen first')
+    assert.equal(tied.totalIsEstimate, true)
+
+    // "late" is rarer than "word", so it is walked; its last listings (as long as the others) hold "word" four times
+    for (let i = 0; i < 3000; i++) add(`w${i}`, 'word filler')
+    for (let i = 0; i < 2000; i++) add(`e${i}`, 'late word filler filler filler')
+    for (let i = 0; i < 3; i++) add(`f${i}`, 'late word word word word')
+    assert.deepEqual(index.search(parseQuery('late word'), at, 0, 3).bookIds, ['f0', 'f1', 'f2'])
   })
 })
