@@ -61,12 +61,14 @@ async function search (indexAddr: string, clients: number, firstQuery: number, c
     { request: SearchRequest, response: SearchResponse, maxResponseBytes: LIMITS.search.maxResponseBytes })))
   const latencies: number[] = []
   let results = 0
+  let estimated = 0
   let errors = 0
   let next = 0
   // signal readiness, then wait for the go line so all workers start together
   process.stdout.write('{"ready":true}\n')
   await new Promise(resolve => process.stdin.once('data', resolve))
   const started = performance.now()
+  const cpuBefore = process.cpuUsage()
   await Promise.all(channels.map(async (channel) => {
     while (next < queries.length) {
       const q = queries[next++]
@@ -74,6 +76,7 @@ async function search (indexAddr: string, clients: number, firstQuery: number, c
       try {
         const reply = await channel.request({ query: q, limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(30_000))
         results += reply.results.length
+        if (reply.totalIsEstimate) estimated++
       } catch {
         errors++
       }
@@ -81,7 +84,9 @@ async function search (indexAddr: string, clients: number, firstQuery: number, c
     }
   }))
   const ms = performance.now() - started
-  process.stdout.write(`${JSON.stringify({ queries: latencies.length, errors, results, ms, latencies })}\n`)
+  const cpu = process.cpuUsage(cpuBefore)
+  const cpuMs = (cpu.user + cpu.system) / 1000
+  process.stdout.write(`${JSON.stringify({ queries: latencies.length, errors, results, estimated, ms, cpuMs, latencies })}\n`)
   await Promise.all(nodes.map(async n => { await n.stop() }))
 }
 

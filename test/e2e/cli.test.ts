@@ -139,6 +139,9 @@ describe('arkshare CLI end to end', function () {
     const bad = await cli(['get', 'not-an-id', '--index', indexAddr])
     assert.notEqual(bad.code, 0)
     assert.match(bad.stderr, /not a book ID/)
+    const badOption = await cli(['index', '--heap-growth', '-5', '--data', join(dir, 'never')])
+    assert.notEqual(badOption.code, 0)
+    assert.match(badOption.stderr, /--heap-growth.*expected a whole number/)
 
     const started = Date.now()
     const unreachable = await cli(['search', 'moby', '--index', '/ip4/127.0.0.1/tcp/9/p2p/12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK'], 40_000)
