@@ -83,6 +83,11 @@ const BLOCK = 64
  * total below about this many books is exact, and larger ones are estimated from a fair sample.
  */
 const EXACT_WALK = 1024
+/**
+ * A prefix of several words that is not walked is checked by marking its listings first when it has
+ * at most this many times as many postings as the walked word (else by reading each candidate's words).
+ */
+const MARK_SLOTS_RATIO = 4
 /** Deeper pages than this walk every posting (the page's floor would cost more than it saves). */
 const MAX_PRUNED_PAGE = 1000
 
@@ -169,6 +174,8 @@ interface Clause {
   /** For a prefix of several words: their lists; and their term ids (marked in termStamp when checked per listing). */
   prefixLists?: PostingList[]
   prefixTerms?: number[]
+  /** Checked through slotStamp/slotMatch (its listings marked before the walk), not per listing's words. */
+  slotsMarked?: boolean
   /** Which fields must hold the word (author: filter) */
   fieldMask: number
   /** Live matching documents (for idf). */
@@ -308,6 +315,9 @@ export class TextIndex {
   private generation = 0
   private bookStamp = new Uint32Array(0)
   private termStamp = new Uint32Array(0)
+  /** Per slot: marked in this generation, and then the prefix words' (frequency << 3 | fields) there. */
+  private slotStamp = new Uint32Array(0)
+  private slotMatch = new Int32Array(0)
   private bookScore = new Float64Array(0)
   private matchedBooks = new Int32Array(0)
   /** A matching slot of each matched book (its title orders results without words). */
@@ -605,6 +615,7 @@ export class TextIndex {
     this.buildPostings()
     this.bookStamp = new Uint32Array(0)
     this.termStamp = new Uint32Array(0)
+    this.slotStamp = new Uint32Array(0)
   }
 
   /** Term ids whose word starts with `prefix`, from the alphabetical term list. */
@@ -647,6 +658,7 @@ export class TextIndex {
       this.generation = 0
       this.bookStamp.fill(0)
       this.termStamp.fill(0)
+      this.slotStamp.fill(0)
     }
     return ++this.generation
   }
@@ -729,8 +741,13 @@ export class TextIndex {
     for (const c of clauses) if (driver == null || c.count < driver.count) driver = c
     // a prefix that drives is walked one word's list at a time (a listing holding two of its words is
     // then scored per word and keeps the better score, not their sum: close enough, and no need to
-    // merge the lists); otherwise each candidate's own words are checked against the prefix's words
-    if (prefixClause != null && driver !== prefixClause) this.markTerms(prefixClause, gen)
+    // merge the lists). Otherwise a candidate is checked against it through its own words (a few
+    // scattered reads per candidate), or, when the prefix's postings are not many more than the
+    // candidates, by marking the prefix's listings first (one read per candidate)
+    if (prefixClause != null && driver !== prefixClause) {
+      if (prefixClause.count <= (driver as Clause).count * MARK_SLOTS_RATIO) this.markSlots(prefixClause, gen)
+      else this.markTerms(prefixClause, gen)
+    }
     const segments: Array<PostingList | undefined> = driver == null ? [undefined] : driver.prefixLists ?? [driver.list]
 
     // formats and languages are kept as registered and compared in lower case
@@ -786,6 +803,10 @@ export class TextIndex {
           if (c === driver) {
             tf = (driverList as PostingList).weightedTf(i)
             fields = (driverList as PostingList).fields(i)
+          } else if (c.slotsMarked === true) {
+            if (this.slotStamp[slot] !== gen) { ok = false; break }
+            tf = this.slotMatch[slot] >>> 3
+            fields = this.slotMatch[slot] & 7
           } else if (c.prefixLists != null) {
             tf = 0
             fields = 0
@@ -835,6 +856,29 @@ export class TextIndex {
     const titled = Array.from(matched.subarray(0, total), (book) => ({ book, title: decoder.decode(this.textBytes(this.bookSlot[book], 0)).toLowerCase() }))
     titled.sort((a, b) => a.title < b.title ? -1 : a.title > b.title ? 1 : a.book - b.book)
     return { total, bookIds: titled.slice(offset, offset + limit).map(t => this.books.nameOf(t.book)), totalIsEstimate: false }
+  }
+
+  /** Marks the listings of a prefix's words in slotStamp, with their frequency and fields summed in slotMatch. */
+  private markSlots (clause: Clause, gen: number): void {
+    if (this.slotStamp.length < this.slots) {
+      this.slotStamp = new Uint32Array(this.capacity)
+      this.slotMatch = new Int32Array(this.capacity)
+    }
+    for (const list of clause.prefixLists as PostingList[]) {
+      const entries = list.entries
+      for (let i = 0; i < list.length; i++) {
+        const slot = entries[i * 2]
+        const match = entries[i * 2 + 1]
+        if (this.slotStamp[slot] !== gen) {
+          this.slotStamp[slot] = gen
+          this.slotMatch[slot] = match
+        } else {
+          const prior = this.slotMatch[slot]
+          this.slotMatch[slot] = Math.min((prior >>> 3) + (match >>> 3), 0xffffff) << 3 | (prior & 7) | (match & 7)
+        }
+      }
+    }
+    clause.slotsMarked = true
   }
 
   /** Marks a prefix's words in termStamp, for checking candidates' words against them. */

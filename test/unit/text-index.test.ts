@@ -170,4 +170,24 @@ describe('text index', () => {
     for (let i = 0; i < 3; i++) add(`f${i}`, 'late word word word word')
     assert.deepEqual(index.search(parseQuery('late word'), at, 0, 3).bookIds, ['f0', 'f1', 'f2'])
   })
+
+  it('scores a prefix the same whether candidates are checked by their words or by marked listings', () => {
+    const index = new TextIndex()
+    index.setPeer(1, Infinity, null)
+    let id = 0
+    const add = (bookId: string, title: string): void => {
+      id++
+      index.add({ id, peer: 1, bookId, title, author: 'x', fileName: 'x.epub', format: 'epub', size: 1, language: 'en' })
+    }
+    const at = { now: 0, graceStart: 0 }
+    add('first', 'alpha beta gamma') // the first listing: alpha without any mob- word
+    for (let i = 0; i < 10; i++) add(`one${i}`, 'alpha mobile zzz')
+    for (let i = 0; i < 10; i++) add(`two${i}`, 'alpha mobile moby') // two words of the prefix: both count
+    const twoFirst = [...Array.from({ length: 10 }, (_, i) => `two${i}`), ...Array.from({ length: 10 }, (_, i) => `one${i}`)]
+    // "mob" has 30 postings to alpha's 21: its listings are marked before the walk
+    assert.deepEqual(index.search(parseQuery('alpha mob'), at, 0, 50).bookIds, twoFirst)
+    // with 200 more, each candidate's words are read instead: the same page
+    for (let i = 0; i < 200; i++) add(`other${i}`, 'mobster')
+    assert.deepEqual(index.search(parseQuery('alpha mob'), at, 0, 50).bookIds, twoFirst)
+  })
 })
