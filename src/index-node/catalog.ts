@@ -138,11 +138,12 @@ END;
 `
 
 /** The SQL condition for "this peer is online" (p = peers). */
-const LIVE = 'p.lease_expires_at > @now AND (p.disconnected_at IS NULL OR p.disconnected_at > @graceStart)'
-
 interface PeerRow { id: number, lease_expires_at: number }
 
 type Params = Record<string, unknown>
+
+/** A query without words or filters: with a provider or a book, browsing it (in title order). */
+const NO_WORDS: ParsedQuery = { terms: [], phrases: [], excluded: [], prefixLast: false }
 
 export class Catalog {
   private readonly db: Database.Database
@@ -152,7 +153,6 @@ export class Catalog {
   private readonly maxBooksPerPeer: number
   private readonly maxUnranked: number
   /** Search statements differ by which filters are present: prepared on first use, then reused. */
-  private readonly searchStatements = new Map<string, Database.Statement>()
 
   private readonly peerRowStmt: Database.Statement<[string], PeerRow>
   private readonly upsertPeerStmt: Database.Statement
@@ -166,7 +166,6 @@ export class Catalog {
   private readonly disconnectStmt: Database.Statement
   private readonly connectStmt: Database.Statement
   private readonly sweepStmt: Database.Statement
-  private readonly peerStatsStmt: Database.Statement<[Params], { registered: number, online: number | null }>
   private readonly text = new TextIndex()
   /** Every registered peer as a search result shows it (kept in memory); a record is replaced on change, never edited. */
   private readonly peerInfo = new Map<number, ProviderRecord>()
@@ -238,9 +237,6 @@ export class Catalog {
     this.disconnectStmt = db.prepare('UPDATE peers SET disconnected_at = ? WHERE peer_id = ? AND disconnected_at IS NULL')
     this.connectStmt = db.prepare('UPDATE peers SET disconnected_at = NULL WHERE peer_id = ?')
     this.sweepStmt = db.prepare('DELETE FROM peers WHERE lease_expires_at <= ?')
-    this.peerStatsStmt = db.prepare<[Params], { registered: number, online: number | null }>(`SELECT count(*) AS registered,
-        sum(CASE WHEN disconnected_at IS NULL OR disconnected_at > @graceStart THEN 1 ELSE 0 END) AS online
-      FROM peers WHERE lease_expires_at > @now`)
 
     this.putBooksTx = db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
@@ -371,52 +367,25 @@ export class Catalog {
     return this.change(() => this.sweepStmt.run(this.now()).changes)
   }
 
-  private searchStatement (sql: string): Database.Statement {
-    let s = this.searchStatements.get(sql)
-    if (s == null) {
-      s = this.db.prepare(sql)
-      this.searchStatements.set(sql, s)
-    }
-    return s
-  }
-
   /**
    * One hit per book with a live provider. A query goes to the text index: ranked by bm25 over a
    * book's best listing when it has words; by title when it has only filters and exclusions (past
    * maxUnrankedMatches books that is a TooBroadError). Browsing a provider or one book without a
-   * query reads SQLite, by title. `limit` is capped at MAX_PAGE.
+   * query lists all its books, by title, reading only its listings. `limit` is capped at MAX_PAGE.
    */
   search (query: ParsedQuery | undefined, options: SearchOptions = {}): SearchPage {
     const limit = Math.min(Math.max(Math.floor(options.limit ?? 50) || 50, 1), MAX_PAGE)
     const offset = Math.max(Math.floor(options.offset ?? 0) || 0, 0)
     const times = this.times()
-    if (query != null) {
-      let peer: number | undefined
-      if (options.provider != null) {
-        peer = this.peerRowStmt.get(options.provider)?.id
-        if (peer == null) return { total: 0, totalIsEstimate: false, hits: [], validUntil: Infinity }
-      }
-      const ranked = this.text.search(query, { ...times, peer, bookId: options.bookId, maxUnranked: this.maxUnranked }, offset, limit)
-      return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...this.hitsFor(ranked.bookIds) }
+    let peer: number | undefined
+    if (options.provider != null) {
+      peer = this.peerRowStmt.get(options.provider)?.id
+      if (peer == null) return { total: 0, totalIsEstimate: false, hits: [], validUntil: Infinity }
     }
-
-    const params: Params = { ...times, limit, offset }
-    const where = [LIVE]
-    if (options.provider != null) { where.push('p.peer_id = @provider'); params.provider = options.provider }
-    if (options.bookId != null) { where.push('l.book_id = @bookId'); params.bookId = options.bookId }
-
-    // browsing a provider or one book (no query): by title, the total counted in the same pass
-    const filters = where.join(' AND ')
-    const from = 'listings l JOIN peers p ON p.id = l.peer'
-    const sql = `WITH books AS (SELECT l.book_id AS book_id, min(l.title COLLATE NOCASE) AS sort FROM ${from} WHERE ${filters} GROUP BY l.book_id)
-      SELECT book_id, count(*) OVER () AS total FROM books ORDER BY sort COLLATE NOCASE, book_id LIMIT @limit OFFSET @offset`
-    const page = this.searchStatement(sql).all(params) as Array<{ book_id: string, total: number }>
-    let total = page[0]?.total
-    if (total == null) {
-      // a page past the end holds no row to carry the total
-      total = offset === 0 ? 0 : this.searchStatement(`SELECT count(DISTINCT l.book_id) FROM ${from} WHERE ${filters}`).pluck().get(params) as number
-    }
-    return { total, totalIsEstimate: false, ...this.hitsFor(page.map(r => r.book_id)) }
+    // browsing (no query) lists everything the provider or the book has: no cap on unranked matches
+    const maxUnranked = query == null ? Infinity : this.maxUnranked
+    const ranked = this.text.search(query ?? NO_WORDS, { ...times, peer, bookId: options.bookId, maxUnranked }, offset, limit)
+    return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...this.hitsFor(ranked.bookIds) }
   }
 
   /**
@@ -455,9 +424,7 @@ export class Catalog {
   stats (): CatalogStats {
     const t = this.times()
     if (this.lastStats != null && t.now - this.lastStats.at < 1_000 && t.now >= this.lastStats.at) return this.lastStats.stats
-    const peers = this.peerStatsStmt.get(t) ?? { registered: 0, online: 0 }
-    const listings = this.text.liveCounts(t.now, t.graceStart)
-    const stats = { peersOnline: peers.online ?? 0, peersRegistered: peers.registered, books: listings.books, providers: listings.providers }
+    const stats = this.text.liveCounts(t.now, t.graceStart)
     this.lastStats = { at: t.now, stats }
     return stats
   }

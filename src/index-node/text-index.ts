@@ -4,6 +4,8 @@
 // return the best few: a common word over a million listings took 20-100 ms there, and the index
 // must answer thousands of searches a second. Here a query walks the posting list of its rarest
 // word once, checks the others by galloping through their sorted lists, and keeps the best books.
+// Browsing one provider or one book (no words: by title, through per-provider and per-book chains)
+// and the live counts come from here too, so whether a provider is listed is decided in one place.
 import { forEachAsciiWord, isAscii, tokenize, type ParsedQuery } from './query.js'
 import type { BookRecord } from '../wire/records.js'
 import { StringTable } from './string-table.js'
@@ -55,6 +57,10 @@ export interface RankedBooks {
 }
 
 export interface LiveCounts {
+  /** Peers with a live lease. */
+  peersRegistered: number
+  /** Peers listed in results: live lease, and connected or within the grace period. */
+  peersOnline: number
   /** Distinct books with at least one online provider. */
   books: number
   /** Listings of online providers. */
@@ -291,6 +297,9 @@ export class TextIndex {
   /** Each book's slots as a chain (first slot per book, next slot per slot; -1 ends it). */
   private firstSlotOfBook = new Int32Array(1024).fill(-1)
   private nextSlotOfBook = new Int32Array(this.capacity)
+  /** Each provider's slots as a chain, likewise (browsing one provider reads only its listings). */
+  private firstSlotOfPeer = new Int32Array(1024).fill(-1)
+  private nextSlotOfPeer = new Int32Array(this.capacity)
 
   // books, formats and languages as small integers
   private books = new StringTable()
@@ -462,6 +471,9 @@ export class TextIndex {
     if (book >= this.firstSlotOfBook.length) this.firstSlotOfBook = grow(this.firstSlotOfBook, Math.max(book + 1, this.firstSlotOfBook.length * 2), -1)
     this.nextSlotOfBook[slot] = this.firstSlotOfBook[book]
     this.firstSlotOfBook[book] = slot
+    if (peer >= this.firstSlotOfPeer.length) this.firstSlotOfPeer = grow(this.firstSlotOfPeer, Math.max(peer + 1, this.firstSlotOfPeer.length * 2), -1)
+    this.nextSlotOfPeer[slot] = this.firstSlotOfPeer[peer]
+    this.firstSlotOfPeer[peer] = slot
     this.listingId[slot] = listingId
     this.size[slot] = size
     this.format[slot] = format
@@ -551,7 +563,7 @@ export class TextIndex {
     if (this.capacity === 0) {
       this.record = new Int32Array(0); this.listingId = new Float64Array(0); this.size = new Float64Array(0)
       this.format = new Int32Array(0); this.language = new Int32Array(0)
-      this.tokenStart = new Uint32Array(0); this.fieldLengths = new Uint16Array(0); this.nextSlotOfBook = new Int32Array(0)
+      this.tokenStart = new Uint32Array(0); this.fieldLengths = new Uint16Array(0); this.nextSlotOfBook = new Int32Array(0); this.nextSlotOfPeer = new Int32Array(0)
       this.textStart = new Uint32Array(0); this.textLengths = new Uint16Array(0)
     }
     this.capacity = capacity
@@ -561,6 +573,7 @@ export class TextIndex {
     this.format = grow(this.format, capacity)
     this.language = grow(this.language, capacity)
     this.nextSlotOfBook = grow(this.nextSlotOfBook, capacity)
+    this.nextSlotOfPeer = grow(this.nextSlotOfPeer, capacity)
     this.textStart = grow(this.textStart, capacity)
     this.textLengths = grow(this.textLengths, capacity * 3)
     this.tokenStart = grow(this.tokenStart, capacity)
@@ -583,6 +596,7 @@ export class TextIndex {
     this.unsortedTerms = []
     this.books = new StringTable()
     this.firstSlotOfBook = new Int32Array(1024).fill(-1)
+    this.firstSlotOfPeer = new Int32Array(1024).fill(-1)
     this.slotOfListing.fill(-1)
     this.slots = 0
     this.liveSlots = 0
@@ -749,12 +763,14 @@ export class TextIndex {
       else this.markTerms(prefixClause, gen)
     }
     const segments: Array<PostingList | undefined> = driver == null ? [undefined] : driver.prefixLists ?? [driver.list]
+    const bookCode = filters.bookId == null ? undefined : this.bookOf(filters.bookId)
+    if (filters.bookId != null && bookCode == null) return none
+    // without words: the one provider's or the one book's listings if the search is limited to them, else all
+    const chain = driver != null ? undefined : filters.peer != null ? this.chainSlots(this.firstSlotOfPeer, this.nextSlotOfPeer, filters.peer) : bookCode != null ? this.chainSlots(this.firstSlotOfBook, this.nextSlotOfBook, bookCode) : undefined
 
     // formats and languages are kept as registered and compared in lower case
     const formatOk = query.format == null ? undefined : this.formatNames.map(f => f.toLowerCase() === query.format)
     const languageOk = query.language == null ? undefined : this.languageNames.map(l => l.toLowerCase() === query.language || l.toLowerCase().startsWith(`${query.language as string}-`))
-    const bookCode = filters.bookId == null ? undefined : this.bookOf(filters.bookId)
-    if (filters.bookId != null && bookCode == null) return none
     const { now, graceStart } = filters
     const sized = query.minSize != null || query.maxSize != null
     const minSize = query.minSize ?? -Infinity
@@ -771,7 +787,7 @@ export class TextIndex {
     for (const driverList of segments) {
       for (const c of clauses) c.cursor = 0
       for (const x of excludedLists) x.cursor = 0
-      const driverLength = driverList == null ? this.slots : driverList.length
+      const driverLength = driverList != null ? driverList.length : chain != null ? chain.length : this.slots
       for (let i = 0; i < driverLength; i++) {
         if (floor?.full === true && i % BLOCK === 0 && visited >= EXACT_WALK) {
           const blocks = (driverList as PostingList).blocks
@@ -784,7 +800,7 @@ export class TextIndex {
           }
         }
         visited++
-        const slot = driverList != null ? driverList.slot(i) : i
+        const slot = driverList != null ? driverList.slot(i) : chain != null ? chain[i] : i
         const r = slot * RECORD
         const record = this.record
         if (record[r + ALIVE] === 0) continue
@@ -856,6 +872,13 @@ export class TextIndex {
     const titled = Array.from(matched.subarray(0, total), (book) => ({ book, title: decoder.decode(this.textBytes(this.bookSlot[book], 0)).toLowerCase() }))
     titled.sort((a, b) => a.title < b.title ? -1 : a.title > b.title ? 1 : a.book - b.book)
     return { total, bookIds: titled.slice(offset, offset + limit).map(t => this.books.nameOf(t.book)), totalIsEstimate: false }
+  }
+
+  /** The slots of a book's or a provider's chain, ascending (the order exclusions are looked up in). */
+  private chainSlots (first: Int32Array, next: Int32Array, head: number): Int32Array {
+    const slots: number[] = []
+    for (let slot = head < first.length ? first[head] : -1; slot !== -1; slot = next[slot]) slots.push(slot)
+    return Int32Array.from(slots).reverse()
   }
 
   /** Marks the listings of a prefix's words in slotStamp, with their frequency and fields summed in slotMatch. */
@@ -945,8 +968,14 @@ export class TextIndex {
     return found
   }
 
-  /** Online listings and distinct books with an online provider, counted in one pass. */
+  /** Registered and online peers, online listings and distinct books with an online provider. */
   liveCounts (now: number, graceStart: number): LiveCounts {
+    let peersRegistered = 0
+    let peersOnline = 0
+    for (let peer = 0; peer < this.peerLease.length; peer++) {
+      if (this.peerLease[peer] > now) peersRegistered++
+      if (this.listedUntil(peer, now - graceStart) > now) peersOnline++
+    }
     const gen = this.nextGeneration()
     let providers = 0
     let books = 0
@@ -956,6 +985,6 @@ export class TextIndex {
       const book = this.record[slot * RECORD + BOOK]
       if (this.bookStamp[book] !== gen) { this.bookStamp[book] = gen; books++ }
     }
-    return { books, providers }
+    return { peersRegistered, peersOnline, books, providers }
   }
 }

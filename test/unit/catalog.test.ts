@@ -394,6 +394,11 @@ describe('catalog', () => {
       assert.deepEqual(big.search(parseQuery('volume 4242 churn'), {}).hits.map(h => h.book.id), ['r2-4242'])
       assert.deepEqual(big.search(parseQuery('"volume 4242" rou'), {}).hits.map(h => h.book.id), ['r2-4242'], 'phrases and prefixes after renumbering')
       assert.deepEqual(big.stats(), { peersOnline: 1, peersRegistered: 1, books: 50_000, providers: 50_000 })
+      // browsing reads the provider's own listings, renumbered too; more than maxUnrankedMatches is fine
+      const browse = big.search(undefined, { provider: 'churn', limit: 100, offset: 100 })
+      assert.equal(browse.total, 50_000)
+      assert.equal(browse.hits.length, 100)
+      assert.ok(browse.hits.every(h => h.book.id.startsWith('r2-')))
     })
   })
 

@@ -90,6 +90,20 @@ describe('text index', () => {
       assert.equal(got.total, want.size, text)
       assert.deepEqual(new Set(got.bookIds), want, text)
     }
+    // browsing one provider or one book (no words): only its live listings, whatever came and went
+    const noWords: ParsedQuery = { terms: [], phrases: [], excluded: [], prefixLast: false }
+    for (let peer = 1; peer <= 6; peer++) {
+      const want = new Set(docs.filter(d => d.alive && d.peer === peer && online(peer)).map(d => d.bookId))
+      const got = index.search(noWords, { now, graceStart: now - 1000, peer }, 0, 1000)
+      assert.equal(got.total, want.size, `peer ${peer}`)
+      assert.deepEqual(new Set(got.bookIds), want, `peer ${peer}`)
+      assert.deepEqual(new Set(index.search(parseQuery('format:epub -the'), { now, graceStart: now - 1000, peer }, 0, 1000).bookIds), expected(docs.filter(d => d.peer === peer), parseQuery('format:epub -the'), online), `peer ${peer} format:epub -the`)
+    }
+    for (let b = 0; b < 300; b += 7) {
+      const bookId = `book-${b}`
+      const want = docs.some(d => d.alive && d.bookId === bookId && online(d.peer)) ? [bookId] : []
+      assert.deepEqual(index.search(noWords, { now, graceStart: now - 1000, bookId }, 0, 10).bookIds, want, bookId)
+    }
   })
 
   it('ranks by bm25 with title words above author and file-name words, and pages without overlap', () => {
