@@ -63,6 +63,7 @@ async function searchLoad (addr: string, indexPid: number, queryCount: number, c
   const reports = await Promise.all(searchers.map(async s => JSON.parse((await s.lines.next()).value as string)))
   const ms = performance.now() - started
   const indexCpuMs = cpuMs(indexPid) - cpuBefore
+  const clientCpuMs = reports.reduce((n, r) => n + r.cpuMs, 0)
   const latencies = reports.flatMap(r => r.latencies as number[]).sort((a, b) => a - b)
   return {
     queriesPerSecond: Math.round(latencies.length / (ms / 1000)),
@@ -70,8 +71,8 @@ async function searchLoad (addr: string, indexPid: number, queryCount: number, c
     p99ms: percentile(latencies, 0.99),
     errors: reports.reduce((n, r) => n + r.errors, 0),
     indexCpuMsPerSearch: Math.round((indexCpuMs / latencies.length) * 1000) / 1000,
-    clientCpuMsPerSearch: Math.round((reports.reduce((n, r) => n + r.cpuMs, 0) / latencies.length) * 1000) / 1000,
-    cpuBoundQueriesPerSecond: Math.round(availableParallelism() * 1000 / ((indexCpuMs + reports.reduce((n, r) => n + r.cpuMs, 0)) / latencies.length)),
+    clientCpuMsPerSearch: Math.round((clientCpuMs / latencies.length) * 1000) / 1000,
+    cpuBoundQueriesPerSecond: Math.round(availableParallelism() * 1000 / ((indexCpuMs + clientCpuMs) / latencies.length)),
     meanResults: Math.round((reports.reduce((n, r) => n + r.results, 0) / latencies.length) * 10) / 10,
     estimatedTotals: reports.reduce((n, r) => n + r.estimated, 0)
   }

@@ -148,8 +148,9 @@ export function buildProgram (): Command {
     .action(async (opts) => {
       const output = createOutput(opts.json === true)
       // V8 lets the heap grow up to ~4x its live data between full collections when allocation is
-      // fast: a burst of registrations then leaves hundreds of MiB of garbage in RSS (at 1M books,
-      // 485 MiB of heap of which 149 MiB live). A long-lived index trades a few more collections for it.
+      // fast: a burst of registrations then leaves hundreds of MiB of garbage in RSS (bench:index at
+      // 1M books: 1,054 MiB with V8's sizing, 720-731 at 50 %). A long-lived index trades a few more
+      // collections for it.
       if (opts.heapGrowth > 0) setFlagsFromString(`--heap-growing-percent=${opts.heapGrowth as number}`)
       const node = await createIndexNode({
         listen: opts.listen ?? [LOOPBACK_LISTEN],

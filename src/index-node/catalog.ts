@@ -137,7 +137,6 @@ CREATE TEMP TRIGGER peer_removed AFTER DELETE ON main.peers BEGIN
 END;
 `
 
-/** The SQL condition for "this peer is online" (p = peers). */
 interface PeerRow { id: number, lease_expires_at: number }
 
 type Params = Record<string, unknown>
@@ -152,7 +151,6 @@ export class Catalog {
   readonly graceMs: number
   private readonly maxBooksPerPeer: number
   private readonly maxUnranked: number
-  /** Search statements differ by which filters are present: prepared on first use, then reused. */
 
   private readonly peerRowStmt: Database.Statement<[string], PeerRow>
   private readonly upsertPeerStmt: Database.Statement

@@ -74,6 +74,19 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const K1 = 1.2
 const B = 0.75
+
+/** bm25's length normalisation of a listing of `length` words. */
+function lengthNorm (length: number, averageLength: number): number {
+  return K1 * (1 - B + B * length / averageLength)
+}
+
+/**
+ * One clause's bm25 share for a weighted frequency: the walk's scores and the block bounds both come
+ * from here, so a listing at a block's bound scores exactly the bound.
+ */
+function termScore (idf: number, tf: number, norm: number): number {
+  return idf * (tf * (K1 + 1)) / (tf + norm)
+}
 const AUTHOR_FIELD = 1 << 1
 const RECORD = 4
 const PEER = 0
@@ -810,7 +823,7 @@ export class TextIndex {
         if (languageOk != null && !languageOk[this.language[slot]]) continue
         if (sized && (this.size[slot] < minSize || this.size[slot] > maxSize)) continue
         if (!this.isOnline(slot, now, graceStart)) continue
-        const norm = K1 * (1 - B + B * record[r + LENGTH] / averageLength)
+        const norm = lengthNorm(record[r + LENGTH], averageLength)
         let score = 0
         let ok = true
         for (const c of clauses) {
@@ -842,7 +855,7 @@ export class TextIndex {
             fields = list.fields(at)
           }
           if ((fields & c.fieldMask) === 0) { ok = false; break }
-          score += c.idf * (tf * (K1 + 1)) / (tf + norm)
+          score += termScore(c.idf, tf, norm)
         }
         if (!ok) continue
         for (const x of excludedLists) {
@@ -949,8 +962,7 @@ export class TextIndex {
         continue
       }
       const tf = c === driver ? blockTf : (c.list as PostingList).maxTf
-      const norm = K1 * (1 - B + B * (c === driver ? blockLength : (c.list as PostingList).minLength) / averageLength)
-      bound += c.idf * (tf * (K1 + 1)) / (tf + norm)
+      bound += termScore(c.idf, tf, lengthNorm(c === driver ? blockLength : (c.list as PostingList).minLength, averageLength))
     }
     return bound
   }

@@ -13,6 +13,18 @@ interface Doc extends IndexedListing { alive: boolean }
 
 const pickFrom = <T>(xs: T[], random: () => number): T => xs[Math.floor(random() * xs.length)]
 
+/** An index with one always-online provider, and a way to add listings that differ only by title. */
+function onePeerIndex (): { index: TextIndex, add: (bookId: string, title: string) => void } {
+  const index = new TextIndex()
+  index.setPeer(1, Infinity, null)
+  let id = 0
+  const add = (bookId: string, title: string): void => {
+    id++
+    index.add({ id, peer: 1, bookId, title, author: 'x', fileName: 'x.epub', format: 'epub', size: 1, language: 'en' })
+  }
+  return { index, add }
+}
+
 /** The matching books, found the slow and obvious way. */
 function expected (docs: Doc[], q: ParsedQuery, online: (peer: number) => boolean): Set<string> {
   const found = new Set<string>()
@@ -162,13 +174,7 @@ describe('text index', () => {
   })
 
   it('reads a late block that holds a book tying with the page (seen earlier) or outscoring it (through another word)', () => {
-    const index = new TextIndex()
-    index.setPeer(1, Infinity, null)
-    let id = 0
-    const add = (bookId: string, title: string): void => {
-      id++
-      index.add({ id, peer: 1, bookId, title, author: 'x', fileName: 'x.epub', format: 'epub', size: 1, language: 'en' })
-    }
+    const { index, add } = onePeerIndex()
     const at = { now: 0, graceStart: 0 }
     // books c0-c9 are first seen without the word; their listings with it come after 2,000 others
     for (let i = 0; i < 10; i++) add(`c${i}`, 'other')
@@ -186,13 +192,7 @@ describe('text index', () => {
   })
 
   it('scores a prefix the same whether candidates are checked by their words or by marked listings', () => {
-    const index = new TextIndex()
-    index.setPeer(1, Infinity, null)
-    let id = 0
-    const add = (bookId: string, title: string): void => {
-      id++
-      index.add({ id, peer: 1, bookId, title, author: 'x', fileName: 'x.epub', format: 'epub', size: 1, language: 'en' })
-    }
+    const { index, add } = onePeerIndex()
     const at = { now: 0, graceStart: 0 }
     add('first', 'alpha beta gamma') // the first listing: alpha without any mob- word
     for (let i = 0; i < 10; i++) add(`one${i}`, 'alpha mobile zzz')
