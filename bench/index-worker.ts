@@ -10,7 +10,7 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse } from '../src/wire/arkshare.pb.js'
+import { REGISTER, SEARCH, RegisterRequest, RegisterResponse, SearchRequest, SearchResponse } from '../src/wire/messages.js'
 import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { bookToWire } from '../src/wire/records.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
@@ -37,7 +37,7 @@ async function register (indexAddr: string, first: number, peers: number, perPee
       const node = await client(true)
       try {
         const stream = await node.dialProtocol(multiaddr(indexAddr), REGISTER_PROTOCOL)
-        const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+        const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, REGISTER)
         const books = Array.from({ length: perPeer }, (_, i) => bookToWire(syntheticBook(p * perPeer + i)))
         await channel.request({ type: RegisterRequest.Type.PUT, replace: true, books, remove: [], ttl: 0 }, AbortSignal.timeout(60_000))
         await channel.close()
@@ -58,7 +58,7 @@ async function search (indexAddr: string, clients: number, firstQuery: number, c
   const nodes = await Promise.all(Array.from({ length: clients }, async () => await client(false)))
   const channels = await Promise.all(nodes.map(async n => new RequestChannel<SearchRequest, SearchResponse>(
     await n.dialProtocol(multiaddr(indexAddr), SEARCH_PROTOCOL),
-    { request: SearchRequest, response: SearchResponse, maxResponseBytes: LIMITS.search.maxResponseBytes })))
+    SEARCH)))
   const latencies: number[] = []
   let results = 0
   let estimated = 0

@@ -21,7 +21,7 @@ import { cpuMs, rssMiB } from '../scripts/process-stats.js'
 import { Catalog } from '../src/index-node/catalog.js'
 import { parseQuery } from '../src/index-node/query.js'
 import { createArkshareNode } from '../src/node/create-node.js'
-import { SearchRequest, SearchResponse } from '../src/wire/arkshare.pb.js'
+import { SEARCH, SearchRequest, SearchResponse } from '../src/wire/messages.js'
 import { LIMITS, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
 import { syntheticQueries } from './synthetic-catalog.js'
@@ -152,7 +152,7 @@ async function main (): Promise<void> {
     let answered = false
     while (!answered && performance.now() - restartStart < 120_000) {
       try {
-        const channel = new RequestChannel<SearchRequest, SearchResponse>(await probe.dialProtocol(multiaddr(addr), SEARCH_PROTOCOL), { request: SearchRequest, response: SearchResponse, maxResponseBytes: LIMITS.search.maxResponseBytes })
+        const channel = new RequestChannel<SearchRequest, SearchResponse>(await probe.dialProtocol(multiaddr(addr), SEARCH_PROTOCOL), SEARCH)
         const reply = await channel.request({ query: syntheticQueries(1, peers * perPeer)[0], limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(5_000))
         answered = reply.results.length > 0
       } catch {

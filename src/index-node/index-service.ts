@@ -3,7 +3,7 @@
 import { serviceCapabilities, type Connection, type IdentifyResult, type Libp2pEvents, type PeerId, type Startable, type Stream, type ComponentLogger, type Logger, type PeerStore } from '@libp2p/interface'
 import { TooBroadError, Catalog, CatalogLimitError, type CatalogStats, type ProviderRecord, type SearchPage } from './catalog.js'
 import { parseQuery, QueryError, type ParsedQuery } from './query.js'
-import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status, type Provider } from '../wire/arkshare.pb.js'
+import { REGISTER, SEARCH, RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status, type Provider } from '../wire/messages.js'
 import { RequestError } from '../wire/errors.js'
 import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
 import { bookFromWire, bookToWire, peerIdFromBytes, providerToWire } from '../wire/records.js'
@@ -210,11 +210,8 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       stream,
       budget: { streams: this.streams, remote: connection.remoteAddr },
       log: this.log,
-      request: RegisterRequest,
-      response: RegisterResponse,
-      maxRequestBytes: LIMITS.register.maxMessageBytes,
+      exchange: REGISTER,
       idleTimeoutMs: this.init.streamIdleMs,
-      decodeOptions: { limits: { books: LIMITS.register.maxBooksPerMessage, remove: LIMITS.register.maxRemovesPerMessage } },
       errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
       handle: async (request) => {
         const wait = this.registerLimiter.check(peerKey)
@@ -276,9 +273,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       stream,
       budget: { streams: this.streams, remote: connection.remoteAddr },
       log: this.log,
-      request: SearchRequest,
-      response: SearchResponse,
-      maxRequestBytes: LIMITS.search.maxRequestBytes,
+      exchange: SEARCH,
       idleTimeoutMs: this.init.streamIdleMs,
       errorResponse: (status, message, retryAfterSeconds) => ({ status, message, results: [], total: 0, retryAfterSeconds, stats: undefined, totalIsEstimate: false }),
       handle: async (request) => {

@@ -23,7 +23,7 @@ import type { Ping } from '@libp2p/ping'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { ContentRouting } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
-import type { IndexStats, SearchResponse } from '../wire/arkshare.pb.js'
+import type { IndexStats, SearchResponse } from '../wire/messages.js'
 
 export interface ArkshareInit {
   /** Multiaddrs of index nodes to register with and search. */

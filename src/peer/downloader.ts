@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { chunkCount, chunkLength, chunkMatches, verifyManifest, type Manifest } from '../content/book-id.js'
-import { FetchRequest, FetchResponse, Status } from '../wire/arkshare.pb.js'
+import { FETCH, FetchRequest, FetchResponse, Status } from '../wire/messages.js'
 import { normaliseError } from '../wire/errors.js'
 import { FETCH_PROTOCOL, LIMITS } from '../wire/protocols.js'
 import { RequestChannel } from '../wire/request-channel.js'
@@ -247,11 +247,8 @@ export class Download {
       signal: AbortSignal.any([this.signalFor(), AbortSignal.timeout(10_000)]),
       runOnLimitedConnection: false
     })
-    return new RequestChannel(stream, {
-      request: FetchRequest,
-      response: FetchResponse,
-      maxResponseBytes: LIMITS.fetch.maxResponseBytes
-    })
+    // pipelined chunk replies (PIPELINE_DEPTH x CHUNKS_PER_REQUEST chunks) may wait a moment to be read
+    return new RequestChannel(stream, FETCH, { highWaterBytes: 16 * 1024 * 1024 })
   }
 
   private fail (provider: ProviderInfo, err: unknown): void {

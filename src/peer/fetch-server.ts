@@ -4,7 +4,7 @@
 // downloader verifies every chunk anyway, so hashing here again would only double the CPU cost.
 import { open, stat } from 'node:fs/promises'
 import { chunkCount, chunkLength, parseBookId, type Manifest } from '../content/book-id.js'
-import { FetchRequest, FetchResponse, Status } from '../wire/arkshare.pb.js'
+import { FETCH, FetchRequest, FetchResponse, Status } from '../wire/messages.js'
 import { RequestError } from '../wire/errors.js'
 import { LIMITS } from '../wire/protocols.js'
 import { serveRequests, type Reply } from '../wire/request-loop.js'
@@ -104,9 +104,7 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
       stream,
       log,
       budget: options.streams == null ? undefined : { streams: options.streams, remote: connection.remoteAddr },
-      request: FetchRequest,
-      response: FetchResponse,
-      maxRequestBytes: LIMITS.fetch.maxRequestBytes,
+      exchange: FETCH,
       errorResponse: (status, message, retryAfterSeconds) => ({ ...emptyResponse(), status, message, retryAfterSeconds }),
       handle: async (request, { signal, interim }): Promise<Reply<FetchResponse>> => {
         const entry = await lookup(request.bookId)

@@ -2,10 +2,10 @@
 // registers the whole shelf, sends changes as deltas, renews the lease before it lapses, and
 // starts over by itself when the index restarts, forgets us, or the connection drops.
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../wire/arkshare.pb.js'
+import { REGISTER, SEARCH, RegisterRequest, Status, type Book, type RegisterResponse, type SearchRequest, type SearchResponse } from '../wire/messages.js'
 import { ArkshareRemoteError, normaliseError } from '../wire/errors.js'
 import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
-import { bookToWire } from '../wire/records.js'
+import { bookToWire, fitBook, type BookRecord } from '../wire/records.js'
 import { RequestChannel } from '../wire/request-channel.js'
 import { parseBookId } from '../content/book-id.js'
 import type { Shelf, ShelfChange } from './shelf.js'
@@ -36,6 +36,11 @@ type SearchChannel = RequestChannel<SearchRequest, SearchResponse>
 const DIAL_TIMEOUT_MS = 10_000
 const REQUEST_TIMEOUT_MS = 15_000
 const MAX_BACKOFF_MS = 30_000
+
+/** One of our books as we list it with an index: within every limit the index checks. */
+function listing (book: BookRecord): Book {
+  return bookToWire(fitBook(book))
+}
 
 function registerRequest (partial: Partial<RegisterRequest>): RegisterRequest {
   return { type: RegisterRequest.Type.PUT, replace: false, books: [], remove: [], ttl: 0, ...partial }
@@ -138,14 +143,9 @@ export class IndexLink {
     const connection = await this.connection(signal)
     const stream = await connection.newStream(protocol, { signal })
     if (protocol === REGISTER_PROTOCOL) {
-      return new RequestChannel(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 64 * 1024 })
+      return new RequestChannel(stream, REGISTER)
     }
-    return new RequestChannel(stream, {
-      request: SearchRequest,
-      response: SearchResponse,
-      maxResponseBytes: LIMITS.search.maxResponseBytes,
-      decodeOptions: { limits: { results: LIMITS.search.maxResultsPerPage, results$: { providers: LIMITS.search.maxProvidersPerResult } } as any }
-    })
+    return new RequestChannel(stream, SEARCH)
   }
 
   private async register (request: RegisterRequest, signal = this.signal(REQUEST_TIMEOUT_MS)): Promise<RegisterResponse> {
@@ -162,7 +162,7 @@ export class IndexLink {
   private async registerFull (): Promise<void> {
     this.pendingAdds.clear()
     this.pendingRemoves.clear()
-    const books = (this.shelf?.list() ?? []).map(bookToWire)
+    const books = (this.shelf?.list() ?? []).map(listing)
     const batch = LIMITS.register.maxBooksPerMessage
     for (let i = 0; i === 0 || i < books.length; i += batch) {
       await this.register(registerRequest({ replace: i === 0, books: books.slice(i, i + batch) }))
@@ -174,7 +174,7 @@ export class IndexLink {
   private async sendDelta (): Promise<void> {
     const adds = [...this.pendingAdds.values()].slice(0, LIMITS.register.maxBooksPerMessage)
     if (adds.length > 0) {
-      await this.register(registerRequest({ books: adds.map(bookToWire) }))
+      await this.register(registerRequest({ books: adds.map(listing) }))
       for (const a of adds) this.pendingAdds.delete(a.id)
     }
     const removes = [...this.pendingRemoves].slice(0, LIMITS.register.maxRemovesPerMessage)

@@ -1,5 +1,5 @@
 // A reply whose status is an error, carried to callers as a typed exception.
-import { Status } from './arkshare.pb.js'
+import { Status } from './messages.js'
 
 export class ArkshareRemoteError extends Error {
   override name = 'ArkshareRemoteError'
@@ -20,7 +20,7 @@ export function isErrorStatus (status: Status): boolean {
   return status !== Status.OK && status !== Status.QUEUED
 }
 
-/** close() and pEvent can reject with an Event whose .error is the real Error. */
+/** close() and event waits can reject with an Event whose .error is the real Error. */
 export function normaliseError (err: unknown): Error {
   const inner = (err as { error?: unknown } | undefined)?.error ?? err
   return inner instanceof Error ? inner : new Error(String(inner))

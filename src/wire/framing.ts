@@ -1,13 +1,11 @@
-// Length-prefixed protobuf messages on libp2p 3 streams, shared by every protocol on both sides.
-// Reading goes through @libp2p/utils' lpStream (with a hard size cap). Writing goes through
-// sendBounded, which keeps at most WRITE_BUFFER_LIMIT bytes queued: libp2p's own drain handling
-// alone can let the write buffer grow (see ../shared notes: onDrain fires once, drain is spurious).
-import { lpStream, type LengthPrefixedStream } from '@libp2p/utils'
-import { pEvent } from 'p-event'
+// Writing length-prefixed frames on libp2p 3 streams, and ending streams, for every protocol on
+// both sides (reading is frame-reader.ts). Writes go through sendBounded, which keeps at most
+// WRITE_BUFFER_LIMIT bytes queued: libp2p's drain handling alone can let the write buffer grow
+// (onDrain() resolves once per stream, and 'drain' is dispatched to streams still out of window).
 import { varint } from 'multiformats'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { nextEvent } from './next-event.js'
 import type { Stream } from '@libp2p/interface'
-import type { Codec, DecodeOptions } from 'protons-runtime'
 
 export const WRITE_BUFFER_LIMIT = 1024 * 1024
 
@@ -21,7 +19,7 @@ export function frame (payload: Uint8Array | Uint8ArrayList): Uint8ArrayList {
 export async function sendBounded (stream: Stream, data: Uint8Array | Uint8ArrayList, signal?: AbortSignal): Promise<void> {
   while (stream.writeBufferLength > WRITE_BUFFER_LIMIT || stream.writableNeedsDrain) {
     if (stream.writeStatus !== 'writable') throw new Error(`stream is ${stream.writeStatus}`)
-    await pEvent(stream, ['drain', 'idle'], { rejectionEvents: ['close'], signal })
+    await nextEvent(stream, ['drain', 'idle', 'close'], signal)
   }
   signal?.throwIfAborted()
   stream.send(data)
@@ -31,37 +29,18 @@ export async function writeMessage<T> (stream: Stream, codec: { encode: (obj: T)
   await sendBounded(stream, frame(codec.encode(message)), signal)
 }
 
-export interface MessageReaderOptions {
-  /** Largest frame accepted; a larger length prefix fails the read before any payload is buffered. */
-  maxMessageBytes: number
-  /** Bytes buffered from the stream before reads consume them (libp2p default 4 MiB). */
-  maxBufferBytes?: number
-}
-
-/** Reads length-prefixed frames and decodes them with protons codecs, enforcing the size cap. */
-export class MessageReader {
-  private readonly lp: LengthPrefixedStream<Stream>
-
-  constructor (readonly stream: Stream, options: MessageReaderOptions) {
-    this.lp = lpStream(stream, {
-      maxDataLength: options.maxMessageBytes,
-      maxBufferSize: options.maxBufferBytes ?? Math.max(4 * 1024 * 1024, options.maxMessageBytes * 2)
-    })
-  }
-
-  async readFrame (signal?: AbortSignal): Promise<Uint8ArrayList> {
-    return await this.lp.read({ signal })
-  }
-
-  async read<T> (codec: { codec: () => Codec<T>, decode: (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<T>) => T }, signal?: AbortSignal, decodeOptions?: DecodeOptions<T>): Promise<T> {
-    return codec.decode(await this.readFrame(signal), decodeOptions)
-  }
-}
-
-/** Closes our side politely, and resets the stream if the remote does not let it finish in time. */
+/**
+ * Closes our side politely and stops reading; a remote that then keeps its side open (or keeps
+ * sending) past `timeoutMs` is reset, so an ended exchange never holds a stream or its bytes.
+ */
 export async function closeStream (stream: Stream, timeoutMs = 5_000): Promise<void> {
+  const signal = AbortSignal.timeout(timeoutMs)
   try {
-    await stream.close({ signal: AbortSignal.timeout(timeoutMs) })
+    await stream.close({ signal })
+    if (stream.readStatus !== 'closed' && stream.readStatus !== 'closing') await stream.closeRead({ signal })
+    if (stream.status === 'open' && stream.remoteWriteStatus === 'writable') {
+      await nextEvent(stream, ['remoteCloseWrite', 'close'], signal)
+    }
   } catch (err) {
     stream.abort(err instanceof Error ? err : new Error('close failed'))
   }

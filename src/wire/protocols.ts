@@ -1,4 +1,5 @@
 // Protocol IDs and the limits every implementation enforces (protocols/README.md, "Limits").
+import { CHUNK_SIZE, MAX_CHUNKS } from '../content/book-id.js'
 
 export const REGISTER_PROTOCOL = '/arkshare/register/1.0.0'
 export const SEARCH_PROTOCOL = '/arkshare/search/1.0.0'
@@ -10,6 +11,8 @@ export const MiB = 1024 * KiB
 export const LIMITS = {
   register: {
     maxMessageBytes: 1 * MiB,
+    /** replies carry no list: a few hundred bytes at most */
+    maxResponseBytes: 64 * KiB,
     maxBooksPerMessage: 1000,
     maxRemovesPerMessage: 1000
   },
@@ -31,7 +34,9 @@ export const LIMITS = {
     maxAuthorChars: 256,
     maxFileNameChars: 255,
     maxFormatChars: 16,
-    maxLanguageChars: 35
+    maxLanguageChars: 35,
+    /** 131,072 chunks of 256 KiB: 32 GiB */
+    maxSizeBytes: MAX_CHUNKS * CHUNK_SIZE
   },
   /** Every stream: a request must arrive within this long of the previous reply (or of opening). */
   streamIdleMs: 30_000,

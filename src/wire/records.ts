@@ -6,7 +6,7 @@ import * as Digest from 'multiformats/hashes/digest'
 import { base32 } from 'multiformats/bases/base32'
 import { parseBookId } from '../content/book-id.js'
 import { LIMITS } from './protocols.js'
-import { Status, type Book, type Provider } from './arkshare.pb.js'
+import { Status, type Book, type Provider } from './messages.js'
 import { RequestError } from './errors.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -46,6 +46,12 @@ export function bookToWire (book: BookRecord): Book {
   }
 }
 
+/** A book's format: its file extension in lower case, without the dot (spec 5.1). */
+const FORMAT = /^[a-z0-9]*$/
+/** A BCP 47 language tag's shape: a primary subtag of letters, then subtags of letters and digits. */
+const LANGUAGE_TAG = /^(?:[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)?$/
+
+/** Lengths count UTF-16 code units, as JavaScript's String.length does (spec 5.1). */
 function checkLength (field: string, value: string, max: number): void {
   if (value.length > max) throw new RequestError(Status.E_INVALID_REQUEST, `${field} longer than ${max} characters`)
 }
@@ -64,16 +70,46 @@ export function bookFromWire (book: Book): BookRecord {
   checkLength('file_name', book.fileName, limits.maxFileNameChars)
   checkLength('format', book.format, limits.maxFormatChars)
   checkLength('language', book.language, limits.maxLanguageChars)
-  if (book.size > BigInt(Number.MAX_SAFE_INTEGER)) throw new RequestError(Status.E_INVALID_REQUEST, 'size out of range')
+  if (book.size > BigInt(limits.maxSizeBytes)) throw new RequestError(Status.E_INVALID_REQUEST, `size above the largest book (${limits.maxSizeBytes} bytes)`)
   if (/[/\\\0]/.test(book.fileName)) throw new RequestError(Status.E_INVALID_REQUEST, 'file_name must be a base name')
+  if (!FORMAT.test(book.format)) throw new RequestError(Status.E_INVALID_REQUEST, 'format must be a lower-case file extension without the dot')
+  if (!LANGUAGE_TAG.test(book.language)) throw new RequestError(Status.E_INVALID_REQUEST, 'language must be a BCP 47 tag or empty')
   return {
     id,
     title: book.title,
     author: book.author,
-    format: book.format.toLowerCase(),
+    format: book.format,
     size: Number(book.size),
     fileName: book.fileName,
     language: book.language
+  }
+}
+
+/** At most `max` UTF-16 code units, never splitting a surrogate pair. */
+function clip (text: string, max: number): string {
+  if (text.length <= max) return text
+  const cut = text.slice(0, max)
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut
+}
+
+/**
+ * A book of our own shelf as the wire allows it: over-long text clipped, a format or language tag
+ * the wire refuses left empty. An index refuses a whole message for one bad book, so a shelf never
+ * sends one.
+ */
+export function fitBook (book: BookRecord): BookRecord {
+  const { book: limits } = LIMITS
+  const format = book.format.toLowerCase().replace(/^\./, '')
+  const language = book.language.trim().replace(/_/g, '-')
+  return {
+    id: book.id,
+    title: clip(book.title, limits.maxTitleChars),
+    author: clip(book.author, limits.maxAuthorChars),
+    format: FORMAT.test(format) && format.length <= limits.maxFormatChars ? format : '',
+    size: book.size,
+    // a Linux file name may hold a backslash, which the wire reads as a path separator
+    fileName: clip(book.fileName.replace(/[\\\0]/g, '_'), limits.maxFileNameChars),
+    language: LANGUAGE_TAG.test(language) && language.length <= limits.maxLanguageChars ? language : ''
   }
 }
 

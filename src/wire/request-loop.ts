@@ -1,15 +1,15 @@
 // The server side of every arkshare protocol: read a request, answer it, repeat, on one stream.
-// One stream carries many exchanges (protocol negotiation per request costs ~10x, see notes).
+// One stream carries many exchanges (a protocol negotiation per request costs about ten times more).
 // Every read is bounded in size and time; any bad input gets an error reply, then the stream closes.
-import { InvalidDataLengthError, InvalidDataLengthLengthError, InvalidMessageLengthError } from '@libp2p/utils'
 import { MaxLengthError } from 'protons-runtime'
 import { RequestError, Status, normaliseError } from './errors.js'
-import { closeStream, MessageReader, sendBounded, writeMessage, frame } from './framing.js'
+import { FrameReader, FrameTooLargeError, InvalidLengthPrefixError, TruncatedFrameError } from './frame-reader.js'
+import { closeStream, sendBounded, writeMessage, frame } from './framing.js'
+import { decodeMessage, type ExchangeSpec } from './messages.js'
 import { LIMITS } from './protocols.js'
 import { ipOf, type StreamBudget } from './stream-budget.js'
 import type { Stream, Logger } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import type { Codec, DecodeOptions } from 'protons-runtime'
 
 export interface Reply<Res> {
   response: Res
@@ -22,10 +22,8 @@ export interface Reply<Res> {
 export interface RequestLoopOptions<Req, Res> {
   stream: Stream
   log: Logger
-  request: { codec: () => Codec<Req>, decode: (buf: any, opts?: DecodeOptions<Req>) => Req }
-  response: { encode: (obj: Res) => Uint8Array }
-  maxRequestBytes: number
-  decodeOptions?: DecodeOptions<Req>
+  exchange: ExchangeSpec<Req, Res>
+  /** How long the next request may take to arrive in full, from the end of the previous reply. */
   idleTimeoutMs?: number
   maxRequests?: number
   /** The node's budget of open streams; a stream beyond it gets E_UNAVAILABLE and is closed. */
@@ -39,10 +37,6 @@ export interface HandlerContext<Res> {
   signal: AbortSignal
   /** Sends an interim reply before the final one (fetch: QUEUED with the queue position). */
   interim: (response: Res) => Promise<void>
-}
-
-function isSizeError (err: Error): boolean {
-  return err instanceof InvalidDataLengthError || err instanceof InvalidDataLengthLengthError || err instanceof MaxLengthError || err.name === 'MaxLengthError'
 }
 
 export async function serveRequests<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promise<void> {
@@ -60,9 +54,22 @@ export async function serveRequests<Req, Res> (opts: RequestLoopOptions<Req, Res
   }
 }
 
+/** The reply to a frame that could not be read; undefined when the stream ended, idled or failed. */
+function unreadableFrame (err: Error): RequestError | undefined {
+  if (err instanceof FrameTooLargeError) return new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message)
+  if (err instanceof InvalidLengthPrefixError || err instanceof TruncatedFrameError) return new RequestError(Status.E_INVALID_REQUEST, err.message)
+  return undefined
+}
+
+/** The reply to a frame that is not a valid request message. */
+function undecodableRequest (err: Error): RequestError {
+  if (err instanceof MaxLengthError || err.name === 'MaxLengthError') return new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message)
+  return new RequestError(Status.E_INVALID_REQUEST, `malformed request: ${err.message}`)
+}
+
 async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promise<void> {
-  const { stream, log } = opts
-  const reader = new MessageReader(stream, { maxMessageBytes: opts.maxRequestBytes })
+  const { stream, log, exchange } = opts
+  const reader = new FrameReader(stream, { maxFrameBytes: exchange.request.maxBytes })
   const idleTimeoutMs = opts.idleTimeoutMs ?? LIMITS.streamIdleMs
   const maxRequests = opts.maxRequests ?? LIMITS.maxRequestsPerStream
   const closed = new AbortController()
@@ -70,72 +77,74 @@ async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promi
   const signal = closed.signal
   const context: HandlerContext<Res> = {
     signal,
-    interim: async (response) => { await writeMessage(stream, opts.response, response, signal) }
+    interim: async (response) => { await writeMessage(stream, exchange.response.codec, response, signal) }
   }
 
-  for (let served = 0; served < maxRequests; served++) {
-    let bytes
-    try {
-      if (stream.remoteWriteStatus !== 'writable' && stream.readBufferLength === 0) break
-      bytes = await reader.readFrame(AbortSignal.timeout(idleTimeoutMs))
-    } catch (e) {
-      const err = normaliseError(e)
-      if (isSizeError(err)) {
-        await sendError(opts, new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message))
-      } else if (err instanceof InvalidMessageLengthError) {
-        await sendError(opts, new RequestError(Status.E_INVALID_REQUEST, err.message))
-      } else {
-        // EOF between requests is the normal end; a timeout means an idle or trickling client
-        if (err.name !== 'UnexpectedEOFError') log('stream ended: %s', err.message)
-        await closeStream(stream)
-      }
-      return
-    }
-
-    let request: Req
-    try {
-      request = opts.request.decode(bytes, opts.decodeOptions)
-    } catch (e) {
-      const err = normaliseError(e)
-      await sendError(opts, new RequestError(isSizeError(err) ? Status.E_MESSAGE_TOO_LARGE : Status.E_INVALID_REQUEST, `malformed message: ${err.message}`))
-      return
-    }
-
-    let reply: Reply<Res>
-    try {
-      reply = await opts.handle(request, context)
-    } catch (e) {
-      const err = normaliseError(e)
-      if (err instanceof RequestError) {
-        await sendError(opts, err)
-      } else {
-        log.error('handler failed: %e', err)
-        await sendError(opts, new RequestError(Status.E_INTERNAL_ERROR, 'internal error'))
-      }
-      return
-    }
-
-    try {
-      await writeMessage(stream, opts.response, reply.response, signal)
-      if (reply.frames != null) {
-        for await (const payload of reply.frames) {
-          await sendBounded(stream, frame(payload), signal)
+  try {
+    for (let served = 0; served < maxRequests; served++) {
+      let bytes
+      try {
+        bytes = await reader.read(AbortSignal.timeout(idleTimeoutMs))
+      } catch (e) {
+        const err = normaliseError(e)
+        const reply = unreadableFrame(err)
+        if (reply != null) {
+          reader.detach()
+          await sendError(opts, reply)
+          return
         }
+        // an idle or trickling client, or one that went away
+        log('stream ended: %s', err.message)
+        break
       }
-    } catch (e) {
-      // the remote went away or stalled while we were answering; nothing more to tell it
-      stream.abort(normaliseError(e))
-      return
+      if (bytes == null) break
+
+      let request: Req
+      try {
+        request = decodeMessage(exchange.request, bytes)
+      } catch (e) {
+        await sendError(opts, undecodableRequest(normaliseError(e)))
+        return
+      }
+
+      let reply: Reply<Res>
+      try {
+        reply = await opts.handle(request, context)
+      } catch (e) {
+        const err = normaliseError(e)
+        if (err instanceof RequestError) {
+          await sendError(opts, err)
+        } else {
+          log.error('handler failed: %e', err)
+          await sendError(opts, new RequestError(Status.E_INTERNAL_ERROR, 'internal error'))
+        }
+        return
+      }
+
+      try {
+        await writeMessage(stream, exchange.response.codec, reply.response, signal)
+        if (reply.frames != null) {
+          for await (const payload of reply.frames) {
+            await sendBounded(stream, frame(payload), signal)
+          }
+        }
+      } catch (e) {
+        // the remote went away or stalled while we were answering; nothing more to tell it
+        stream.abort(normaliseError(e))
+        return
+      }
+      if (reply.last === true) break
     }
-    if (reply.last === true) break
+    await closeStream(stream)
+  } finally {
+    reader.detach()
   }
-  await closeStream(stream)
 }
 
 async function sendError<Req, Res> (opts: RequestLoopOptions<Req, Res>, err: RequestError): Promise<void> {
   opts.log('replying %s: %s', err.status, err.message)
   try {
-    await writeMessage(opts.stream, opts.response, opts.errorResponse(err.status, err.message, err.retryAfterSeconds), AbortSignal.timeout(5_000))
+    await writeMessage(opts.stream, opts.exchange.response.codec, opts.errorResponse(err.status, err.message, err.retryAfterSeconds), AbortSignal.timeout(5_000))
   } catch {
     // the remote is gone; closing below is all that is left
   }

@@ -1,5 +1,5 @@
-// Protocol fuzzing against real nodes on loopback: random and mutated protobuf messages, wrong
-// length prefixes, truncated and abandoned streams, idle streams, on every arkshare protocol, while
+// Protocol fuzzing against real nodes on loopback: random and mutated protobuf messages, wrong,
+// over-long and endless (0xff...) length prefixes, truncated and abandoned streams, idle streams, on every arkshare protocol, while
 // a legitimate peer keeps searching and downloading. Used by `npm run fuzz` and, briefly, by npm test.
 import { join } from 'node:path'
 import { readFile, rm } from 'node:fs/promises'
@@ -10,7 +10,8 @@ import { secondHalfTrend } from '../../scripts/trend.js'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { createArkshareNode, type ArkshareNode, type IndexNode } from '../../src/node/create-node.js'
-import { FetchRequest, RegisterRequest, SearchRequest } from '../../src/wire/arkshare.pb.js'
+import { FetchRequest, RegisterRequest, SearchRequest } from '../../src/wire/messages.js'
+import { sendBounded } from '../../src/wire/framing.js'
 import { FETCH_PROTOCOL, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../../src/wire/protocols.js'
 import { bookToWire } from '../../src/wire/records.js'
 import { bookBytes, indexAddr, removeDir, startIndex, startPeer, tempDir, waitForProviders, writeBook, LOOPBACK } from '../helpers.js'
@@ -31,6 +32,8 @@ export interface FuzzReport {
   /** Growth of that heap over the second half of the run, MiB a minute (start-up growth left out). */
   heapTrendMiBPerMinute: number
 }
+
+const KINDS = ['random', 'mutated', 'wrong-prefix', 'huge-prefix', 'over-long-prefix', 'endless-prefix', 'truncated', 'abandon-mid-reply', 'idle']
 
 function frameWith (prefix: number, payload: Uint8Array): Uint8Array {
   const head = new Uint8Array(varint.encodingLength(prefix))
@@ -84,7 +87,7 @@ export async function runFuzz (options: { seconds: number, seed?: number, concur
 
     const attack = async (): Promise<void> => {
       const target = targets[Math.floor(random() * targets.length)]
-      const kind = ['random', 'mutated', 'wrong-prefix', 'huge-prefix', 'truncated', 'abandon-mid-reply', 'idle'][Math.floor(random() * 7)]
+      const kind = KINDS[Math.floor(random() * KINDS.length)]
       report.byKind[kind] = (report.byKind[kind] ?? 0) + 1
       report.attacks++
       const stream = await attacker.dialProtocol(multiaddr(target.addr), target.protocol, { signal: AbortSignal.timeout(5_000) })
@@ -96,6 +99,13 @@ export async function runFuzz (options: { seconds: number, seed?: number, concur
           case 'huge-prefix': stream.send(frameWith(1 + Math.floor(random() * 2 ** 31), target.valid.subarray(0, 4))); break
           case 'truncated': stream.send(frameWith(target.valid.byteLength, target.valid).subarray(0, 1 + Math.floor(random() * target.valid.byteLength))); break
           case 'abandon-mid-reply': stream.send(frameWith(target.valid.byteLength, target.valid)); break
+          case 'over-long-prefix': stream.send(new Uint8Array(9 + Math.floor(random() * 3)).fill(0xff).map((b, i, all) => random() < 0.5 && i === all.length - 1 ? 0x7f : b)); break
+          case 'endless-prefix': {
+            // 0xff for up to a second, as fast as the node takes it: a length that never ends
+            const until = Date.now() + random() * 1000
+            while (Date.now() < until && stream.writeStatus === 'writable') await sendBounded(stream, new Uint8Array(16 * 1024).fill(0xff), AbortSignal.timeout(2_000))
+            break
+          }
           case 'idle': break
         }
         if (kind !== 'idle' && kind !== 'abandon-mid-reply' && random() < 0.5) await stream.close({ signal: AbortSignal.timeout(2_000) }).catch(() => {})

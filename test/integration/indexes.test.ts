@@ -6,7 +6,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createHash } from 'node:crypto'
 import { bookIdOf, CHUNK_SIZE } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
-import { RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../../src/wire/arkshare.pb.js'
+import { REGISTER, SEARCH, RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status } from '../../src/wire/messages.js'
 import { REGISTER_PROTOCOL, SEARCH_PROTOCOL, LIMITS } from '../../src/wire/protocols.js'
 import { bookToWire } from '../../src/wire/records.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
@@ -77,7 +77,7 @@ describe('several indexes', function () {
       const node = await createArkshareNode({ listen: [LOOPBACK] })
       stops.push(node)
       const stream = await node.dialProtocol(multiaddr(indexAddr(idx)), REGISTER_PROTOCOL)
-      const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+      const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, REGISTER)
       const send = async (r: Partial<RegisterRequest>): Promise<RegisterResponse> => await channel.request({ type: RegisterRequest.Type.PUT, replace: false, books: [], remove: [], ttl: 60, ...r })
       const id = bookIdOf({ size: 1000, chunkSize: CHUNK_SIZE, chunkHashes: new Uint8Array(createHash('sha256').update(title).digest()) })
       await send({ books: [bookToWire({ id: id.toString(), title, author: 'Elias Lönnrot', format: 'txt', size: 1000, fileName: `${title}.txt`, language: 'fi' })] })
@@ -106,7 +106,7 @@ describe('several indexes', function () {
       const node = await createArkshareNode({ listen: [LOOPBACK] })
       stops.push(node)
       const stream = await node.dialProtocol(multiaddr(indexAddr(idx)), REGISTER_PROTOCOL)
-      const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+      const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, REGISTER)
       await channel.request({ type: RegisterRequest.Type.UNREGISTER, replace: false, books: [], remove: [], ttl: 0 })
       return node
     }
@@ -126,7 +126,7 @@ describe('several indexes', function () {
     const flooder = await createArkshareNode({ listen: [LOOPBACK] })
     stops.push(flooder)
     const stream = await flooder.dialProtocol(multiaddr(indexAddr(limited)), SEARCH_PROTOCOL)
-    const channel = new RequestChannel<SearchRequest, SearchResponse>(stream, { request: SearchRequest, response: SearchResponse, maxResponseBytes: LIMITS.search.maxResponseBytes })
+    const channel = new RequestChannel<SearchRequest, SearchResponse>(stream, SEARCH)
     const ask = async (): Promise<SearchResponse> => await channel.request({ query: 'anything', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false })
     for (let i = 0; i < 5; i++) assert.equal((await ask()).status, Status.OK)
     await assert.rejects(ask(), (err: unknown) => err instanceof ArkshareRemoteError && err.status === Status.E_RATE_LIMITED && err.retryAfterSeconds >= 1 && /retry after/.test(err.message))
@@ -140,7 +140,7 @@ describe('several indexes', function () {
     // one provider lists 1,500 books on one index: "common" is in every title, "rare" in one
     const provider = await createArkshareNode({ listen: [LOOPBACK] })
     stops.push(provider)
-    const channel = new RequestChannel<RegisterRequest, RegisterResponse>(await provider.dialProtocol(multiaddr(indexAddr(one)), REGISTER_PROTOCOL), { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+    const channel = new RequestChannel<RegisterRequest, RegisterResponse>(await provider.dialProtocol(multiaddr(indexAddr(one)), REGISTER_PROTOCOL), REGISTER)
     const books = Array.from({ length: 1500 }, (_, i) => {
       const title = i === 700 ? 'Common Rare Volume' : `Common Title ${i}`
       const id = bookIdOf({ size: 1000, chunkSize: CHUNK_SIZE, chunkHashes: new Uint8Array(createHash('sha256').update(title).digest()) })

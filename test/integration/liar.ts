@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { bookIdOf, chunkLength, type Manifest } from '../../src/content/book-id.js'
-import { FetchRequest, FetchResponse, RegisterRequest, RegisterResponse, Status } from '../../src/wire/arkshare.pb.js'
+import { FETCH, REGISTER, FetchRequest, FetchResponse, RegisterRequest, RegisterResponse, Status } from '../../src/wire/messages.js'
 import { FETCH_PROTOCOL, LIMITS, REGISTER_PROTOCOL } from '../../src/wire/protocols.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
 import { serveRequests } from '../../src/wire/request-loop.js'
@@ -24,9 +24,7 @@ export async function startLiar (indexAddress: string, path: string, manifest: M
     await serveRequests<FetchRequest, FetchResponse>({
       stream,
       log: stream.log,
-      request: FetchRequest,
-      response: FetchResponse,
-      maxRequestBytes: LIMITS.fetch.maxRequestBytes,
+      exchange: FETCH,
       errorResponse: (status, message) => ({ ...empty, status, message }),
       handle: async (request) => {
         if (request.type === FetchRequest.Type.MANIFEST) {
@@ -48,7 +46,7 @@ export async function startLiar (indexAddress: string, path: string, manifest: M
   }, { runOnLimitedConnection: false })
 
   const stream = await node.dialProtocol(multiaddr(indexAddress), REGISTER_PROTOCOL)
-  const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, { request: RegisterRequest, response: RegisterResponse, maxResponseBytes: 65536 })
+  const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, REGISTER)
   await channel.request({
     type: RegisterRequest.Type.PUT,
     replace: true,

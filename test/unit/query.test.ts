@@ -74,4 +74,18 @@ describe('query language', () => {
     assert.throws(() => parseQuery('moby -format:pdf'), /cannot be negated/)
     assert.doesNotThrow(() => parseQuery('-moby format:epub'), 'an exclusion with a filter has something to search')
   })
+
+  it('counts as terms the words of bare words, phrases, exclusions and author filters, not other filters (spec 5.3)', () => {
+    const words = (n: number, from = 0): string => Array.from({ length: n }, (_, i) => `w${i + from}`).join(' ')
+    // 10 bare + 10 in a phrase + 6 excluded + 6 author words = 32, plus three filters
+    const at32 = `${words(10)} "${words(10, 10)}" -"${words(6, 20)}" author:"${words(6, 26)}" format:epub lang:en size>1MiB`
+    assert.doesNotThrow(() => parseQuery(at32))
+    assert.throws(() => parseQuery(`${at32} -w99`), /more than 32/)
+    assert.throws(() => parseQuery(`${at32} author:w99`), /more than 32/)
+  })
+
+  it('splits a file name into words at anything but letters and digits, extension included (spec 5.3)', () => {
+    assert.deepEqual(tokenize('Moby_Dick-1851.epub'), ['moby', 'dick', '1851', 'epub'])
+    assert.deepEqual(tokenize('Œuvres_complètes (tome Ⅱ).PDF'), ['œuvres', 'completes', 'tome', 'ii', 'pdf'])
+  })
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { bookIdOf } from '../../src/content/book-id.js'
-import { RegisterRequest, SearchResponse, FetchResponse, Status } from '../../src/wire/arkshare.pb.js'
-import { bookFromWire, bookToWire, providerFromWire, providerToWire, type BookRecord } from '../../src/wire/records.js'
+import { RegisterRequest, SearchResponse, FetchResponse, Status } from '../../src/wire/messages.js'
+import { bookFromWire, bookToWire, fitBook, providerFromWire, providerToWire, type BookRecord } from '../../src/wire/records.js'
 import { frame } from '../../src/wire/framing.js'
 import { LIMITS } from '../../src/wire/protocols.js'
 import { RequestError } from '../../src/wire/errors.js'
@@ -41,6 +41,35 @@ describe('wire codecs and validation', () => {
     bad({ fileName: '../etc/passwd' })
     bad({ fileName: 'a\0b' })
     bad({ size: 2n ** 60n })
+  })
+
+  it('checks every Book field the spec constrains, and lets the shelf send only books that pass', () => {
+    const wire = bookToWire(book)
+    const refused = (patch: Partial<typeof wire>): void => { assert.throws(() => bookFromWire({ ...wire, ...patch }), RequestError, JSON.stringify(patch, (_, v) => typeof v === 'bigint' ? String(v) : v)) }
+    refused({ format: 'EPUB' })
+    refused({ format: '.epub' })
+    refused({ format: 'e pub' })
+    refused({ language: 'en_US' })
+    refused({ language: 'en GB' })
+    refused({ size: 40n * 2n ** 30n })
+    refused({ size: BigInt(LIMITS.book.maxSizeBytes) + 1n })
+    refused({ fileName: 'a\\b.txt' })
+    assert.equal(bookFromWire({ ...wire, size: BigInt(LIMITS.book.maxSizeBytes) }).size, 32 * 2 ** 30)
+    assert.equal(bookFromWire({ ...wire, language: 'en-GB', format: 'fb2' }).language, 'en-GB')
+    // lengths count UTF-16 code units: 256 astral characters are 512 units, the title limit
+    assert.equal(bookFromWire({ ...wire, title: '𝔄'.repeat(256) }).title.length, 512)
+    refused({ title: '𝔄'.repeat(256) + 'x' })
+
+    const messy: BookRecord = { ...book, title: 'a' + '𝔄'.repeat(300), author: 'a'.repeat(300), format: 'EPUB', language: 'en_US', fileName: `back\\slash${'x'.repeat(300)}.epub` }
+    const fitted = fitBook(messy)
+    assert.deepEqual({ format: fitted.format, language: fitted.language }, { format: 'epub', language: 'en-US' })
+    assert.equal(fitted.title.length, 511, 'no half surrogate pair at the cut')
+    assert.doesNotThrow(() => bookFromWire(bookToWire(fitted)))
+    for (const [format, language] of [['tar gz', 'English (UK)'], ['x'.repeat(17), 'a'.repeat(36)]]) {
+      const other = fitBook({ ...book, format, language })
+      assert.deepEqual([other.format, other.language], ['', ''])
+      assert.doesNotThrow(() => bookFromWire(bookToWire(other)))
+    }
   })
 
   it('drops unparsable provider entries instead of failing', () => {
