@@ -396,7 +396,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       budget: this.downloadBudget,
       stats: this.stats,
       badPeers: this.badPeerList,
-      refreshProviders: async () => this.links.length > 0 ? (await this.findProviders(id, options))?.providers ?? [] : [],
+      refreshProviders: async (signal) => this.links.length > 0 ? (await this.findProviders(id, { signal: signal ?? options.signal }))?.providers ?? [] : [],
       refreshIntervalMs: this.init.providerRefreshMs,
       onProgress: (progress) => {
         options.onProgress?.(progress)

@@ -22,5 +22,5 @@ export const DEFAULT_MAX_PROVIDERS = 8
 /** How often a running download asks for providers that appeared since it started (`refreshIntervalMs`). */
 export const DEFAULT_REFRESH_INTERVAL_MS = 30_000
 
-/** How long reaching a provider and opening a fetch stream to it may take. */
+/** How long reaching a provider and opening a fetch stream to it may take (asking the index again included). */
 export const DIAL_TIMEOUT_MS = 10_000

@@ -49,8 +49,11 @@ export interface DownloadOptions {
   maxProviders?: number
   /** How long one reply may take before the provider counts as stalled (default 20 s). */
   stallTimeoutMs?: number
-  /** Asked periodically during the download for providers that appeared since it started. */
-  refreshProviders?: () => Promise<ProviderInfo[]>
+  /**
+   * Asks the index for the book's providers: periodically, for providers that appeared since the
+   * download started, and once for a provider unreachable at its addresses (it may have moved).
+   */
+  refreshProviders?: (signal?: AbortSignal) => Promise<ProviderInfo[]>
   refreshIntervalMs?: number
   /** Download rate limit. */
   budget?: BandwidthBudget
@@ -74,7 +77,7 @@ export class Download {
   constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
     this.failures = new ProviderFailures(this.finished.signal, log, options.badPeers)
-    this.dialer = new ProviderDialer(components)
+    this.dialer = new ProviderDialer(components, options.refreshProviders)
   }
 
   /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
