@@ -1,8 +1,9 @@
-// Builds the libp2p nodes arkshare runs on: TCP + Noise + Yamux, identify and ping, plus the
-// arkshare peer service or the index service. Embedders can instead add the services to their own node.
+// Builds the libp2p nodes arkshare runs on: TCP + Noise + Yamux, identify, identify-push and ping,
+// plus the arkshare peer service or the index service. Embedders can instead add the services to
+// their own node.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
@@ -13,7 +14,7 @@ import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
 import { ipOf } from '../wire/stream-budget.js'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
-import type { Identify } from '@libp2p/identify'
+import type { Identify, IdentifyPush } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 
 export interface ConnectionLimits {
@@ -44,8 +45,8 @@ export interface BaseNodeOptions {
   privateKey?: PrivateKey
 }
 
-export type ArkshareNode = Libp2p<{ identify: Identify, ping: Ping, arkshare: Arkshare, dht?: KadDHT }>
-export type IndexNode = Libp2p<{ identify: Identify, ping: Ping, index: ArkshareIndex, dht?: KadDHT }>
+export type ArkshareNode = Libp2p<{ identify: Identify, identifyPush: IdentifyPush, ping: Ping, arkshare: Arkshare, dht?: KadDHT }>
+export type IndexNode = Libp2p<{ identify: Identify, identifyPush: IdentifyPush, ping: Ping, index: ArkshareIndex, dht?: KadDHT }>
 
 /** arkshare's own Kademlia network: a private protocol name, so it never mixes with the IPFS DHT. */
 export const DHT_PROTOCOL = '/arkshare/kad/1.0.0'
@@ -112,8 +113,8 @@ function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined
 }
 
 /**
- * One node: TCP + Noise + Yamux, identify, ping, the DHT when asked, and the given service under
- * `name`, with the access rules and connection limits applied.
+ * One node: TCP + Noise + Yamux, identify, identify-push, ping, the DHT when asked, and the given
+ * service under `name`, with the access rules and connection limits applied.
  */
 async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimits, name: string, service: unknown): Promise<N> {
   const rules = await accessRules(options.accessRulesFile)
@@ -122,6 +123,9 @@ async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimit
     ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, rules, ref),
     services: {
       identify: identify(),
+      // a peer's new listen addresses reach the index (and other peers) without a reconnect;
+      // the receiving side reports them as 'peer:identify', like identify itself (spec 5.2)
+      identifyPush: identifyPush(),
       ping: ping(),
       ...(options.dht === true ? { dht: dhtService() } : {}),
       [name]: service

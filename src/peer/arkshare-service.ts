@@ -11,7 +11,7 @@ import { normaliseError } from '../wire/errors.js'
 import { FETCH_PROTOCOL, LIMITS } from '../wire/protocols.js'
 import { StreamBudget } from '../wire/stream-budget.js'
 import { bookFromWire, peerIdToBytes, providerFromWire, type BookRecord, type ProviderInfo } from '../wire/records.js'
-import { Download, DownloadError, type DownloadProgress, type DownloadResult } from './downloader.js'
+import { Download, DownloadError, type DownloadProgress, type DownloadResult } from './download/index.js'
 import { handleFetchStream } from './fetch-server.js'
 import { HashCache } from './hash-cache.js'
 import { IndexLink, type IndexStatus } from './index-link.js'
@@ -396,7 +396,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       budget: this.downloadBudget,
       stats: this.stats,
       badPeers: this.badPeerList,
-      refreshProviders: async () => this.links.length > 0 ? (await this.findProviders(id, options))?.providers ?? [] : [],
+      refreshProviders: async (signal) => this.links.length > 0 ? (await this.findProviders(id, { signal: signal ?? options.signal }))?.providers ?? [] : [],
       refreshIntervalMs: this.init.providerRefreshMs,
       onProgress: (progress) => {
         options.onProgress?.(progress)

@@ -2,7 +2,7 @@
 import { ArkshareService, type Arkshare, type ArkshareComponents, type ArkshareInit } from './arkshare-service.js'
 
 export type { Arkshare, ArkshareComponents, ArkshareInit, ArkshareEvents, SearchResults, SearchResultEntry, GetOptions } from './arkshare-service.js'
-export type { DownloadProgress, DownloadResult } from './downloader.js'
+export type { DownloadProgress, DownloadResult } from './download/index.js'
 export type { IndexStatus } from './index-link.js'
 export type { ShelfEntry } from './shelf.js'
 

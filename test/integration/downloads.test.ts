@@ -2,9 +2,10 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { bookIdOf } from '../../src/content/book-id.js'
+import { bookIdOf, parseBookId } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
-import { bookBytes, indexAddr, startPeer, useSwarm, waitForProviders, writeBook } from '../helpers.js'
+import { Download, type DownloaderComponents } from '../../src/peer/download/index.js'
+import { bookBytes, eventually, indexAddr, startPeer, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 import { startLiar } from './liar.js'
 import type { ArkshareNode } from '../../src/node/create-node.js'
 import type { DownloadProgress } from '../../src/peer/index.js'
@@ -62,6 +63,53 @@ describe('downloads from several providers', function () {
     await stopped
     assert.ok(stopped != null, 'the provider left mid-download')
     assert.ok((await readFile(result.path)).equals(book.bytes))
+  })
+
+  it('finds a provider that restarted on a new port through the index, though handed its old address', async () => {
+    const book = await sharedBook('Mary Shelley - Frankenstein.txt', 1024 * 1024, 37)
+    const listed = (): string[] => swarm.index.services.index.catalog.search(undefined, { bookId: book.id, limit: 1 }).hits[0]?.providers[0]?.multiaddrs ?? []
+    const before = await swarm.peer('p', { share: [join(swarm.dir, 'books')] })
+    await waitForProviders(swarm.index, book.id, 1)
+    const stale = { peerId: before.peerId.toString(), multiaddrs: listed() }
+    assert.ok(stale.multiaddrs.length > 0)
+    await before.stop()
+    swarm.nodes.splice(swarm.nodes.indexOf(before), 1)
+    // same data folder, so the same key; a new port
+    const after = await swarm.peer('p', { share: [join(swarm.dir, 'books')] })
+    assert.ok(after.peerId.equals(before.peerId))
+    await eventually(() => listed().length > 0 && listed().every(a => !stale.multiaddrs.includes(a)), 15_000, 'the new address in the index')
+
+    const downloader = await swarm.peer('d')
+    const components = (downloader as any).components as DownloaderComponents & { logger: ArkshareNode['logger'] }
+    const result = await new Download(components, {
+      id: parseBookId(book.id),
+      providers: [stale],
+      outDir: join(swarm.dir, 'd', 'dl'),
+      refreshProviders: async (signal?: AbortSignal) => (await downloader.services.arkshare.findProviders(book.id, { signal }))?.providers ?? []
+    }, components.logger.forComponent('arkshare:test')).run()
+    assert.deepEqual(result.providersUsed, [stale.peerId])
+    assert.deepEqual(result.providersFailed, [])
+    assert.ok((await readFile(result.path)).equals(book.bytes))
+  })
+
+  it('asks the index once about a provider it cannot reach, then drops it', async () => {
+    const book = await sharedBook('Bram Stoker - Dracula.txt', 100_000, 38)
+    const gone = await swarm.peer('p', { share: [join(swarm.dir, 'books')] })
+    await waitForProviders(swarm.index, book.id, 1)
+    const stale = { peerId: gone.peerId.toString(), multiaddrs: gone.getMultiaddrs().map(a => a.decapsulateCode(421).toString()) }
+    await gone.stop()
+    swarm.nodes.splice(swarm.nodes.indexOf(gone), 1)
+    const downloader = await swarm.peer('d')
+    const components = (downloader as any).components as DownloaderComponents & { logger: ArkshareNode['logger'] }
+    let lookups = 0
+    await assert.rejects(new Download(components, {
+      id: parseBookId(book.id),
+      providers: [stale],
+      outDir: join(swarm.dir, 'd', 'dl'),
+      // an index that still lists the provider where it was
+      refreshProviders: async () => { lookups++; return [stale] }
+    }, components.logger.forComponent('arkshare:test')).run(), /all 1 provider\(s\) failed.*ECONNREFUSED/)
+    assert.equal(lookups, 1)
   })
 
   it('queues a second downloader behind a provider\'s only upload slot and tells it its place', async () => {

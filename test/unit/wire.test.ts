@@ -5,7 +5,7 @@ import { bookFromWire, bookToWire, fitBook, providerFromWire, providerToWire, ty
 import { frame } from '../../src/wire/framing.js'
 import { LIMITS } from '../../src/wire/protocols.js'
 import { RequestError } from '../../src/wire/errors.js'
-import { safeFileName } from '../../src/peer/download-target.js'
+import { safeFileName } from '../../src/peer/download/target.js'
 
 const id = bookIdOf({ size: 3, chunkSize: 262144, chunkHashes: new Uint8Array(32).fill(7) }).toString()
 const book: BookRecord = { id, title: 'Moby Dick', author: 'Herman Melville', format: 'epub', size: 3, fileName: 'Moby Dick.epub', language: 'en' }

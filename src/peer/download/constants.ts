@@ -1,0 +1,29 @@
+// Tuning of the download engine, in one place so the bounds it keeps can be read together.
+
+/**
+ * Chunks per CHUNKS request, and such requests in flight per provider: together they bound what
+ * one provider can push at us before we read it (8 × 3 chunks), while keeping its link busy.
+ */
+export const CHUNKS_PER_REQUEST = 8
+export const PIPELINE_DEPTH = 3
+
+/** Reply bytes a fetch stream holds unread before it is paused (more than the 6 MiB in flight). */
+export const RECEIVE_HIGH_WATER_BYTES = 16 * 1024 * 1024
+
+/** Verified chunks waiting for the disk; receiving pauses above this. */
+export const MAX_PENDING_WRITE_BYTES = 16 * 1024 * 1024
+
+/** In the end game a chunk is requested from at most this many providers at once. */
+export const MAX_CLAIMS = 2
+
+/** How long one reply may take before the provider counts as stalled (`stallTimeoutMs`). */
+export const DEFAULT_STALL_TIMEOUT_MS = 20_000
+
+/** Providers pulled from at once (`maxProviders`). */
+export const DEFAULT_MAX_PROVIDERS = 8
+
+/** How often a running download asks for providers that appeared since it started (`refreshIntervalMs`). */
+export const DEFAULT_REFRESH_INTERVAL_MS = 30_000
+
+/** How long reaching a provider and opening a fetch stream to it may take (asking the index again included). */
+export const DIAL_TIMEOUT_MS = 10_000

@@ -1,0 +1,181 @@
+// Downloads one book from the peers that provide it. The manifest is checked against the book ID
+// and every chunk against the manifest before a byte is written. Chunks are pulled from several
+// providers at once (worker-pool.ts); near the end, idle providers duplicate the chunks still
+// outstanding elsewhere, so one slow peer cannot hold the download back. A provider that fails or
+// lies is dropped and its chunks go to the others. Data goes to a part file (part-file.ts), so a
+// crashed download resumes from the verified chunks on disk.
+import { chunkCount, type Manifest } from '../../content/book-id.js'
+import { normaliseError } from '../../wire/errors.js'
+import { ChunkPlan } from './chunk-plan.js'
+import { ChunkWriter } from './chunk-writer.js'
+import { DEFAULT_MAX_PROVIDERS, DEFAULT_REFRESH_INTERVAL_MS, DEFAULT_STALL_TIMEOUT_MS } from './constants.js'
+import { DownloadError, FinishedError } from './errors.js'
+import { requestManifest, type FetchChannel } from './fetch-channel.js'
+import { PartFile } from './part-file.js'
+import { ProgressMeter, type DownloadProgress } from './progress.js'
+import { ProviderDialer } from './provider-dialer.js'
+import { ProviderFailures, type BadPeers } from './provider-failures.js'
+import { safeFileName } from './target.js'
+import { WorkerPool } from './worker-pool.js'
+import type { BandwidthBudget } from '../../transfer/token-bucket.js'
+import type { PeerStats } from '../../transfer/peer-stats.js'
+import type { BookRecord, ProviderInfo } from '../../wire/records.js'
+import type { CID } from 'multiformats/cid'
+import type { Logger, PeerId, PeerStore } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
+
+export interface DownloadResult {
+  id: string
+  path: string
+  bytes: number
+  manifest: Manifest
+  resumedBytes: number
+  /** Bytes received from the network, duplicates included. */
+  bytesFetched: number
+  providersUsed: string[]
+  /** Providers dropped during this download, with the reason (bad data, stalled, unreachable). */
+  providersFailed: Array<{ peerId: string, reason: string }>
+}
+
+export interface DownloadOptions {
+  id: CID
+  /** Metadata from the index, used for the file name (untrusted, sanitised). */
+  book?: BookRecord
+  providers: ProviderInfo[]
+  outDir: string
+  signal?: AbortSignal
+  onProgress?: (progress: DownloadProgress) => void
+  /** Providers pulled from at once (default 8). */
+  maxProviders?: number
+  /** How long one reply may take before the provider counts as stalled (default 20 s). */
+  stallTimeoutMs?: number
+  /**
+   * Asks the index for the book's providers: periodically, for providers that appeared since the
+   * download started, and once for a provider unreachable at its addresses (it may have moved).
+   */
+  refreshProviders?: (signal?: AbortSignal) => Promise<ProviderInfo[]>
+  refreshIntervalMs?: number
+  /** Download rate limit. */
+  budget?: BandwidthBudget
+  stats?: PeerStats
+  badPeers?: BadPeers
+}
+
+export interface DownloaderComponents {
+  peerId: PeerId
+  peerStore: PeerStore
+  connectionManager: ConnectionManager
+}
+
+export class Download {
+  private readonly stallTimeoutMs: number
+  private readonly finished = new AbortController()
+  private readonly failures: ProviderFailures
+  private readonly dialer: ProviderDialer
+  private readonly startedAt = Date.now()
+
+  constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
+    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
+    this.failures = new ProviderFailures(this.finished.signal, log, options.badPeers)
+    this.dialer = new ProviderDialer(components, options.refreshProviders)
+  }
+
+  /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
+  private signalFor (): AbortSignal {
+    const signals = [AbortSignal.timeout(this.stallTimeoutMs), this.finished.signal]
+    if (this.options.signal != null) signals.push(this.options.signal)
+    return AbortSignal.any(signals)
+  }
+
+  private async connect (provider: ProviderInfo): Promise<FetchChannel> {
+    return await this.dialer.open(provider, this.signalFor())
+  }
+
+  /** The first provider whose manifest hashes to the book ID wins; its channel is kept for chunks. */
+  private async fetchManifest (providers: ProviderInfo[]): Promise<{ manifest: Manifest, provider: ProviderInfo, channel: FetchChannel } | undefined> {
+    for (const provider of providers) {
+      let channel: FetchChannel | undefined
+      try {
+        channel = await this.connect(provider)
+        return { manifest: await requestManifest(channel, this.options.id, this.signalFor()), provider, channel }
+      } catch (err) {
+        channel?.abort(normaliseError(err))
+        this.failures.record(provider, err)
+        this.options.signal?.throwIfAborted()
+      }
+    }
+    return undefined
+  }
+
+  private fileName (): string {
+    const { id, book } = this.options
+    const format = (book?.format ?? '').replace(/[^a-z0-9]/gi, '')
+    return safeFileName(book?.fileName ?? '', `${id.toString()}${format !== '' ? `.${format}` : ''}`)
+  }
+
+  /** Asks for new providers every refresh interval, for as long as the download runs. */
+  private refreshInto (pool: WorkerPool): NodeJS.Timeout | undefined {
+    const refresh = this.options.refreshProviders
+    if (refresh == null) return undefined
+    const timer = setInterval(() => {
+      refresh().then(fresh => { pool.add(fresh) }, () => {})
+    }, this.options.refreshIntervalMs ?? DEFAULT_REFRESH_INTERVAL_MS)
+    timer.unref()
+    return timer
+  }
+
+  async run (): Promise<DownloadResult> {
+    const { id, outDir } = this.options
+    const self = this.components.peerId.toString()
+    const usable = (p: ProviderInfo): boolean => p.peerId !== self && this.options.badPeers?.has(p.peerId) !== true
+    const providers = this.options.providers.filter(usable)
+    if (providers.length === 0) throw new DownloadError(`no provider is online for ${id.toString()}`)
+
+    const first = await this.fetchManifest(providers)
+    if (first == null) throw this.failures.allFailed(providers.length)
+    const { manifest } = first
+    const fileName = this.fileName()
+    const plan = new ChunkPlan(chunkCount(manifest.size, manifest.chunkSize))
+    const part = await PartFile.open(outDir, fileName, id, manifest, plan)
+    if (part.resumedBytes > 0) this.log('resuming %s with %d verified bytes on disk', fileName, part.resumedBytes)
+    const writer = new ChunkWriter(part.file, part.path)
+    const progress = new ProgressMeter({
+      id: id.toString(), fileName, totalBytes: manifest.size, plan, resumedBytes: part.resumedBytes, startedAt: this.startedAt, onProgress: this.options.onProgress
+    })
+    const pool = new WorkerPool(
+      { id, manifest, plan, writer, progress, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
+      { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal }
+    )
+    let published: string | undefined
+    let refreshTimer: NodeJS.Timeout | undefined
+    try {
+      progress.report()
+      refreshTimer = this.refreshInto(pool)
+      await pool.run(first.provider, first.channel)
+      // done: stop providers still working on duplicate end-game requests
+      this.finished.abort(new FinishedError('download complete'))
+      await pool.settled()
+      await writer.flush()
+      published = await part.publish(outDir, fileName, manifest.size)
+      return {
+        id: id.toString(),
+        path: published,
+        bytes: manifest.size,
+        manifest,
+        resumedBytes: part.resumedBytes,
+        bytesFetched: progress.bytesFetched,
+        providersUsed: [...pool.used],
+        providersFailed: this.failures.list()
+      }
+    } finally {
+      clearInterval(refreshTimer)
+      if (published == null) {
+        this.finished.abort(new FinishedError('download stopped'))
+        await pool.settled()
+        await writer.flush().catch(() => {})
+        // verified chunks are kept for a later resume; a part with nothing verified is removed
+        await part.abandon(plan.doneCount > 0)
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// Pulls chunks of one book from one provider over one fetch stream: a few requests in flight at
+// once, every chunk verified against the manifest before it is handed to the writer.
+import { chunkLength, chunkMatches, type Manifest } from '../../content/book-id.js'
+import { Status } from '../../wire/messages.js'
+import { normaliseError } from '../../wire/errors.js'
+import { CHUNKS_PER_REQUEST, PIPELINE_DEPTH } from './constants.js'
+import { BadDataError } from './errors.js'
+import { chunksRequest, type FetchChannel } from './fetch-channel.js'
+import type { ChunkPlan, ChunkRun } from './chunk-plan.js'
+import type { ChunkWriter } from './chunk-writer.js'
+import type { ProgressMeter } from './progress.js'
+import type { BandwidthBudget } from '../../transfer/token-bucket.js'
+import type { PeerStats } from '../../transfer/peer-stats.js'
+import type { ProviderInfo } from '../../wire/records.js'
+import type { CID } from 'multiformats/cid'
+
+/** What every worker of one download shares. */
+export interface WorkerContext {
+  id: CID
+  manifest: Manifest
+  plan: ChunkPlan
+  writer: ChunkWriter
+  progress: ProgressMeter
+  /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
+  signal: () => AbortSignal
+  /** Download rate limit. */
+  budget?: BandwidthBudget
+  stats?: PeerStats
+}
+
+interface InflightRun extends ChunkRun {
+  /** Given back to the plan (while queued, others may fetch it). */
+  released: boolean
+  /** When the provider started on it, for its transfer rate. */
+  sentAt: number
+}
+
+export class ProviderWorker {
+  private readonly inflight: InflightRun[] = []
+  /** Chunks this worker has asked for and not yet received. */
+  private readonly mine = new Set<number>()
+
+  constructor (private readonly provider: ProviderInfo, private readonly channel: FetchChannel, private readonly ctx: WorkerContext) {}
+
+  /** Pulls chunks until nothing is left to claim; throws when the provider fails, with its claims given back. */
+  async run (): Promise<void> {
+    const { plan, progress } = this.ctx
+    progress.activeProviders++
+    progress.report()
+    try {
+      while (!plan.complete) {
+        await this.fillPipeline()
+        const run = this.inflight[0]
+        if (run == null) break
+        await this.awaitGrant()
+        await this.receive(run)
+        if (!run.released) plan.release(run.first, run.count)
+        this.inflight.shift()
+        if (this.inflight[0] != null) this.inflight[0].sentAt = Date.now()
+      }
+      await this.channel.close()
+    } catch (err) {
+      this.releaseInflight()
+      this.channel.abort(normaliseError(err))
+      throw err
+    } finally {
+      progress.queued.delete(this.provider.peerId)
+      progress.activeProviders--
+    }
+  }
+
+  /** Requests runs of chunks until PIPELINE_DEPTH requests are in flight or nothing is left to claim. */
+  private async fillPipeline (): Promise<void> {
+    const { id, manifest, plan } = this.ctx
+    while (this.inflight.length < PIPELINE_DEPTH) {
+      const run = plan.claim(CHUNKS_PER_REQUEST, this.mine)
+      if (run == null) break
+      let bytes = 0
+      for (let i = run.first; i < run.first + run.count; i++) { this.mine.add(i); bytes += chunkLength(manifest, i) }
+      this.inflight.push({ ...run, released: false, sentAt: Date.now() })
+      await this.ctx.budget?.take('download', bytes, this.ctx.signal())
+      await this.channel.send(chunksRequest(id, run), this.ctx.signal())
+    }
+  }
+
+  private releaseInflight (): void {
+    for (const run of this.inflight) {
+      if (!run.released) { this.ctx.plan.release(run.first, run.count); run.released = true }
+    }
+  }
+
+  /** Reads the reply to a CHUNKS request, passing through QUEUED notices; queued chunks are given back. */
+  private async awaitGrant (): Promise<void> {
+    const { progress } = this.ctx
+    const peerId = this.provider.peerId
+    let reply = await this.channel.receive(this.ctx.signal())
+    while (reply.status === Status.QUEUED) {
+      // while we wait in this provider's queue, others may fetch what we asked it for
+      if (!progress.queued.has(peerId)) this.releaseInflight()
+      progress.queued.set(peerId, reply.queuePosition)
+      progress.report()
+      reply = await this.channel.receive(this.ctx.signal())
+    }
+    if (progress.queued.delete(peerId)) progress.report()
+  }
+
+  /** Receives and verifies the chunks of one run, handing new ones to the writer. */
+  private async receive (run: InflightRun): Promise<void> {
+    const { manifest, plan, writer, progress } = this.ctx
+    let received = 0
+    for (let index = run.first; index < run.first + run.count; index++) {
+      // a payload frame holds one chunk: a longer one is refused before it is read
+      const data = (await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)).subarray()
+      progress.bytesFetched += data.byteLength
+      received += data.byteLength
+      if (!chunkMatches(manifest, index, data)) throw new BadDataError(`sent chunk ${index} that fails verification`)
+      // done means verified; the download flushes every write before the file is published
+      if (plan.markDone(index)) {
+        writer.write(data, index * manifest.chunkSize, () => {
+          progress.bytesDone += data.byteLength
+          progress.report()
+        })
+      }
+      this.mine.delete(index)
+      await writer.room()
+    }
+    this.ctx.stats?.recordTransfer(this.provider.peerId, received, Date.now() - run.sentAt)
+  }
+}

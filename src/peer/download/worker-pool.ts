@@ -1,0 +1,93 @@
+// Runs one ProviderWorker per provider, at most `maxProviders` at once, until every chunk is done.
+// A fast provider comes back for more sooner, so it gets more; once nothing is pending, providers
+// that ran out of work return for the end game and duplicate what is still outstanding elsewhere.
+import { ProviderWorker, type WorkerContext } from './provider-worker.js'
+import type { FetchChannel } from './fetch-channel.js'
+import type { ProviderFailures } from './provider-failures.js'
+import type { ProviderInfo } from '../../wire/records.js'
+
+export interface WorkerPoolInit {
+  /** Providers known when the download started. */
+  providers: ProviderInfo[]
+  maxProviders: number
+  connect: (provider: ProviderInfo) => Promise<FetchChannel>
+  failures: ProviderFailures
+  /** Whether a provider heard of later may be used (not ourselves, not a known liar). */
+  usable: (provider: ProviderInfo) => boolean
+  /** The caller's abort. */
+  signal?: AbortSignal
+}
+
+export class WorkerPool {
+  private readonly workers = new Set<Promise<void>>()
+  /** Providers a worker was started for. */
+  readonly used = new Set<string>()
+  private readonly seen: Set<string>
+  private readonly untried: ProviderInfo[]
+  /** Providers whose worker ran out of work while chunks were still outstanding. */
+  private readonly idle: ProviderInfo[] = []
+  private wake: () => void = () => {}
+
+  constructor (private readonly ctx: WorkerContext, private readonly init: WorkerPoolInit) {
+    this.seen = new Set(init.providers.map(p => p.peerId))
+    this.untried = [...init.providers]
+  }
+
+  /** Adds providers heard of since the download started. */
+  add (fresh: ProviderInfo[]): void {
+    for (const p of fresh) {
+      if (!this.seen.has(p.peerId) && this.init.usable(p)) { this.seen.add(p.peerId); this.untried.push(p) }
+    }
+    this.wake()
+  }
+
+  /**
+   * Works until every chunk is done, starting with the provider that sent the manifest on the
+   * channel it sent it on. Throws when the disk fails or no provider is left.
+   */
+  async run (first: ProviderInfo, channel: FetchChannel): Promise<void> {
+    const { plan, writer } = this.ctx
+    const untried = this.untried.findIndex(p => p.peerId === first.peerId)
+    if (untried >= 0) this.untried.splice(untried, 1)
+    if (plan.complete) await channel.close()
+    else this.start(first, channel)
+    while (!plan.complete) {
+      this.init.signal?.throwIfAborted()
+      if (writer.error != null) throw writer.error
+      this.fill()
+      if (this.workers.size === 0) throw writer.error ?? this.init.failures.allFailed(this.seen.size)
+      await Promise.race([...this.workers, new Promise<void>(resolve => { this.wake = resolve })])
+    }
+  }
+
+  /** Waits for every worker to end (they end soon once the download is finished or stopped). */
+  async settled (): Promise<void> {
+    await Promise.all(this.workers)
+  }
+
+  private fill (): void {
+    const { plan } = this.ctx
+    while (this.workers.size < this.init.maxProviders && !plan.complete) {
+      const next = this.untried.shift() ?? (plan.hasPending ? this.idle.shift() : undefined)
+      if (next == null) break
+      this.start(next)
+    }
+  }
+
+  private start (provider: ProviderInfo, channel?: FetchChannel): void {
+    const { plan } = this.ctx
+    this.used.add(provider.peerId)
+    const task = (async () => {
+      try {
+        await new ProviderWorker(provider, channel ?? await this.init.connect(provider), this.ctx).run()
+      } catch (err) {
+        this.init.failures.record(provider, err)
+      }
+    })().finally(() => {
+      this.workers.delete(task)
+      // a provider that ran out of work is still good for chunks another one gives back
+      if (!this.init.failures.has(provider.peerId) && !plan.complete) this.idle.push(provider)
+    })
+    this.workers.add(task)
+  }
+}
