@@ -14,7 +14,7 @@ import type { SearchResults } from '../peer/index.js'
 import { startShell, SHELL_HELP } from './shell.js'
 import { errorMessage, setDebug } from './errors.js'
 import { parseBookId } from '../content/book-id.js'
-import { parseRate } from '../transfer/token-bucket.js'
+import { parseRate } from '../limits/token-bucket.js'
 import type { Libp2p } from '@libp2p/interface'
 
 const LOOPBACK_LISTEN = '/ip4/0.0.0.0/tcp/0'

@@ -7,6 +7,8 @@ import { TextIndex } from './text-index.js'
 
 export { TooBroadError } from './text-index.js'
 import type { BookRecord } from '../wire/records.js'
+import { LIMITS } from '../wire/protocols.js'
+import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES } from './constants.js'
 
 export type { BookRecord }
 
@@ -78,7 +80,6 @@ export class NoLeaseError extends Error {
   override name = 'NoLeaseError'
 }
 
-export const MAX_PAGE = 100
 const SCHEMA_VERSION = 2
 
 // Integer keys rather than (peer_id, book_id): a peer number instead of a 52-character peer ID in
@@ -177,9 +178,9 @@ export class Catalog {
   constructor (options: CatalogOptions) {
     this.db = new Database(options.path)
     this.now = options.now ?? Date.now
-    this.graceMs = options.disconnectGraceMs ?? 30_000
-    this.maxBooksPerPeer = options.maxBooksPerPeer ?? 10_000
-    this.maxUnranked = options.maxUnrankedMatches ?? 10_000
+    this.graceMs = options.disconnectGraceMs ?? DISCONNECT_GRACE_MS
+    this.maxBooksPerPeer = options.maxBooksPerPeer ?? MAX_BOOKS_PER_PEER
+    this.maxUnranked = options.maxUnrankedMatches ?? MAX_UNRANKED_MATCHES
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('synchronous = NORMAL')
     // a page of results reads scattered rows: a 32 MiB page cache rather than the default 2 MiB
@@ -369,10 +370,10 @@ export class Catalog {
    * One hit per book with a live provider. A query goes to the text index: ranked by bm25 over a
    * book's best listing when it has words; by title when it has only filters and exclusions (past
    * maxUnrankedMatches books that is a TooBroadError). Browsing a provider or one book without a
-   * query lists all its books, by title, reading only its listings. `limit` is capped at MAX_PAGE.
+   * query lists all its books, by title, reading only its listings. `limit` is capped at the wire's page size.
    */
   search (query: ParsedQuery | undefined, options: SearchOptions = {}): SearchPage {
-    const limit = Math.min(Math.max(Math.floor(options.limit ?? 50) || 50, 1), MAX_PAGE)
+    const limit = Math.min(Math.max(Math.floor(options.limit ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE, 1), LIMITS.search.maxResultsPerPage)
     const offset = Math.max(Math.floor(options.offset ?? 0) || 0, 0)
     const times = this.times()
     let peer: number | undefined

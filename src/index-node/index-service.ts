@@ -8,10 +8,11 @@ import { RequestError } from '../wire/errors.js'
 import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
 import { bookFromWire, bookToWire, peerIdFromBytes, providerToWire } from '../wire/records.js'
 import { serveRequests, type Reply } from '../wire/request-loop.js'
-import { StreamBudget } from '../wire/stream-budget.js'
+import { StreamBudget } from '../limits/stream-budget.js'
 import { parseBookId } from '../content/book-id.js'
-import { PeerRateLimiter } from './request-limits.js'
+import { PeerRateLimiter } from '../limits/peer-rate-limiter.js'
 import { SearchCache } from './search-cache.js'
+import { DEFAULT_PAGE_SIZE, DEFAULT_TTL_SECONDS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, REGISTRATIONS_PER_MINUTE, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, SEARCHES_PER_MINUTE, SWEEP_INTERVAL_MS } from './constants.js'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
 
@@ -78,18 +79,18 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     this.init = init
     this.log = components.logger.forComponent('arkshare:index')
     this.now = init.now ?? Date.now
-    this.cache = new SearchCache<SearchPage>(1000, 5_000, this.now)
+    this.cache = new SearchCache<SearchPage>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, this.now)
     this.ttl = {
-      default: init.defaultTtlSeconds ?? 300,
-      min: init.minTtlSeconds ?? 5,
-      max: init.maxTtlSeconds ?? 24 * 3600
+      default: init.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
+      min: init.minTtlSeconds ?? MIN_TTL_SECONDS,
+      max: init.maxTtlSeconds ?? MAX_TTL_SECONDS
     }
     this.streams = new StreamBudget({
-      maxOpen: init.maxOpenStreams ?? LIMITS.openStreams.index.maxOpen,
-      maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? LIMITS.openStreams.index.maxOpenPerAddress
+      maxOpen: init.maxOpenStreams ?? MAX_OPEN_STREAMS,
+      maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? MAX_OPEN_STREAMS_PER_ADDRESS
     })
-    this.registerLimiter = new PeerRateLimiter(init.registrationsPerMinute ?? 120)
-    this.searchLimiter = new PeerRateLimiter(init.searchesPerMinute ?? 600)
+    this.registerLimiter = new PeerRateLimiter(init.registrationsPerMinute ?? REGISTRATIONS_PER_MINUTE)
+    this.searchLimiter = new PeerRateLimiter(init.searchesPerMinute ?? SEARCHES_PER_MINUTE)
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
     this.onPeerConnect = this.onPeerConnect.bind(this)
     this.onPeerIdentify = this.onPeerIdentify.bind(this)
@@ -109,7 +110,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     })
     // pages of a catalog opened before are not this one's
     this.cache.clear()
-    const streamLimits = { maxInboundStreams: this.init.maxInboundStreams ?? 8, maxOutboundStreams: 1, runOnLimitedConnection: true }
+    const streamLimits = { maxInboundStreams: this.init.maxInboundStreams ?? MAX_INBOUND_STREAMS_PER_CONNECTION, maxOutboundStreams: 1, runOnLimitedConnection: true }
     await this.components.registrar.handle(REGISTER_PROTOCOL, this.handleRegister.bind(this), streamLimits)
     await this.components.registrar.handle(SEARCH_PROTOCOL, this.handleSearch.bind(this), streamLimits)
     this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
@@ -122,7 +123,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       } catch (err) {
         this.log.error('sweep failed: %e', err)
       }
-    }, this.init.sweepIntervalMs ?? 5_000)
+    }, this.init.sweepIntervalMs ?? SWEEP_INTERVAL_MS)
     this.sweepTimer.unref()
   }
 
@@ -302,7 +303,7 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
         } else if (provider == null && bookId == null) {
           throw new RequestError(Status.E_INVALID_REQUEST, 'empty query: give words, a provider or a book id')
         }
-        const limit = Math.min(request.limit === 0 ? 50 : request.limit, LIMITS.search.maxResultsPerPage)
+        const limit = Math.min(request.limit === 0 ? DEFAULT_PAGE_SIZE : request.limit, LIMITS.search.maxResultsPerPage)
         // a removed listing or peer must leave results at once, so the removal count is part of the
         // key: pages cached before a removal are never found again (and age out). Additions may
         // wait out the cache's few seconds; leases and grace periods end a page (validUntil, expireBy).

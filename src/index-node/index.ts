@@ -4,6 +4,9 @@ import { ArkshareIndexService, type ArkshareIndex, type ArkshareIndexComponents,
 export type { ArkshareIndex, ArkshareIndexComponents, ArkshareIndexInit }
 export type { CatalogStats, SearchHit, SearchPage } from './catalog.js'
 
+/** Every default of the index service (and of `arkshare index`), from one place. */
+export * as INDEX_DEFAULTS from './constants.js'
+
 export function arkshareIndex (init: ArkshareIndexInit = {}): (components: ArkshareIndexComponents) => ArkshareIndex {
   return (components) => new ArkshareIndexService(components, init)
 }

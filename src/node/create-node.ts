@@ -8,11 +8,11 @@ import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { arkshare, type Arkshare, type ArkshareInit } from '../peer/index.js'
-import { arkshareIndex, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
+import { arkshare, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
+import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
-import { ipOf } from '../wire/stream-budget.js'
+import { ipOf } from '../limits/stream-budget.js'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import type { Identify, IdentifyPush } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
@@ -29,8 +29,13 @@ export interface ConnectionLimits {
 }
 
 /** An index is dialled by every peer it serves, often many behind one address (NAT). */
-export const INDEX_CONNECTION_LIMITS: ConnectionLimits = { maxConnections: 5_000, inboundConnectionThreshold: 100, maxIncomingPendingConnections: 100, maxConnectionsPerIp: 256 }
-export const PEER_CONNECTION_LIMITS: ConnectionLimits = { maxConnectionsPerIp: 64 }
+const INDEX_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnections: INDEX.MAX_CONNECTIONS,
+  inboundConnectionThreshold: INDEX.INBOUND_CONNECTIONS_PER_SECOND,
+  maxIncomingPendingConnections: INDEX.MAX_INCOMING_PENDING_CONNECTIONS,
+  maxConnectionsPerIp: INDEX.MAX_CONNECTIONS_PER_IP
+}
+const PEER_CONNECTION_LIMITS: ConnectionLimits = { maxConnectionsPerIp: PEER.MAX_CONNECTIONS_PER_IP }
 
 export interface BaseNodeOptions {
   connectionLimits?: ConnectionLimits

@@ -9,16 +9,17 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { parseBookId } from '../content/book-id.js'
 import { normaliseError } from '../wire/errors.js'
 import { FETCH_PROTOCOL, LIMITS } from '../wire/protocols.js'
-import { StreamBudget } from '../wire/stream-budget.js'
+import { StreamBudget } from '../limits/stream-budget.js'
 import { bookFromWire, peerIdToBytes, providerFromWire, type BookRecord, type ProviderInfo } from '../wire/records.js'
 import { Download, DownloadError, type DownloadProgress, type DownloadResult } from './download/index.js'
 import { handleFetchStream } from './fetch-server.js'
 import { HashCache } from './hash-cache.js'
 import { IndexLink, type IndexStatus } from './index-link.js'
 import { Shelf, type ShelfEntry } from './shelf.js'
-import { BandwidthBudget } from '../transfer/token-bucket.js'
-import { PeerStats } from '../transfer/peer-stats.js'
-import { UploadSlots } from '../transfer/upload-slots.js'
+import { BandwidthBudget } from '../limits/token-bucket.js'
+import { PeerStats } from './peer-stats.js'
+import { UploadSlots } from '../limits/upload-slots.js'
+import { BAD_PEER_MS, DHT_ANNOUNCE_TIMEOUT_MS, DHT_LOOKUP_TIMEOUT_MS, DIAL_TIMEOUT_MS, MAX_DHT_PROVIDERS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_OUTBOUND_STREAMS_PER_CONNECTION, MAX_PINGED_PROVIDERS, PING_TIMEOUT_MS, UPLOAD_SLOTS } from './constants.js'
 import type { Ping } from '@libp2p/ping'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { ContentRouting } from '@libp2p/interface'
@@ -144,10 +145,10 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     this.log = components.logger.forComponent('arkshare:peer')
     this.uploadBudget = new BandwidthBudget({ total: init.maxUploadBytesPerSecond, perPeer: init.maxUploadBytesPerSecondPerPeer })
     if (init.maxDownloadBytesPerSecond != null) this.downloadBudget = new BandwidthBudget({ total: init.maxDownloadBytesPerSecond })
-    this.uploadSlots = new UploadSlots(init.uploadSlots ?? 4)
+    this.uploadSlots = new UploadSlots(init.uploadSlots ?? UPLOAD_SLOTS)
     this.fetchStreams = new StreamBudget({
-      maxOpen: init.maxOpenStreams ?? LIMITS.openStreams.peer.maxOpen,
-      maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? LIMITS.openStreams.peer.maxOpenPerAddress
+      maxOpen: init.maxOpenStreams ?? MAX_OPEN_STREAMS,
+      maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? MAX_OPEN_STREAMS_PER_ADDRESS
     })
   }
 
@@ -179,14 +180,14 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
         await handleFetchStream(stream, connection, { shelf, log: this.log, budget: this.uploadBudget, slots: this.uploadSlots, streams: this.fetchStreams })
       }, {
-        maxInboundStreams: this.init.maxInboundStreams ?? 16,
-        maxOutboundStreams: 16,
+        maxInboundStreams: this.init.maxInboundStreams ?? MAX_INBOUND_STREAMS_PER_CONNECTION,
+        maxOutboundStreams: MAX_OUTBOUND_STREAMS_PER_CONNECTION,
         // bulk data never goes over a relayed connection
         runOnLimitedConnection: false
       })
     }
     for (const addr of this.init.bootstrap ?? []) {
-      this.components.connectionManager.openConnection(multiaddr(addr), { signal: AbortSignal.timeout(10_000) }).catch((err) => {
+      this.components.connectionManager.openConnection(multiaddr(addr), { signal: AbortSignal.timeout(DIAL_TIMEOUT_MS) }).catch((err) => {
         this.log('bootstrap %s unreachable: %s', addr, normaliseError(err).message)
       })
     }
@@ -205,7 +206,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       for (const id of ids) {
         if (signal.aborted) return
         try {
-          await this.components.contentRouting.provide(parseBookId(id), { signal: AbortSignal.any([signal, AbortSignal.timeout(30_000)]) })
+          await this.components.contentRouting.provide(parseBookId(id), { signal: AbortSignal.any([signal, AbortSignal.timeout(DHT_ANNOUNCE_TIMEOUT_MS)]) })
         } catch (err) {
           this.log('could not announce %s in the DHT: %s', id, normaliseError(err).message)
         }
@@ -216,12 +217,12 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   /** Providers of a book from DHT provider records (the fallback when no index answers). */
   async findProvidersInDht (cid: CID, signal?: AbortSignal): Promise<ProviderInfo[]> {
     const found = new Map<string, ProviderInfo>()
-    const timeout = AbortSignal.timeout(15_000)
+    const timeout = AbortSignal.timeout(DHT_LOOKUP_TIMEOUT_MS)
     try {
       for await (const p of this.components.contentRouting.findProviders(cid, { signal: signal != null ? AbortSignal.any([signal, timeout]) : timeout })) {
         if (p.id.equals(this.components.peerId)) continue
         found.set(p.id.toString(), { peerId: p.id.toString(), multiaddrs: p.multiaddrs.map(a => a.toString()) })
-        if (found.size >= 20) break
+        if (found.size >= MAX_DHT_PROVIDERS) break
       }
     } catch (err) {
       if (found.size === 0) throw err
@@ -345,11 +346,11 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     // libp2p's components throw for a service the node does not have
     try { ping = this.components.ping } catch { return }
     if (ping == null) return
-    await Promise.all(providers.slice(0, 16).map(async (p) => {
+    await Promise.all(providers.slice(0, MAX_PINGED_PROVIDERS).map(async (p) => {
       try {
         const peerId = peerIdFromString(p.peerId)
         if (p.multiaddrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: p.multiaddrs.map(a => multiaddr(a)) })
-        const rtt = await ping.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(2_000)]) : AbortSignal.timeout(2_000) })
+        const rtt = await ping.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(PING_TIMEOUT_MS)]) : AbortSignal.timeout(PING_TIMEOUT_MS) })
         this.stats.recordRtt(p.peerId, rtt)
       } catch { /* unreachable now: ranked last */ }
     }))
@@ -362,7 +363,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       return this.badPeers.has(peer)
     },
     add: (peer: string, reason: string): void => {
-      this.badPeers.set(peer, { until: Date.now() + (this.init.badPeerMs ?? 10 * 60_000), reason })
+      this.badPeers.set(peer, { until: Date.now() + (this.init.badPeerMs ?? BAD_PEER_MS), reason })
     }
   }
 

@@ -8,10 +8,11 @@ import { FETCH, FetchRequest, FetchResponse, Status } from '../wire/messages.js'
 import { RequestError } from '../wire/errors.js'
 import { LIMITS } from '../wire/protocols.js'
 import { serveRequests, type Reply } from '../wire/request-loop.js'
-import type { StreamBudget } from '../wire/stream-budget.js'
+import type { StreamBudget } from '../limits/stream-budget.js'
 import type { Shelf, ShelfEntry } from './shelf.js'
-import type { BandwidthBudget } from '../transfer/token-bucket.js'
-import type { UploadSlots } from '../transfer/upload-slots.js'
+import { QUEUE_HEARTBEAT_MS } from './constants.js'
+import type { BandwidthBudget } from '../limits/token-bucket.js'
+import type { UploadSlots } from '../limits/upload-slots.js'
 import type { Logger, Stream, Connection } from '@libp2p/interface'
 
 export interface FetchServerOptions {
@@ -25,8 +26,6 @@ export interface FetchServerOptions {
   streams?: StreamBudget
 }
 
-/** A queued downloader hears its position at least this often, which also keeps the stream alive. */
-const QUEUE_HEARTBEAT_MS = 5_000
 
 function emptyResponse (): FetchResponse {
   return { status: Status.OK, message: '', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(0), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }

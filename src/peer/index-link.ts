@@ -8,12 +8,12 @@ import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js
 import { bookToWire, fitBook, type BookRecord } from '../wire/records.js'
 import { RequestChannel } from '../wire/request-channel.js'
 import { parseBookId } from '../content/book-id.js'
+import { DIAL_TIMEOUT_MS, INDEX_MAX_BACKOFF_MS, INDEX_REQUEST_TIMEOUT_MS, INDEX_TAG, INDEX_TAG_VALUE } from './constants.js'
 import type { Shelf, ShelfChange } from './shelf.js'
 import type { Connection, Logger, PeerId, PeerStore, Libp2pEvents } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
 
-export const INDEX_TAG = 'arkshare-index'
 
 export interface IndexLinkComponents {
   connectionManager: ConnectionManager
@@ -33,9 +33,6 @@ export interface IndexStatus {
 type RegisterChannel = RequestChannel<RegisterRequest, RegisterResponse>
 type SearchChannel = RequestChannel<SearchRequest, SearchResponse>
 
-const DIAL_TIMEOUT_MS = 10_000
-const REQUEST_TIMEOUT_MS = 15_000
-const MAX_BACKOFF_MS = 30_000
 
 /** One of our books as we list it with an index: within every limit the index checks. */
 function listing (book: BookRecord): Book {
@@ -130,7 +127,7 @@ export class IndexLink {
     if (this.indexPeer?.equals(connection.remotePeer) !== true) {
       this.indexPeer = connection.remotePeer
       // a high tag value keeps the connection manager from pruning our index connection
-      await this.components.peerStore.merge(connection.remotePeer, { tags: { [INDEX_TAG]: { value: 100 } } })
+      await this.components.peerStore.merge(connection.remotePeer, { tags: { [INDEX_TAG]: { value: INDEX_TAG_VALUE } } })
     }
     return connection
   }
@@ -148,7 +145,7 @@ export class IndexLink {
     return new RequestChannel(stream, SEARCH)
   }
 
-  private async register (request: RegisterRequest, signal = this.signal(REQUEST_TIMEOUT_MS)): Promise<RegisterResponse> {
+  private async register (request: RegisterRequest, signal = this.signal(INDEX_REQUEST_TIMEOUT_MS)): Promise<RegisterResponse> {
     // the index closes idle streams, so a renewal minutes later usually opens a fresh one
     if (this.registerChannel?.usable !== true) this.registerChannel = await this.openChannel(REGISTER_PROTOCOL, signal) as RegisterChannel
     const reply = await this.registerChannel.request({ ...request, ttl: this.options.ttlSeconds ?? 0 }, signal)
@@ -219,7 +216,7 @@ export class IndexLink {
         const wait = err instanceof ArkshareRemoteError && err.status === Status.E_RATE_LIMITED && err.retryAfterSeconds > 0
           ? err.retryAfterSeconds * 1000
           : backoff
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
+        backoff = Math.min(backoff * 2, INDEX_MAX_BACKOFF_MS)
         await this.sleep(wait)
       }
     }
@@ -228,7 +225,7 @@ export class IndexLink {
   /** One search request to this index. */
   async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResponse> {
     const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, ...request }
-    const bounded = signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS)
+    const bounded = signal ?? AbortSignal.timeout(INDEX_REQUEST_TIMEOUT_MS)
     if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH_PROTOCOL, AbortSignal.any([bounded, AbortSignal.timeout(DIAL_TIMEOUT_MS)])) as SearchChannel
     return await this.searchChannel.request(full, bounded)
   }

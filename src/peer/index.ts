@@ -6,6 +6,9 @@ export type { DownloadProgress, DownloadResult } from './download/index.js'
 export type { IndexStatus } from './index-link.js'
 export type { ShelfEntry } from './shelf.js'
 
+/** Every default of the peer service (and of the CLI's peer commands), from one place. */
+export * as PEER_DEFAULTS from './constants.js'
+
 export function arkshare (init: ArkshareInit = {}): (components: ArkshareComponents) => Arkshare {
   return (components) => new ArkshareService(components, init)
 }

@@ -9,6 +9,7 @@ import { hashFile } from '../content/hash-file.js'
 import { readBookMetadata, type BookMetadata } from '../content/metadata.js'
 import type { HashCache } from './hash-cache.js'
 import type { BookRecord } from '../wire/records.js'
+import { RESCAN_INTERVAL_MS } from './constants.js'
 
 export interface ShelfEntry extends BookRecord {
   path: string
@@ -92,7 +93,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
         }
       }
     }
-    this.interval = setInterval(() => { void this.rescan() }, this.options.rescanIntervalMs ?? 30_000)
+    this.interval = setInterval(() => { void this.rescan() }, this.options.rescanIntervalMs ?? RESCAN_INTERVAL_MS)
     this.interval.unref()
   }
 

@@ -7,7 +7,7 @@ import { FrameReader, FrameTooLargeError, InvalidLengthPrefixError, TruncatedFra
 import { closeStream, sendBounded, writeMessage, frame } from './framing.js'
 import { decodeMessage, type ExchangeSpec } from './messages.js'
 import { LIMITS } from './protocols.js'
-import { ipOf, type StreamBudget } from './stream-budget.js'
+import { ipOf, type StreamBudget } from '../limits/stream-budget.js'
 import type { Stream, Logger } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 

@@ -1,6 +1,6 @@
 // Per-peer request rates on the index (OpenNap-style flood limits): each peer gets a bucket of
 // requests per minute; a request over budget is refused with the seconds to wait.
-import { TokenBucket, systemClock, type Clock } from '../transfer/token-bucket.js'
+import { TokenBucket, systemClock, type Clock } from './token-bucket.js'
 
 export class PeerRateLimiter {
   private readonly buckets = new Map<string, { bucket: TokenBucket, used: number }>()

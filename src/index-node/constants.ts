@@ -1,0 +1,39 @@
+// The index node's defaults, each in one place: the service, the catalog and the CLI read them
+// from here (the wire's own limits are in wire/protocols.ts).
+import { LIMITS } from '../wire/protocols.js'
+
+/** Lease granted to a peer that asks for none, seconds. */
+export const DEFAULT_TTL_SECONDS = 300
+/** Shortest and longest lease a peer may ask for, seconds. */
+export const MIN_TTL_SECONDS = 5
+export const MAX_TTL_SECONDS = 24 * 3600
+/** How long a registered peer may be disconnected before its books leave results. */
+export const DISCONNECT_GRACE_MS = 30_000
+/** Books one peer may list (spec 6: past it, E_MESSAGE_TOO_LARGE). */
+export const MAX_BOOKS_PER_PEER = 10_000
+/** Books a query without words may match before it is refused ("add a word"). */
+export const MAX_UNRANKED_MATCHES = 10_000
+/** Results a search page holds when the request asks for none. */
+export const DEFAULT_PAGE_SIZE = 50
+/** How often expired leases are swept from the database. */
+export const SWEEP_INTERVAL_MS = 5_000
+/** Register and search streams one connection may open at once. */
+export const MAX_INBOUND_STREAMS_PER_CONNECTION = 8
+/** Register and search streams served at once: in all, and from one IP address. */
+export const MAX_OPEN_STREAMS = LIMITS.openStreams.index.maxOpen
+export const MAX_OPEN_STREAMS_PER_ADDRESS = LIMITS.openStreams.index.maxOpenPerAddress
+/** Per-peer request budgets, a minute (a peer may spend them in a burst). */
+export const REGISTRATIONS_PER_MINUTE = 120
+export const SEARCHES_PER_MINUTE = 600
+/** Search pages kept for repeated queries, and for how long at most. */
+export const SEARCH_CACHE_ENTRIES = 1000
+export const SEARCH_CACHE_TTL_MS = 5_000
+/** How far the JS heap may grow past its live data before a full collection, percent (0: V8 decides). */
+export const HEAP_GROWTH_PERCENT = 50
+/** Connections: an index is dialled by every peer it serves, often many behind one address (NAT). */
+export const MAX_CONNECTIONS = 5_000
+export const MAX_CONNECTIONS_PER_IP = 256
+export const INBOUND_CONNECTIONS_PER_SECOND = 100
+export const MAX_INCOMING_PENDING_CONNECTIONS = 100
+/** Where an index keeps its key and catalog when not told. */
+export const DEFAULT_DATA_DIR = '.arkshare/index'

@@ -1,0 +1,47 @@
+// The peer's defaults, each in one place: the service, its parts and the CLI read them from here
+// (the download engine's tuning is in download/constants.ts, the wire's limits in wire/protocols.ts).
+import { LIMITS } from '../wire/protocols.js'
+
+/** Lease to ask an index for, seconds: 0 asks for the index's own default. */
+export const DEFAULT_TTL_SECONDS = 0
+/** Peers served at once; the others wait in a fair queue and are told their place. */
+export const UPLOAD_SLOTS = 4
+/** A queued downloader hears its place at least this often (spec 3: at least every 5 s). */
+export const QUEUE_HEARTBEAT_MS = 5_000
+/** Fetch streams one connection may open at once, and that we open to one peer. */
+export const MAX_INBOUND_STREAMS_PER_CONNECTION = 16
+export const MAX_OUTBOUND_STREAMS_PER_CONNECTION = 16
+/** Fetch streams served at once: in all, and from one IP address (queued ones count). */
+export const MAX_OPEN_STREAMS = LIMITS.openStreams.peer.maxOpen
+export const MAX_OPEN_STREAMS_PER_ADDRESS = LIMITS.openStreams.peer.maxOpenPerAddress
+/** Open connections from one IP address. */
+export const MAX_CONNECTIONS_PER_IP = 64
+/** How long a provider caught sending bad data is skipped. */
+export const BAD_PEER_MS = 10 * 60_000
+/** During a download, how often the indexes are asked for providers that appeared since. */
+export const PROVIDER_REFRESH_MS = 30_000
+/** Providers pinged before a download or with a search, and how long a ping may take. */
+export const MAX_PINGED_PROVIDERS = 16
+export const PING_TIMEOUT_MS = 2_000
+/** Providers taken from DHT records, and how long the DHT lookup may take. */
+export const MAX_DHT_PROVIDERS = 20
+export const DHT_LOOKUP_TIMEOUT_MS = 15_000
+/** How long announcing one book in the DHT may take. */
+export const DHT_ANNOUNCE_TIMEOUT_MS = 30_000
+/** Connecting to a bootstrap peer or an index. */
+export const DIAL_TIMEOUT_MS = 10_000
+/** One request to an index (a registration or a search). */
+export const INDEX_REQUEST_TIMEOUT_MS = 15_000
+/** Retrying an index that failed: from 1 s, doubling up to this. */
+export const INDEX_MAX_BACKOFF_MS = 30_000
+/** The peer-store tag that keeps the connection manager from pruning an index connection. */
+export const INDEX_TAG = 'arkshare-index'
+export const INDEX_TAG_VALUE = 100
+/** Shared folders are rescanned this often besides being watched. */
+export const RESCAN_INTERVAL_MS = 30_000
+/** Search results a one-shot search and a browse print when asked for no number. */
+export const DEFAULT_SEARCH_LIMIT = 50
+export const DEFAULT_BROWSE_LIMIT = 100
+/** Where a node keeps its key and databases, and where downloads land, when not told. */
+export const DEFAULT_DATA_DIR = '.arkshare/node'
+export const DEFAULT_DOWNLOADS_DIR = 'downloads'
