@@ -3,9 +3,9 @@
 // a restarted index keeps counting.
 import Database from 'better-sqlite3'
 import type { ParsedQuery } from './query.js'
-import { TextIndex } from './text-index.js'
+import { TextIndex } from './text-index/index.js'
 
-export { TooBroadError } from './text-index.js'
+export { TooBroadError } from './text-index/index.js'
 import type { BookRecord } from '../wire/records.js'
 
 export type { BookRecord }

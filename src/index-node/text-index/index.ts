@@ -6,9 +6,9 @@
 // word once, checks the others by galloping through their sorted lists, and keeps the best books.
 // Browsing one provider or one book (no words: by title, through per-provider and per-book chains)
 // and the live counts come from here too, so whether a provider is listed is decided in one place.
-import { forEachAsciiWord, isAscii, tokenize, type ParsedQuery } from './query.js'
-import type { BookRecord } from '../wire/records.js'
-import { StringTable } from './string-table.js'
+import { forEachAsciiWord, isAscii, tokenize, type ParsedQuery } from '../query.js'
+import type { BookRecord } from '../../wire/records.js'
+import { StringTable } from '../string-table.js'
 
 /** One row of the catalog's listings table, as the index needs it. */
 export interface IndexedListing {
