@@ -3,9 +3,9 @@
 // a restarted index keeps counting.
 import Database from 'better-sqlite3'
 import type { ParsedQuery } from './query.js'
-import { TextIndex } from './text-index.js'
+import { TextIndex } from './text-index/index.js'
 
-export { TooBroadError } from './text-index.js'
+export { TooBroadError } from './text-index/index.js'
 import type { BookRecord } from '../wire/records.js'
 import { LIMITS } from '../wire/protocols.js'
 import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES } from './constants.js'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { parseQuery, tokenize, type ParsedQuery } from '../../src/index-node/query.js'
-import { TextIndex, type IndexedListing } from '../../src/index-node/text-index.js'
+import { TextIndex, type IndexedListing } from '../../src/index-node/text-index/index.js'
 import { mulberry32 } from '../../scripts/prng.js'
 
 // Words that share prefixes, so a prefix expands to one word or to many, and rare and common ones.

@@ -1,0 +1,129 @@
+// The listings' slots: a listing's place in parallel typed arrays (slots are never reused until
+// compaction), holding what a search checks of it, with each book's and each provider's slots as chains.
+import { StringTable } from '../string-table.js'
+import { ALIVE, BOOK, COMPACT_MIN_DEAD, INITIAL_SIZE, LENGTH, PEER, RECORD } from './constants.js'
+import { grow } from './grow.js'
+
+/**
+ * The per-slot arrays are plain fields so that the search walk reads them directly (hoisted into
+ * locals); only this class writes them, and replaces them when they grow.
+ */
+export class ListingStore {
+  /** Slots the per-slot arrays have room for. */
+  capacity = INITIAL_SIZE
+  /** Slots used, dead ones included. */
+  slots = 0
+  /** Slots alive (bm25's number of documents). */
+  liveSlots = 0
+  /** Words of the live slots (bm25's average length is liveTokens / liveSlots). */
+  liveTokens = 0
+  /**
+   * What every candidate of a query is checked for, side by side (one cache line, not four arrays):
+   * [peer, book, number of words, alive] per slot.
+   */
+  record = new Int32Array(this.capacity * RECORD)
+  listingId = new Float64Array(this.capacity)
+  size = new Float64Array(this.capacity)
+  format = new Int32Array(this.capacity)
+  language = new Int32Array(this.capacity)
+  /**
+   * Slot of each listing, by listings.id (SQLite gives new rows the next id, so ids stay dense
+   * enough for an array, which costs far less than a map of a million entries); -1 when none.
+   */
+  private slotOfListing = new Int32Array(INITIAL_SIZE).fill(-1)
+  /** Each book's slots as a chain (first slot per book, next slot per slot; -1 ends it). */
+  firstSlotOfBook = new Int32Array(INITIAL_SIZE).fill(-1)
+  nextSlotOfBook = new Int32Array(this.capacity)
+  /** Each provider's slots as a chain, likewise (browsing one provider reads only its listings). */
+  private firstSlotOfPeer = new Int32Array(INITIAL_SIZE).fill(-1)
+  private nextSlotOfPeer = new Int32Array(this.capacity)
+  /** Books as small integers, in the order first seen (equal scores rank by it). */
+  readonly books = new StringTable()
+
+  /**
+   * Formats and languages as small integers, kept as registered; compaction hands them on to the
+   * next store, as the slots it copies keep their codes.
+   */
+  constructor (readonly formats = new StringTable(), readonly languages = new StringTable()) {}
+
+  /** A new slot for a listing of `length` words (its words and texts are kept under the same slot). */
+  place (listingId: number, peer: number, book: number, size: number, format: number, language: number, length: number): number {
+    if (this.slots === this.capacity) this.resize(this.capacity * 2)
+    const slot = this.slots++
+    this.liveSlots++
+    if (listingId >= this.slotOfListing.length) this.slotOfListing = grow(this.slotOfListing, Math.max(listingId + 1, this.slotOfListing.length * 2), -1)
+    this.slotOfListing[listingId] = slot
+    const r = slot * RECORD
+    this.record[r + PEER] = peer
+    this.record[r + BOOK] = book
+    this.record[r + LENGTH] = length
+    this.record[r + ALIVE] = 1
+    if (book >= this.firstSlotOfBook.length) this.firstSlotOfBook = grow(this.firstSlotOfBook, Math.max(book + 1, this.firstSlotOfBook.length * 2), -1)
+    this.nextSlotOfBook[slot] = this.firstSlotOfBook[book]
+    this.firstSlotOfBook[book] = slot
+    if (peer >= this.firstSlotOfPeer.length) this.firstSlotOfPeer = grow(this.firstSlotOfPeer, Math.max(peer + 1, this.firstSlotOfPeer.length * 2), -1)
+    this.nextSlotOfPeer[slot] = this.firstSlotOfPeer[peer]
+    this.firstSlotOfPeer[peer] = slot
+    this.listingId[slot] = listingId
+    this.size[slot] = size
+    this.format[slot] = format
+    this.language[slot] = language
+    this.liveTokens += length
+    return slot
+  }
+
+  /** Marks a listing's slot dead and returns it; -1 when the listing is not indexed. */
+  remove (listingId: number): number {
+    const slot = listingId < this.slotOfListing.length ? this.slotOfListing[listingId] : -1
+    if (slot === -1) return -1
+    this.slotOfListing[listingId] = -1
+    this.record[slot * RECORD + ALIVE] = 0
+    this.liveSlots--
+    this.liveTokens -= this.record[slot * RECORD + LENGTH]
+    return slot
+  }
+
+  /** Whether enough dead slots have piled up to be worth a rebuild (they stay in the posting lists until then). */
+  get wantsCompaction (): boolean {
+    return this.slots - this.liveSlots > Math.max(COMPACT_MIN_DEAD, this.liveSlots)
+  }
+
+  isAlive (slot: number): boolean { return this.record[slot * RECORD + ALIVE] === 1 }
+  peerAt (slot: number): number { return this.record[slot * RECORD + PEER] }
+  bookAt (slot: number): number { return this.record[slot * RECORD + BOOK] }
+  lengthAt (slot: number): number { return this.record[slot * RECORD + LENGTH] }
+
+  /** The number of a book already indexed, or undefined. */
+  bookOf (bookId: string): number | undefined {
+    const id = this.books.idOf(bookId)
+    return id === -1 ? undefined : id
+  }
+
+  /** A provider's slots, ascending (the order exclusions are looked up in). */
+  peerSlots (peer: number): Int32Array {
+    return chainSlots(this.firstSlotOfPeer, this.nextSlotOfPeer, peer)
+  }
+
+  /** A book's slots, ascending. */
+  bookSlots (book: number): Int32Array {
+    return chainSlots(this.firstSlotOfBook, this.nextSlotOfBook, book)
+  }
+
+  private resize (capacity: number): void {
+    this.capacity = capacity
+    this.record = grow(this.record, capacity * RECORD)
+    this.listingId = grow(this.listingId, capacity)
+    this.size = grow(this.size, capacity)
+    this.format = grow(this.format, capacity)
+    this.language = grow(this.language, capacity)
+    this.nextSlotOfBook = grow(this.nextSlotOfBook, capacity)
+    this.nextSlotOfPeer = grow(this.nextSlotOfPeer, capacity)
+  }
+}
+
+/** The slots of a chain (newest first), ascending. */
+function chainSlots (first: Int32Array, next: Int32Array, head: number): Int32Array {
+  const slots: number[] = []
+  for (let slot = head < first.length ? first[head] : -1; slot !== -1; slot = next[slot]) slots.push(slot)
+  return Int32Array.from(slots).reverse()
+}

@@ -1,0 +1,50 @@
+// Each listing's title, author and file name as UTF-8, back to back in one pool (a search page is
+// then built from memory: reading rows back from SQLite cost more than the search itself).
+import { INITIAL_SIZE, INITIAL_TEXT_POOL } from './constants.js'
+import { grow } from './grow.js'
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+export class ListingTexts {
+  private texts = new Uint8Array(INITIAL_TEXT_POOL)
+  private textsUsed = 0
+  private textStart = new Uint32Array(INITIAL_SIZE)
+  private textLengths = new Uint16Array(INITIAL_SIZE * 3)
+
+  /** Keeps a new slot's fields: as strings, or as the bytes of another pool's (compaction). */
+  put (slot: number, fields: Array<string | Uint8Array>): void {
+    if (slot >= this.textStart.length) {
+      const slots = Math.max(slot + 1, this.textStart.length * 2)
+      this.textStart = grow(this.textStart, slots)
+      this.textLengths = grow(this.textLengths, slots * 3)
+    }
+    const room = fields.reduce((n, f) => n + f.length * 3, 0)
+    if (this.textsUsed + room > this.texts.length) this.texts = grow(this.texts, Math.max(this.texts.length * 2, this.textsUsed + room))
+    this.textStart[slot] = this.textsUsed
+    for (let f = 0; f < 3; f++) {
+      const field = fields[f]
+      let written: number
+      if (typeof field === 'string') {
+        written = encoder.encodeInto(field, this.texts.subarray(this.textsUsed)).written
+      } else {
+        this.texts.set(field, this.textsUsed)
+        written = field.length
+      }
+      this.textLengths[slot * 3 + f] = written
+      this.textsUsed += written
+    }
+  }
+
+  /** The UTF-8 bytes of a slot's field (0 title, 1 author, 2 file name). */
+  bytes (slot: number, field: number): Uint8Array {
+    let at = this.textStart[slot]
+    for (let f = 0; f < field; f++) at += this.textLengths[slot * 3 + f]
+    return this.texts.subarray(at, at + this.textLengths[slot * 3 + field])
+  }
+
+  /** A slot's field as text. */
+  text (slot: number, field: number): string {
+    return decoder.decode(this.bytes(slot, field))
+  }
+}

@@ -1,0 +1,256 @@
+// A search: a query walks the posting list of its rarest word once, checks the others by galloping
+// through their sorted lists, and keeps the best books. Without words, it walks the listings of the
+// one provider or book it is limited to (or all) and orders a bounded number of books by title.
+import type { ParsedQuery } from '../query.js'
+import * as bm25 from './bm25.js'
+import * as layout from './constants.js'
+import type { ListingWords } from './listing-words.js'
+import type { IndexParts } from './parts.js'
+import type { PostingList } from './postings.js'
+import { planWords, preparePrefix, rarest, type Clause, type ExcludedWord, type PhraseCheck } from './search-plan.js'
+import { TopBooks } from './top-books.js'
+import { TooBroadError, type RankedBooks, type TextSearchFilters } from './types.js'
+
+// The walk reads these per posting. Held as this module's own constants, the optimising compiler
+// folds them into the walk's code; an imported binding is loaded from its module cell at every use,
+// which cost a search 5-7 % in-process.
+const { idf, lengthNorm, termScore, termScoreLimit, WEIGHTS } = bm25
+const { ALIVE, BLOCK, BOOK, EXACT_WALK, LENGTH, MAX_PRUNED_PAGE, PEER, RECORD } = layout
+
+/** Everything a walk reads besides the index's structures, resolved before it starts. */
+interface Walk {
+  clauses: Clause[]
+  driver: Clause | undefined
+  /** The posting lists walked one after another (a driving prefix's words), or [undefined]: slots, from `chain` or all. */
+  segments: Array<PostingList | undefined>
+  chain: Int32Array | undefined
+  excluded: ExcludedWord[]
+  checks: PhraseCheck[]
+  peer: number | undefined
+  book: number | undefined
+  /** By format (language) code: whether it passes the query's format: (lang:) filter. */
+  formatOk: boolean[] | undefined
+  languageOk: boolean[] | undefined
+  sized: boolean
+  minSize: number
+  maxSize: number
+  now: number
+  graceStart: number
+  averageLength: number
+  /** The page's floor, when ranked and the page is shallow enough to prune by it. */
+  floor: TopBooks | undefined
+  gen: number
+}
+
+/** Books matched (in scratch.matchedBooks), and postings read and passed over. */
+interface Walked { total: number, visited: number, skipped: number }
+
+/**
+ * The best-ranked books for a query's words, phrases, author: words and exclusions, with its
+ * other filters and only online providers; grouped per book (a book ranks by its best listing).
+ * Equal scores keep the order in which the index first saw the books, so pages are stable.
+ */
+export function search (parts: IndexParts, query: ParsedQuery, filters: TextSearchFilters, offset: number, limit: number): RankedBooks {
+  const { vocabulary, store, scratch } = parts
+  const gen = scratch.next(store.books.size)
+  const plan = planWords(vocabulary, query)
+  if (plan == null) return none()
+  const { clauses, prefixClause } = plan
+  const docsTotal = Math.max(store.liveSlots, 1)
+  const averageLength = store.liveTokens / docsTotal
+  for (const c of clauses) c.idf = idf(docsTotal, c.count)
+  // walk the rarest clause (or every listing, for exclusions and filters alone); check the rest
+  const driver = rarest(clauses)
+  if (prefixClause != null && driver !== prefixClause) preparePrefix(prefixClause, driver as Clause, vocabulary, store, scratch, gen)
+  const book = filters.bookId == null ? undefined : store.bookOf(filters.bookId)
+  if (filters.bookId != null && book == null) return none()
+  // formats and languages are kept as registered and compared in lower case
+  const { formats, languages } = store
+  const want = offset + limit
+  const walked = walk(parts, {
+    clauses,
+    driver,
+    segments: driver == null ? [undefined] : driver.prefixLists ?? [driver.list],
+    // without words: the one provider's or the one book's listings if the search is limited to them, else all
+    chain: driver != null ? undefined : filters.peer != null ? store.peerSlots(filters.peer) : book != null ? store.bookSlots(book) : undefined,
+    excluded: plan.excluded,
+    checks: plan.checks,
+    peer: filters.peer,
+    book,
+    formatOk: query.format == null ? undefined : Array.from({ length: formats.size }, (_, f) => formats.nameOf(f).toLowerCase() === query.format),
+    languageOk: query.language == null ? undefined : Array.from({ length: languages.size }, (_, l) => languages.nameOf(l).toLowerCase() === query.language || languages.nameOf(l).toLowerCase().startsWith(`${query.language as string}-`)),
+    sized: query.minSize != null || query.maxSize != null,
+    minSize: query.minSize ?? -Infinity,
+    maxSize: query.maxSize ?? Infinity,
+    now: filters.now,
+    graceStart: filters.graceStart,
+    averageLength,
+    // ranked: the page's floor (the worst of the best books met so far, each at its first score,
+    // which only rises) lets whole blocks of the walked word go unread once none of them can beat it
+    floor: driver != null && want > 0 && want <= MAX_PRUNED_PAGE ? new TopBooks(want) : undefined,
+    gen
+  })
+  const { total, visited, skipped } = walked
+  const matched = scratch.matchedBooks.subarray(0, total)
+  if (clauses.length > 0) {
+    const bookIds = bestPage(parts, matched, offset, limit)
+    if (skipped === 0) return { total, bookIds, totalIsEstimate: false }
+    return { total: total + Math.round(skipped * total / visited), bookIds, totalIsEstimate: true }
+  }
+  // no words to rank by (filters and exclusions only): title order, for a bounded number of books
+  if (total > (filters.maxUnranked ?? Infinity)) throw new TooBroadError(total)
+  return { total, bookIds: titlePage(parts, matched, offset, limit), totalIsEstimate: false }
+}
+
+function none (): RankedBooks {
+  return { bookIds: [], total: 0, totalIsEstimate: false }
+}
+
+/**
+ * The walk: every posting of the driving clause (or every slot), checked against the filters and
+ * the other clauses, scored and grouped per book. It runs per posting of a common word, so it stays
+ * one loop reading the structures' arrays through locals, with no closure or allocation inside.
+ */
+function walk (parts: IndexParts, w: Walk): Walked {
+  const { store, words, peers, scratch } = parts
+  const { clauses, driver, chain, excluded, checks, peer, book: bookCode, formatOk, languageOk, sized, minSize, maxSize, now, graceStart, averageLength, floor, gen } = w
+  const { record, format, language, size } = store
+  const { tokenStart, fieldLengths, tokens } = words
+  const { bookStamp, bookScore, bookSlot, termStamp, slotStamp, slotMatch } = scratch
+  const matched = scratch.matchedBooks
+  let total = 0
+  let visited = 0
+  let skipped = 0
+  for (const driverList of w.segments) {
+    for (const c of clauses) c.cursor = 0
+    for (const x of excluded) x.cursor = 0
+    const driverLength = driverList != null ? driverList.length : chain != null ? chain.length : store.slots
+    for (let i = 0; i < driverLength; i++) {
+      if (floor?.full === true && i % BLOCK === 0 && visited >= EXACT_WALK) {
+        const blocks = (driverList as PostingList).blocks
+        const b = i / BLOCK * 3
+        if (floor.keepsOut(scoreBound(clauses, driver as Clause, blocks[b], blocks[b + 1], averageLength), blocks[b + 2])) {
+          const n = Math.min(BLOCK, driverLength - i)
+          skipped += n
+          i += n - 1
+          continue
+        }
+      }
+      visited++
+      const slot = driverList != null ? driverList.slot(i) : chain != null ? chain[i] : i
+      const r = slot * RECORD
+      if (record[r + ALIVE] === 0) continue
+      if (peer != null && record[r + PEER] !== peer) continue
+      if (bookCode != null && record[r + BOOK] !== bookCode) continue
+      if (formatOk != null && !formatOk[format[slot]]) continue
+      if (languageOk != null && !languageOk[language[slot]]) continue
+      if (sized && (size[slot] < minSize || size[slot] > maxSize)) continue
+      if (!peers.isListed(record[r + PEER], now, graceStart)) continue
+      const norm = lengthNorm(record[r + LENGTH], averageLength)
+      let score = 0
+      let ok = true
+      for (const c of clauses) {
+        let tf: number
+        let fields: number
+        if (c === driver) {
+          tf = (driverList as PostingList).weightedTf(i)
+          fields = (driverList as PostingList).fields(i)
+        } else if (c.slotsMarked === true) {
+          if (slotStamp[slot] !== gen) { ok = false; break }
+          tf = slotMatch[slot] >>> 3
+          fields = slotMatch[slot] & 7
+        } else if (c.prefixLists != null) {
+          tf = 0
+          fields = 0
+          let at = tokenStart[slot]
+          for (let f = 0; f < 3; f++) {
+            const end = at + fieldLengths[slot * 3 + f]
+            for (; at < end; at++) {
+              if (termStamp[tokens[at]] === gen) { tf += WEIGHTS[f]; fields |= 1 << f }
+            }
+          }
+          if (tf === 0) { ok = false; break }
+        } else {
+          const list = c.list as PostingList
+          const at = c.cursor = list.seek(c.cursor, slot)
+          if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
+          tf = list.weightedTf(at)
+          fields = list.fields(at)
+        }
+        if ((fields & c.fieldMask) === 0) { ok = false; break }
+        score += termScore(c.idf, tf, norm)
+      }
+      if (!ok) continue
+      for (const x of excluded) {
+        x.cursor = x.list.seek(x.cursor, slot)
+        if (x.cursor < x.list.length && x.list.slot(x.cursor) === slot) { ok = false; break }
+      }
+      if (!ok || (checks.length > 0 && !passesPhrases(words, slot, checks))) continue
+      const book = record[r + BOOK]
+      if (bookStamp[book] !== gen) {
+        bookStamp[book] = gen
+        bookScore[book] = score
+        bookSlot[book] = slot
+        matched[total++] = book
+        floor?.offer(score, book)
+      } else if (score > bookScore[book]) {
+        bookScore[book] = score
+      }
+    }
+  }
+  return { total, visited, skipped }
+}
+
+/**
+ * The most a listing in a block of the walked clause's postings can score: each clause at its
+ * highest frequency and fewest words, summed in the order the walk scores them (so a listing that
+ * has them scores exactly the bound, and equal scores can be told apart by book).
+ */
+function scoreBound (clauses: Clause[], driver: Clause, blockTf: number, blockLength: number, averageLength: number): number {
+  let bound = 0
+  for (const c of clauses) {
+    if (c.prefixLists != null && c !== driver) {
+      bound += termScoreLimit(c.idf) // several of a prefix's words may add up: the limit of a huge frequency
+      continue
+    }
+    const tf = c === driver ? blockTf : (c.list as PostingList).maxTf
+    bound += termScore(c.idf, tf, lengthNorm(c === driver ? blockLength : (c.list as PostingList).minLength, averageLength))
+  }
+  return bound
+}
+
+/** Whether each phrase appears (or, excluded, does not) as consecutive words inside one field. */
+function passesPhrases (words: ListingWords, slot: number, checks: PhraseCheck[]): boolean {
+  const { tokenStart, fieldLengths, tokens } = words
+  for (const check of checks) {
+    let found = false
+    let at = tokenStart[slot]
+    for (let f = 0; f < 3 && !found; f++) {
+      const n = fieldLengths[slot * 3 + f]
+      for (let i = at; i + check.words.length <= at + n && !found; i++) {
+        let j = 0
+        while (j < check.words.length && tokens[i + j] === check.words[j]) j++
+        found = j === check.words.length
+      }
+      at += n
+    }
+    if (found === check.exclude) return false
+  }
+  return true
+}
+
+/** Books [offset, offset + limit) by score, best first (a bounded heap, not a sort of every match). */
+function bestPage (parts: IndexParts, books: Int32Array, offset: number, limit: number): string[] {
+  const { bookScore } = parts.scratch
+  const top = new TopBooks(Math.min(offset + limit, books.length))
+  for (const book of books) top.offer(bookScore[book], book)
+  return top.bestFirst().slice(offset).map(b => parts.store.books.nameOf(b))
+}
+
+/** Books [offset, offset + limit) by title (of the matching listing met first), then by number. */
+function titlePage (parts: IndexParts, books: Int32Array, offset: number, limit: number): string[] {
+  const { bookSlot } = parts.scratch
+  const titled = Array.from(books, (book) => ({ book, title: parts.texts.text(bookSlot[book], 0).toLowerCase() }))
+  titled.sort((a, b) => a.title < b.title ? -1 : a.title > b.title ? 1 : a.book - b.book)
+  return titled.slice(offset, offset + limit).map(t => parts.store.books.nameOf(t.book))
+}

@@ -1,0 +1,114 @@
+// The indexed words: each numbered once, with its posting list, and listed alphabetically for
+// prefix expansion.
+import { forEachAsciiWord, isAscii, tokenize } from '../query.js'
+import { StringTable } from '../string-table.js'
+import { MAX_FIELD_WORDS } from './constants.js'
+import type { ListingStore } from './listing-store.js'
+import type { ListingWords } from './listing-words.js'
+import { PostingList } from './postings.js'
+
+export class Vocabulary {
+  private readonly words = new StringTable()
+  /** Each word's posting list, by word id. */
+  readonly postings: PostingList[] = []
+  /** Term ids in alphabetical order for prefix expansion, plus terms added since (merged in lazily). */
+  private sortedTerms: number[] = []
+  private unsortedTerms: number[] = []
+
+  /** How many words have been numbered. */
+  get size (): number { return this.words.size }
+
+  nameOf (term: number): string { return this.words.nameOf(term) }
+
+  /** The id of a word already indexed, or undefined. */
+  termOf (word: string): number | undefined {
+    const id = this.words.idOf(word)
+    return id === -1 ? undefined : id
+  }
+
+  /** The posting list of a word already indexed, or undefined. */
+  listOf (word: string): PostingList | undefined {
+    const id = this.termOf(word)
+    return id == null ? undefined : this.postings[id]
+  }
+
+  /** The id of a word, numbering it if new. */
+  termId (word: string): number {
+    return this.registerTerm(this.words.intern(word))
+  }
+
+  /** The ids of a field's words (as tokenize() splits them), interned; at most MAX_FIELD_WORDS. */
+  wordIds (text: string): number[] {
+    const ids: number[] = []
+    if (isAscii(text)) {
+      // plain ASCII (most titles): words hashed where they stand, no string per word
+      forEachAsciiWord(text, (start, end) => { if (ids.length < MAX_FIELD_WORDS) ids.push(this.registerTerm(this.words.internWord(text, start, end))) })
+    } else {
+      for (const word of tokenize(text).slice(0, MAX_FIELD_WORDS)) ids.push(this.termId(word))
+    }
+    return ids
+  }
+
+  /** Adds a slot to the posting list of each of its words. */
+  pushPostings (slot: number, store: ListingStore, words: ListingWords): void {
+    const length = store.lengthAt(slot)
+    const book = store.bookAt(slot)
+    words.forEachWord(slot, (term, weighted, fields) => { this.postings[term].push(slot, weighted, fields, length, book) })
+  }
+
+  /**
+   * Posting lists for every live slot at once (load, compaction): each allocated at its final size,
+   * then written in slot order, rather than grown one listing at a time (which spends its time
+   * copying lists and missing caches).
+   */
+  buildPostings (store: ListingStore, words: ListingWords): void {
+    const counts = new Int32Array(this.words.size)
+    for (let slot = 0; slot < store.slots; slot++) {
+      if (store.isAlive(slot)) words.forEachWord(slot, (term) => { counts[term]++ })
+    }
+    for (let term = 0; term < counts.length; term++) {
+      if (counts[term] > 0) this.postings[term].reserve(counts[term])
+    }
+    for (let slot = 0; slot < store.slots; slot++) {
+      if (store.isAlive(slot)) this.pushPostings(slot, store, words)
+    }
+  }
+
+  /** A word id, with a posting list made for it the first time it is seen. */
+  private registerTerm (id: number): number {
+    if (id === this.postings.length) {
+      this.postings.push(new PostingList())
+      this.unsortedTerms.push(id)
+    }
+    return id
+  }
+
+  /** Term ids whose word starts with `prefix`, from the alphabetical term list. */
+  termsWithPrefix (prefix: string): number[] {
+    if (this.unsortedTerms.length > 0) {
+      const byName = (a: number, b: number): number => this.words.nameOf(a) < this.words.nameOf(b) ? -1 : 1
+      const added = this.unsortedTerms.sort(byName)
+      const merged: number[] = []
+      let i = 0
+      let j = 0
+      while (i < this.sortedTerms.length || j < added.length) {
+        if (j >= added.length || (i < this.sortedTerms.length && byName(this.sortedTerms[i], added[j]) < 0)) merged.push(this.sortedTerms[i++])
+        else merged.push(added[j++])
+      }
+      this.sortedTerms = merged
+      this.unsortedTerms = []
+    }
+    let lo = 0
+    let hi = this.sortedTerms.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.words.nameOf(this.sortedTerms[mid]) < prefix) lo = mid + 1
+      else hi = mid
+    }
+    const found: number[] = []
+    for (let i = lo; i < this.sortedTerms.length && this.words.nameOf(this.sortedTerms[i]).startsWith(prefix); i++) {
+      if (this.postings[this.sortedTerms[i]].live > 0) found.push(this.sortedTerms[i])
+    }
+    return found
+  }
+}
