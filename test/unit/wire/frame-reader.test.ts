@@ -1,23 +1,11 @@
 // The frame reader over an in-memory stream pair: the length-prefix rules of spec section 2, and
 // the bound on what it holds while its reader is slow.
 import assert from 'node:assert/strict'
-import { multiaddrConnectionPair, streamPair } from '@libp2p/utils'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { FrameReader, FrameTooLargeError, InvalidLengthPrefixError, TruncatedFrameError } from '../../../src/wire/frame-reader.js'
 import { frame, sendBounded } from '../../../src/wire/framing.js'
 import { YAMUX_OPTIONS } from '../../../src/node/create-node.js'
+import { streamPair, yamuxPair } from '../../support/stream-pairs.js'
 import type { Stream } from '@libp2p/interface'
-
-/** A stream pair over real yamux (the mock muxer has no flow control, so pausing could not hold a sender back). */
-async function yamuxPair (): Promise<[Stream, Stream]> {
-  const [a, b] = multiaddrConnectionPair()
-  const dialer = yamux(YAMUX_OPTIONS)().createStreamMuxer(a)
-  const listener = yamux(YAMUX_OPTIONS)().createStreamMuxer(b)
-  const inbound = new Promise<Stream>(resolve => { listener.addEventListener('stream', (evt) => { resolve(evt.detail) }, { once: true }) })
-  const outbound = await dialer.createStream()
-  outbound.send(new Uint8Array(0))
-  return [outbound, await inbound]
-}
 
 describe('frame reader', () => {
   let client: Stream
