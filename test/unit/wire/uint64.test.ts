@@ -4,7 +4,7 @@
 // so a uint64 field added later is covered without touching this test.
 import assert from 'node:assert/strict'
 import protobuf from 'protobufjs'
-import * as messages from '../../src/wire/messages.js'
+import * as messages from '../../../src/wire/messages.js'
 
 const BOUNDARIES = [0n, 127n, 128n, 2n ** 31n - 1n, 2n ** 31n, 3n * 2n ** 30n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n]
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { UploadSlots } from '../../src/limits/upload-slots.js'
+import { UploadSlots } from '../../../src/limits/upload-slots.js'
 
 describe('upload slots', () => {
   it('serves at most N at once and queues the rest round-robin by peer', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { checkWireFormat, MalformedMessageError, WireType, type WireSchema } from '../../src/wire/wire-check.js'
-import { WIRE_SCHEMA } from '../../src/wire/pb/wire-schema.js'
-import { RegisterRequest, SearchRequest } from '../../src/wire/messages.js'
+import { checkWireFormat, MalformedMessageError, WireType, type WireSchema } from '../../../src/wire/wire-check.js'
+import { WIRE_SCHEMA } from '../../../src/wire/pb/wire-schema.js'
+import { RegisterRequest, SearchRequest } from '../../../src/wire/messages.js'
 
 const ok = (bytes: number[] | Uint8Array, message: string, schema: WireSchema = WIRE_SCHEMA): void => { checkWireFormat(Uint8Array.from(bytes), schema, message) }
 const refused = (bytes: number[] | Uint8Array, message: string, why: RegExp, schema: WireSchema = WIRE_SCHEMA): void => {

@@ -3,8 +3,8 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { bookIdOf, chunkCount, chunkMatches, CHUNK_SIZE, parseBookId, verifyManifest, InvalidBookIdError, ManifestMismatchError } from '../../src/content/book-id.js'
-import { hashFile } from '../../src/content/hash-file.js'
+import { bookIdOf, chunkCount, chunkMatches, CHUNK_SIZE, parseBookId, verifyManifest, InvalidBookIdError, ManifestMismatchError } from '../../../src/content/book-id.js'
+import { hashFile } from '../../../src/content/hash-file.js'
 
 describe('book identity', () => {
   let dir: string

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { BandwidthBudget, parseRate, TokenBucket, type Clock } from '../../src/limits/token-bucket.js'
+import { BandwidthBudget, parseRate, TokenBucket, type Clock } from '../../../src/limits/token-bucket.js'
 
 /** A clock that only moves when sleepers are woken by advancing it. */
 class FakeClock implements Clock {
@@ -100,7 +100,7 @@ describe('token bucket', () => {
 
 describe('per-peer request limits', () => {
   it('allows a minute\'s budget in a burst, then asks to wait, per peer', async () => {
-    const { PeerRateLimiter } = await import('../../src/limits/peer-rate-limiter.js')
+    const { PeerRateLimiter } = await import('../../../src/limits/peer-rate-limiter.js')
     const clock = new FakeClock()
     const limiter = new PeerRateLimiter(60, clock)
     for (let i = 0; i < 60; i++) assert.equal(limiter.check('a'), 0)

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
-import { bookIdOf } from '../../src/content/book-id.js'
-import { RegisterRequest, SearchResponse, FetchResponse, Status } from '../../src/wire/messages.js'
-import { bookFromWire, bookToWire, fitBook, providerFromWire, providerToWire, type BookRecord } from '../../src/wire/records.js'
-import { frame } from '../../src/wire/framing.js'
-import { LIMITS } from '../../src/wire/protocols.js'
-import { RequestError } from '../../src/wire/errors.js'
-import { safeFileName } from '../../src/peer/download/target.js'
+import { bookIdOf } from '../../../src/content/book-id.js'
+import { RegisterRequest, SearchResponse, FetchResponse, Status } from '../../../src/wire/messages.js'
+import { bookFromWire, bookToWire, fitBook, providerFromWire, providerToWire, type BookRecord } from '../../../src/wire/records.js'
+import { frame } from '../../../src/wire/framing.js'
+import { LIMITS } from '../../../src/wire/protocols.js'
+import { RequestError } from '../../../src/wire/errors.js'
 
 const id = bookIdOf({ size: 3, chunkSize: 262144, chunkHashes: new Uint8Array(32).fill(7) }).toString()
 const book: BookRecord = { id, title: 'Moby Dick', author: 'Herman Melville', format: 'epub', size: 3, fileName: 'Moby Dick.epub', language: 'en' }
@@ -83,20 +82,5 @@ describe('wire codecs and validation', () => {
     const f = frame(new Uint8Array(300)).subarray()
     assert.deepEqual([...f.subarray(0, 2)], [0xac, 0x02])
     assert.equal(f.byteLength, 302)
-  })
-})
-
-describe('download file names', () => {
-  it('reduces untrusted names to a safe base name', () => {
-    assert.equal(safeFileName('Moby Dick.epub', 'x'), 'Moby Dick.epub')
-    assert.equal(safeFileName('../../etc/passwd', 'x'), '_.._etc_passwd')
-    assert.equal(safeFileName('/abs/path.txt', 'x'), '_abs_path.txt')
-    assert.equal(safeFileName('a\u0000b\u001fc.txt', 'x'), 'abc.txt')
-    assert.equal(safeFileName('CON.txt', 'x'), '_CON.txt')
-    assert.equal(safeFileName('..', 'fallback.txt'), 'fallback.txt')
-    assert.equal(safeFileName('', 'fallback.txt'), 'fallback.txt')
-    assert.equal(safeFileName('x.arkpart', 'fallback.txt'), 'fallback.txt')
-    const long = safeFileName(`${'é'.repeat(300)}.epub`, 'x')
-    assert.ok(Buffer.byteLength(long) <= 200 && long.endsWith('.epub'))
   })
 })

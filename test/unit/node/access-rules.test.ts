@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { multiaddr } from '@multiformats/multiaddr'
-import { AccessRules, AccessRulesError, parseAccessRules } from '../../src/node/access-rules.js'
+import { AccessRules, AccessRulesError, parseAccessRules } from '../../../src/node/access-rules.js'
 
 const A = '12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK'
 const B = '12D3KooWLkPFcFYdbjPfsMCWz8A9wWe213ABw4BfZ45e4DDQ8wtg'
