@@ -131,3 +131,9 @@ export function useSwarm (indexOptions: IndexNodeOptions | ((dir: string) => Ind
   }
   return fixture
 }
+
+/** Skips the running test and says why on one line (mocha by itself only lists it as pending). */
+export function skipBecause (test: Mocha.Context, reason: string): never {
+  process.stdout.write(`      skipped: ${reason}\n`)
+  test.skip()
+}

@@ -25,6 +25,18 @@ export async function sendBounded (stream: Stream, data: Uint8Array | Uint8Array
   stream.send(data)
 }
 
+/** Each payload in its own length-prefixed frame (fetch chunk data after a reply). */
+export async function * framed (payloads: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8ArrayList> {
+  for await (const payload of payloads) yield frame(payload)
+}
+
+/** A pipeline's sink: sends what it is given, one piece at a time, through sendBounded. */
+export function sendTo (stream: Stream, signal?: AbortSignal): (source: AsyncIterable<Uint8Array | Uint8ArrayList>) => Promise<void> {
+  return async (source) => {
+    for await (const data of source) await sendBounded(stream, data, signal)
+  }
+}
+
 export async function writeMessage<T> (stream: Stream, codec: { encode: (obj: T) => Uint8Array }, message: T, signal?: AbortSignal): Promise<void> {
   await sendBounded(stream, frame(codec.encode(message)), signal)
 }

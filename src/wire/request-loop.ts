@@ -4,7 +4,8 @@
 import { MaxLengthError } from 'protons-runtime'
 import { RequestError, Status, normaliseError } from './errors.js'
 import { FrameReader, FrameTooLargeError, InvalidLengthPrefixError, TruncatedFrameError } from './frame-reader.js'
-import { closeStream, sendBounded, writeMessage, frame } from './framing.js'
+import { pipe } from 'it-pipe'
+import { closeStream, framed, sendTo, writeMessage } from './framing.js'
 import { decodeMessage, type ExchangeSpec } from './messages.js'
 import { LIMITS } from './protocols.js'
 import { ipOf, type StreamBudget } from '../limits/stream-budget.js'
@@ -123,11 +124,8 @@ async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promi
 
       try {
         await writeMessage(stream, exchange.response.codec, reply.response, signal)
-        if (reply.frames != null) {
-          for await (const payload of reply.frames) {
-            await sendBounded(stream, frame(payload), signal)
-          }
-        }
+        // payloads are pulled one at a time, as the stream takes them: read from disk, framed, sent
+        if (reply.frames != null) await pipe(reply.frames, framed, sendTo(stream, signal))
       } catch (e) {
         // the remote went away or stalled while we were answering; nothing more to tell it
         stream.abort(normaliseError(e))

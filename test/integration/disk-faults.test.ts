@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import type { ArkshareNode } from '../../src/node/create-node.js'
-import { bookBytes, eventually, rewriteInPlace, useSwarm, waitForProviders, writeBook } from '../helpers.js'
+import { bookBytes, eventually, rewriteInPlace, skipBecause, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 
 describe('disk faults', function () {
   this.timeout(60_000)
@@ -19,7 +19,7 @@ describe('disk faults', function () {
       // a 1 MiB file system; where mounting is not allowed (not root, no tmpfs) this test cannot run
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', small], { stdio: 'ignore' })
     } catch {
-      this.skip()
+      skipBecause(this, 'cannot mount a small tmpfs here (needs root) to fill a disk')
     }
     try {
       const bytes = bookBytes(71, 3 * 1024 * 1024)
@@ -44,7 +44,7 @@ describe('disk faults', function () {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', locked], { stdio: 'ignore' })
     } catch {
-      this.skip()
+      skipBecause(this, 'cannot mount a read-only tmpfs here (needs root)')
     }
     try {
       const bytes = bookBytes(73, 600_000)
