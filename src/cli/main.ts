@@ -8,12 +8,11 @@ import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNo
 import { formatSize } from './output.js'
 import { LIMITS } from '../wire/protocols.js'
 import { createOutput, type Output } from './output.js'
-import { createProgressReporter } from './progress.js'
+import { downloadWithProgress } from './download-flow.js'
 import { printIndexStats, printSearchResults } from './render.js'
 import type { SearchResults } from '../peer/index.js'
 import { startShell, SHELL_HELP } from './shell.js'
 import { errorMessage, setDebug } from './errors.js'
-import { parseBookId } from '../content/book-id.js'
 import { parseRate } from '../limits/token-bucket.js'
 import type { Libp2p } from '@libp2p/interface'
 
@@ -263,16 +262,7 @@ export function buildProgram (): Command {
       requireIndexOrBootstrap(opts)
       await oneShot(output, opts.index ?? [], { maxDownloadBytesPerSecond: opts.maxDownload, dht: opts.dht === true, bootstrap: opts.bootstrap }, async (node) => {
         if (opts.bootstrap != null) await waitForBootstrap(node)
-        parseBookId(id)
-        const reporter = createProgressReporter(output)
-        try {
-          const result = await node.services.arkshare.get(id, { outDir: resolve(opts.out), onProgress: reporter.update })
-          reporter.stop()
-          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providersUsed.length },
-            () => `Saved ${result.path} (${formatSize(result.bytes)}).`)
-        } finally {
-          reporter.stop()
-        }
+        await downloadWithProgress(node.services.arkshare, output, id, { outDir: opts.out })
       })
     })
 
