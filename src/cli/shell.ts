@@ -2,7 +2,7 @@
 // so people can type and scripts can pipe. Commands run one at a time, in order.
 import { createInterface } from 'node:readline'
 import { formatSize } from './output.js'
-import { createProgressReporter } from './progress.js'
+import { downloadWithProgress } from './download-flow.js'
 import { printIndexStats, printPeers, printSearchResults, printShelf } from './render.js'
 import { errorMessage } from './errors.js'
 import type { Output } from './output.js'
@@ -80,15 +80,9 @@ export function startShell (options: ShellOptions): { close: () => void } {
         if (args === '') throw new Error('usage: get <id | #>')
         const byNumber = /^\d+$/.test(args) ? last?.results[Number(args) - 1]?.book.id : undefined
         if (/^\d+$/.test(args) && byNumber == null) throw new Error(`no result #${args} in the last search`)
-        const reporter = createProgressReporter(output)
-        try {
-          const result = await arkshare.get(byNumber ?? args, { onProgress: reporter.update })
-          reporter.stop()
-          output.emit({ event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providersUsed.length },
-            () => `Saved ${result.path} (${formatSize(result.bytes)}, from ${result.providersUsed.length} peer(s)); now sharing it.`)
-        } finally {
-          reporter.stop()
-        }
+        await downloadWithProgress(arkshare, output, byNumber ?? args, {
+          savedText: (result) => `Saved ${result.path} (${formatSize(result.bytes)}, from ${result.providersUsed.length} peer(s)); now sharing it.`
+        })
         return
       }
       case 'list':

@@ -42,6 +42,8 @@ export const RESCAN_INTERVAL_MS = 30_000
 /** Search results a one-shot search and a browse print when asked for no number. */
 export const DEFAULT_SEARCH_LIMIT = 50
 export const DEFAULT_BROWSE_LIMIT = 100
+/** Results one page may hold (the wire's limit): an index returns no more, whatever is asked. */
+export const MAX_SEARCH_LIMIT = LIMITS.search.maxResultsPerPage
 /** Where a node keeps its key and databases, and where downloads land, when not told. */
 export const DEFAULT_DATA_DIR = '.arkshare/node'
 export const DEFAULT_DOWNLOADS_DIR = 'downloads'

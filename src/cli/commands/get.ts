@@ -1,0 +1,38 @@
+// `arkshare get <id>`: downloads one book on a short-lived node, with progress, then exits.
+import type { Command } from 'commander'
+import { downloadWithProgress } from '../download-flow.js'
+import { oneShot, waitForBootstrap } from '../lifecycle.js'
+import { collect, rate, requireIndexOrBootstrap } from '../options.js'
+import { createOutput } from '../output.js'
+
+/** Where `get` saves when not told: the working directory. */
+const DEFAULT_OUT_DIR = '.'
+
+export interface GetCommandOptions {
+  index?: string[]
+  dht?: boolean
+  bootstrap?: string[]
+  out: string
+  maxDownload?: number
+  json?: boolean
+}
+
+export function addGetCommand (program: Command): Command {
+  return program.command('get')
+    .description('download one book by its ID')
+    .argument('<id>', 'the book ID (from search)')
+    .option('--index <multiaddr>', 'index node to find providers with (repeatable)', collect)
+    .option('--dht', 'find providers in the arkshare DHT when no index answers')
+    .option('--bootstrap <multiaddr>', 'a peer to join the DHT through (repeatable)', collect)
+    .option('--out <dir>', 'folder to save into', DEFAULT_OUT_DIR)
+    .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
+    .option('--json', 'progress events and a final done event, as JSON lines')
+    .action(async (id: string, opts: GetCommandOptions) => {
+      const output = createOutput(opts.json === true)
+      requireIndexOrBootstrap(opts)
+      await oneShot(output, opts.index ?? [], { maxDownloadBytesPerSecond: opts.maxDownload, dht: opts.dht === true, bootstrap: opts.bootstrap }, async (node) => {
+        if (opts.bootstrap != null) await waitForBootstrap(node)
+        await downloadWithProgress(node.services.arkshare, output, id, { outDir: opts.out })
+      })
+    })
+}

@@ -1,0 +1,93 @@
+// `arkshare node`: runs a peer until signalled: shares folders, registers with indexes, and reads
+// shell commands from stdin.
+import { resolve } from 'node:path'
+import type { Command } from 'commander'
+import { PEER_DEFAULTS } from '../../peer/index.js'
+import { createArkshareNode, type ArkshareNode, type ArkshareNodeOptions } from '../../node/create-node.js'
+import { announce, stopOnSignals } from '../lifecycle.js'
+import { collect, positiveInt, rate, requireIndexOrBootstrap } from '../options.js'
+import { createOutput, formatSize, type Output } from '../output.js'
+import { startShell, SHELL_HELP } from '../shell.js'
+
+export interface NodeCommandOptions {
+  index?: string[]
+  dht?: boolean
+  bootstrap?: string[]
+  share?: string[]
+  downloads: string
+  listen?: string[]
+  data: string
+  ttl?: number
+  maxUpload?: number
+  maxUploadPerPeer?: number
+  maxDownload?: number
+  uploadSlots: number
+  maxOpenStreams: number
+  maxOpenStreamsPerIp: number
+  deny?: string
+  json?: boolean
+}
+
+/** The peer node the options ask for (paths from the working directory). */
+export function peerNodeOptions (opts: NodeCommandOptions): ArkshareNodeOptions {
+  return {
+    listen: opts.listen,
+    dataDir: resolve(opts.data),
+    indexes: opts.index ?? [],
+    dht: opts.dht === true,
+    bootstrap: opts.bootstrap,
+    share: (opts.share ?? []).map(d => resolve(d)),
+    downloads: resolve(opts.downloads),
+    ttlSeconds: opts.ttl,
+    maxUploadBytesPerSecond: opts.maxUpload,
+    maxUploadBytesPerSecondPerPeer: opts.maxUploadPerPeer,
+    maxDownloadBytesPerSecond: opts.maxDownload,
+    uploadSlots: opts.uploadSlots,
+    maxOpenStreams: opts.maxOpenStreams,
+    maxOpenStreamsPerAddress: opts.maxOpenStreamsPerIp,
+    accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined
+  }
+}
+
+/** The `shelf` event: what the peer shares now, and again whenever its folders change. */
+function reportShelf (node: ArkshareNode, output: Output): void {
+  const books = node.services.arkshare.list()
+  const bytes = books.reduce((n, b) => n + b.size, 0)
+  output.emit({ event: 'shelf', books: books.length, bytes }, () => `Sharing ${books.length} book(s) (${formatSize(bytes)}).`)
+  node.services.arkshare.addEventListener('shelf:change', (evt) => {
+    output.emit({ event: 'shelf', books: evt.detail.total, added: evt.detail.added, removed: evt.detail.removed },
+      () => `Shelf changed: +${evt.detail.added} -${evt.detail.removed} (${evt.detail.total} book(s)).`)
+  })
+}
+
+export function addNodeCommand (program: Command): Command {
+  return program.command('node')
+    .description('run a peer: share folders, register with indexes, and read shell commands from stdin')
+    .option('--index <multiaddr>', 'an index node to register with and search (repeatable)', collect)
+    .option('--dht', 'also announce books in the arkshare DHT and find providers there when no index answers')
+    .option('--bootstrap <multiaddr>', 'a peer to connect to at start, e.g. a DHT entry point (repeatable)', collect)
+    .option('--share <dir>', 'a folder of books to share (repeatable)', collect)
+    .option('--downloads <dir>', 'where downloaded books go (shared too)', PEER_DEFAULTS.DEFAULT_DOWNLOADS_DIR)
+    .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
+    .option('--data <dir>', 'folder for the peer key and the hash cache', PEER_DEFAULTS.DEFAULT_DATA_DIR)
+    .option('--ttl <seconds>', 'lease to ask the index for (default: the index\'s)', positiveInt)
+    .option('--max-upload <rate>', 'upload limit for all peers together, e.g. 2MiB/s', rate)
+    .option('--max-upload-per-peer <rate>', 'upload limit for each remote peer', rate)
+    .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
+    .option('--upload-slots <n>', 'peers served at once; others queue', positiveInt, PEER_DEFAULTS.UPLOAD_SLOTS)
+    .option('--max-open-streams <n>', 'download streams served at once (queued ones too), in all', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS)
+    .option('--max-open-streams-per-ip <n>', 'download streams served at once to one IP address', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS)
+    .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
+    .option('--json', 'machine-readable output, one JSON object per line')
+    .addHelpText('after', `\n${SHELL_HELP}`)
+    .action(async (opts: NodeCommandOptions) => {
+      const output = createOutput(opts.json === true)
+      requireIndexOrBootstrap(opts)
+      const node = await createArkshareNode(peerNodeOptions(opts))
+      let shell: { close: () => void } | undefined
+      const stop = stopOnSignals(node, output, () => shell?.close())
+      announce(output, node, 'peer')
+      reportShelf(node, output)
+      shell = startShell({ node, output, onQuit: () => { void stop() } })
+    })
+}

@@ -1,0 +1,140 @@
+// The commander program without running any node: each command's action is replaced by a stub, so
+// these check what a command line parses to, and that unset options take the services' defaults.
+import assert from 'node:assert/strict'
+import { resolve } from 'node:path'
+import { CommanderError, type Command } from 'commander'
+import { buildProgram } from '../../../src/cli/program.js'
+import { indexNodeOptions, type IndexCommandOptions } from '../../../src/cli/commands/index-command.js'
+import { peerNodeOptions, type NodeCommandOptions } from '../../../src/cli/commands/node.js'
+import { INDEX_DEFAULTS } from '../../../src/index-node/index.js'
+import { PEER_DEFAULTS } from '../../../src/peer/index.js'
+
+interface Parsed { command: string, args: unknown[], opts: Record<string, any> }
+
+/** Parses `arkshare <argv...>` with every action stubbed; commander's errors throw instead of exiting. */
+async function parse (...argv: string[]): Promise<Parsed> {
+  const program = buildProgram()
+  let parsed: Parsed | undefined
+  const quiet = { writeOut: () => {}, writeErr: () => {} }
+  program.exitOverride().configureOutput(quiet)
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput(quiet)
+    command.action((...args: unknown[]) => {
+      const cmd = args.pop() as Command
+      const opts = args.pop() as Record<string, any>
+      parsed = { command: cmd.name(), args, opts }
+    })
+  }
+  await program.parseAsync(['node', 'arkshare', ...argv])
+  assert.ok(parsed != null, 'no action ran')
+  return parsed
+}
+
+async function parseError (...argv: string[]): Promise<CommanderError> {
+  try {
+    await parse(...argv)
+  } catch (err) {
+    assert.ok(err instanceof CommanderError, String(err))
+    return err
+  }
+  assert.fail(`${argv.join(' ')} parsed`)
+}
+
+describe('cli program', () => {
+  it('has the commands in the order of `arkshare --help`', () => {
+    assert.deepEqual(buildProgram().commands.map(c => c.name()), ['index', 'node', 'search', 'browse', 'stats', 'get'])
+  })
+
+  it('index: unset options are the index service\'s defaults', async () => {
+    const { opts } = await parse('index')
+    assert.equal(opts.heapGrowth, INDEX_DEFAULTS.HEAP_GROWTH_PERCENT)
+    assert.deepEqual(indexNodeOptions(opts as IndexCommandOptions), {
+      listen: undefined, // create-node applies its own default address
+      dataDir: resolve(INDEX_DEFAULTS.DEFAULT_DATA_DIR),
+      defaultTtlSeconds: INDEX_DEFAULTS.DEFAULT_TTL_SECONDS,
+      disconnectGraceMs: INDEX_DEFAULTS.DISCONNECT_GRACE_MS,
+      dht: false,
+      maxBooksPerPeer: INDEX_DEFAULTS.MAX_BOOKS_PER_PEER,
+      connectionLimits: { maxConnections: INDEX_DEFAULTS.MAX_CONNECTIONS, maxConnectionsPerIp: INDEX_DEFAULTS.MAX_CONNECTIONS_PER_IP },
+      accessRulesFile: undefined,
+      searchesPerMinute: INDEX_DEFAULTS.SEARCHES_PER_MINUTE,
+      registrationsPerMinute: INDEX_DEFAULTS.REGISTRATIONS_PER_MINUTE,
+      maxOpenStreams: INDEX_DEFAULTS.MAX_OPEN_STREAMS,
+      maxOpenStreamsPerAddress: INDEX_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS
+    })
+  })
+
+  it('index: flags reach the node options (grace in seconds, paths from the working directory)', async () => {
+    const { opts } = await parse('index', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/1', '--grace', '2',
+      '--ttl', '5', '--data', 'idx', '--deny', 'rules.txt', '--dht', '--max-connections-per-ip', '3')
+    const node = indexNodeOptions(opts as IndexCommandOptions)
+    assert.deepEqual(node.listen, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/1'])
+    assert.equal(node.disconnectGraceMs, 2_000)
+    assert.equal(node.defaultTtlSeconds, 5)
+    assert.equal(node.dataDir, resolve('idx'))
+    assert.equal(node.accessRulesFile, resolve('rules.txt'))
+    assert.equal(node.dht, true)
+    assert.deepEqual(node.connectionLimits, { maxConnections: INDEX_DEFAULTS.MAX_CONNECTIONS, maxConnectionsPerIp: 3 })
+  })
+
+  it('node: unset options are the peer service\'s defaults', async () => {
+    const { opts } = await parse('node', '--index', '/ip4/127.0.0.1/tcp/1')
+    assert.deepEqual(peerNodeOptions(opts as NodeCommandOptions), {
+      listen: undefined,
+      dataDir: resolve(PEER_DEFAULTS.DEFAULT_DATA_DIR),
+      indexes: ['/ip4/127.0.0.1/tcp/1'],
+      dht: false,
+      bootstrap: undefined,
+      share: [],
+      downloads: resolve(PEER_DEFAULTS.DEFAULT_DOWNLOADS_DIR),
+      ttlSeconds: undefined, // the service asks for the index's own lease
+      maxUploadBytesPerSecond: undefined,
+      maxUploadBytesPerSecondPerPeer: undefined,
+      maxDownloadBytesPerSecond: undefined,
+      uploadSlots: PEER_DEFAULTS.UPLOAD_SLOTS,
+      maxOpenStreams: PEER_DEFAULTS.MAX_OPEN_STREAMS,
+      maxOpenStreamsPerAddress: PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS,
+      accessRulesFile: undefined
+    })
+  })
+
+  it('node: rates and folders reach the node options', async () => {
+    const { opts } = await parse('node', '--bootstrap', '/ip4/127.0.0.1/tcp/2', '--share', 'a', '--share', 'b', '--max-upload', '2MiB/s',
+      '--max-download', '1KiB/s', '--ttl', '60', '--upload-slots', '8')
+    const node = peerNodeOptions(opts as NodeCommandOptions)
+    assert.deepEqual(node.share, [resolve('a'), resolve('b')])
+    assert.deepEqual(node.bootstrap, ['/ip4/127.0.0.1/tcp/2'])
+    assert.equal(node.maxUploadBytesPerSecond, 2 * 1024 * 1024)
+    assert.equal(node.maxDownloadBytesPerSecond, 1024)
+    assert.equal(node.ttlSeconds, 60)
+    assert.equal(node.uploadSlots, 8)
+  })
+
+  it('search and browse: one page of the peer service\'s default size, from the start', async () => {
+    const search = await parse('search', 'moby', 'dick', '--index', '/ip4/127.0.0.1/tcp/1')
+    assert.deepEqual(search.args, [['moby', 'dick']])
+    assert.equal(search.opts.limit, PEER_DEFAULTS.DEFAULT_SEARCH_LIMIT)
+    assert.equal(search.opts.offset, 0)
+    const browse = await parse('browse', 'some-peer', '--index', '/ip4/127.0.0.1/tcp/1', '--offset', '100')
+    assert.deepEqual(browse.args, ['some-peer'])
+    assert.equal(browse.opts.limit, PEER_DEFAULTS.DEFAULT_BROWSE_LIMIT)
+    assert.equal(browse.opts.offset, 100)
+  })
+
+  it('get: saves into the working directory unless told', async () => {
+    const { args, opts } = await parse('get', 'some-id', '--index', '/ip4/127.0.0.1/tcp/1')
+    assert.deepEqual(args, ['some-id'])
+    assert.equal(opts.out, '.')
+    assert.equal(opts.maxDownload, undefined)
+  })
+
+  it('refuses bad values and missing options at parse time', async () => {
+    const heap = await parseError('index', '--heap-growth', '-5')
+    assert.equal(heap.code, 'commander.invalidArgument')
+    assert.match(heap.message, /--heap-growth.*expected a whole number/)
+    assert.equal((await parseError('search', 'moby')).code, 'commander.missingMandatoryOptionValue')
+    assert.equal((await parseError('search', 'moby', '--index', 'x', '--limit', '0')).code, 'commander.invalidArgument')
+    assert.equal((await parseError('get')).code, 'commander.missingArgument')
+    assert.equal((await parseError('bogus')).code, 'commander.unknownCommand')
+  })
+})
