@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { parseQuery, QueryError, tokenize } from '../../src/index-node/query.js'
+import { parseQuery, QueryError, tokenize } from '../../../src/index-node/query.js'
 
 describe('query language', () => {
   it('parses words, phrases, exclusions and filters, case-insensitively', () => {

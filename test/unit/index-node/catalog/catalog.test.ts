@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Catalog, CatalogLimitError, NoLeaseError, TooBroadError, type BookRecord, type CatalogOptions } from '../../src/index-node/catalog.js'
-import { parseQuery } from '../../src/index-node/query.js'
-import { removeDir, tempDir } from '../helpers.js'
+import { Catalog, CatalogLimitError, NoLeaseError, TooBroadError, type BookRecord, type CatalogOptions } from '../../../../src/index-node/catalog.js'
+import { parseQuery } from '../../../../src/index-node/query.js'
+import { removeDir, tempDir } from '../../../helpers.js'
 
 function book (id: string, title: string, author = '', extra: Partial<BookRecord> = {}): BookRecord {
   return { id, title, author, format: 'epub', size: 1000, fileName: `${author} - ${title}.epub`, language: 'en', ...extra }
