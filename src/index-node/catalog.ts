@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import type { ParsedQuery } from './query.js'
 import { TextIndex } from './text-index/index.js'
 
-export { TooBroadError } from './text-index/index.js'
+import { CatalogLimitError, NoLeaseError } from './errors.js'
 import type { BookRecord } from '../wire/records.js'
 import { LIMITS } from '../wire/protocols.js'
 import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES } from './constants.js'
@@ -70,14 +70,6 @@ export interface SearchOptions {
   provider?: string
   /** Only this book ("who provides it"). */
   bookId?: string
-}
-
-export class CatalogLimitError extends Error {
-  override name = 'CatalogLimitError'
-}
-
-export class NoLeaseError extends Error {
-  override name = 'NoLeaseError'
 }
 
 const SCHEMA_VERSION = 2
