@@ -1,7 +1,7 @@
 // The index node's libp2p service: serves /arkshare/register and /arkshare/search over a
 // persistent Catalog. It only knows who shares what; book bytes never pass through it.
 import { serviceCapabilities, type Connection, type IdentifyResult, type Libp2pEvents, type PeerId, type Startable, type Stream, type ComponentLogger, type Logger, type PeerStore } from '@libp2p/interface'
-import { Catalog, type CatalogStats, type ProviderRecord, type SearchPage } from './catalog.js'
+import { Catalog, type CatalogStats, type ProviderRecord, type SearchPage } from './catalog/catalog.js'
 import { parseQuery, type ParsedQuery } from './query.js'
 import { CatalogLimitError, QueryError, TooBroadError } from './errors.js'
 import { REGISTER, SEARCH, RegisterRequest, RegisterResponse, SearchRequest, SearchResponse, Status, type Provider } from '../wire/messages.js'

@@ -2,7 +2,7 @@
 import { ArkshareIndexService, type ArkshareIndex, type ArkshareIndexComponents, type ArkshareIndexInit } from './index-service.js'
 
 export type { ArkshareIndex, ArkshareIndexComponents, ArkshareIndexInit }
-export type { CatalogStats, SearchHit, SearchPage } from './catalog.js'
+export type { CatalogStats, SearchHit, SearchPage } from './catalog/types.js'
 
 /** Every default of the index service (and of `arkshare index`), from one place. */
 export * as INDEX_DEFAULTS from './constants.js'

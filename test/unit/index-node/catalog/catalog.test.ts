@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Catalog, type BookRecord, type CatalogOptions } from '../../../../src/index-node/catalog.js'
+import { Catalog, type BookRecord, type CatalogOptions } from '../../../../src/index-node/catalog/catalog.js'
 import { CatalogLimitError, NoLeaseError, TooBroadError } from '../../../../src/index-node/errors.js'
 import { parseQuery } from '../../../../src/index-node/query.js'
 import { removeDir, tempDir } from '../../../helpers.js'
