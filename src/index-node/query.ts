@@ -3,10 +3,7 @@
 //   "white whale"        a phrase        -abridged  -"sea story"    exclusions
 //   format:epub  author:austen  author:"jane austen"  lang:en  size>1MiB  size<=500KiB      filters
 // Words are only ever compared with indexed words, so nothing a user types is ever syntax to a database.
-
-export class QueryError extends Error {
-  override name = 'QueryError'
-}
+import { QueryError } from './errors.js'
 
 export interface ParsedQuery {
   /** Single words, AND-ed; each may match title, author or file name. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { SearchCache } from '../../src/index-node/search-cache.js'
+import { SearchCache } from '../../../src/index-node/search-cache.js'
 
 describe('search cache', () => {
   let clock: number

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
-import { parseQuery, QueryError, tokenize } from '../../src/index-node/query.js'
+import { QueryError } from '../../../src/index-node/errors.js'
+import { parseQuery, tokenize } from '../../../src/index-node/query.js'
 
 describe('query language', () => {
   it('parses words, phrases, exclusions and filters, case-insensitively', () => {

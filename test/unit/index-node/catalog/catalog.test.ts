@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { Catalog, CatalogLimitError, NoLeaseError, TooBroadError, type BookRecord, type CatalogOptions } from '../../src/index-node/catalog.js'
-import { parseQuery } from '../../src/index-node/query.js'
-import { removeDir, tempDir } from '../helpers.js'
+import { Catalog, type BookRecord, type CatalogOptions } from '../../../../src/index-node/catalog/catalog.js'
+import { CatalogLimitError, NoLeaseError, TooBroadError } from '../../../../src/index-node/errors.js'
+import { parseQuery } from '../../../../src/index-node/query.js'
+import { removeDir, tempDir } from '../../../helpers.js'
 
 function book (id: string, title: string, author = '', extra: Partial<BookRecord> = {}): BookRecord {
   return { id, title, author, format: 'epub', size: 1000, fileName: `${author} - ${title}.epub`, language: 'en', ...extra }

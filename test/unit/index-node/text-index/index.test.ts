@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { parseQuery, tokenize, type ParsedQuery } from '../../src/index-node/query.js'
-import { TextIndex, type IndexedListing } from '../../src/index-node/text-index/index.js'
-import { mulberry32 } from '../../scripts/prng.js'
+import { parseQuery, tokenize, type ParsedQuery } from '../../../../src/index-node/query.js'
+import { TextIndex, type IndexedListing } from '../../../../src/index-node/text-index/index.js'
+import { mulberry32 } from '../../../../scripts/prng.js'
 
 // Words that share prefixes, so a prefix expands to one word or to many, and rare and common ones.
 const WORDS = ['moby', 'mobile', 'mob', 'mobster', 'dick', 'whale', 'white', 'sea', 'story', 'emma', 'austen', 'jane',

@@ -1,0 +1,157 @@
+// The index's catalog: who shares which book, as leases, in SQLite (WAL), the store of record, with
+// an in-memory text index for ranked word search kept in step with it by every write (see
+// text-index-sync.ts). Leases are absolute times, so a restarted index keeps counting.
+import { LIMITS } from '../../wire/protocols.js'
+import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES } from '../constants.js'
+import { CatalogLimitError, NoLeaseError } from '../errors.js'
+import { pageHits } from './pages.js'
+import { openCatalogDatabase } from './schema.js'
+import { prepareStatements, type CatalogStatements } from './statements.js'
+import { StatsCache } from './stats-cache.js'
+import { TextIndexSync } from './text-index-sync.js'
+import type { BookRecord, CatalogOptions, CatalogStats, SearchOptions, SearchPage } from './types.js'
+import type { ParsedQuery } from '../query.js'
+import type Database from 'better-sqlite3'
+
+export type { BookRecord, CatalogOptions, CatalogStats, ProviderRecord, SearchHit, SearchOptions, SearchPage } from './types.js'
+
+/** A query without words or filters: with a provider or a book, browsing it (in title order). */
+const NO_WORDS: ParsedQuery = { terms: [], phrases: [], excluded: [], prefixLast: false }
+
+export class Catalog {
+  private readonly db: Database.Database
+  private readonly now: () => number
+  /** How long a disconnected peer's listings stay in results. */
+  readonly graceMs: number
+  private readonly maxBooksPerPeer: number
+  private readonly maxUnranked: number
+  private readonly textIndexSync: TextIndexSync
+  private readonly sql: CatalogStatements
+  private readonly statsCache = new StatsCache()
+  private readonly putBooksTx: (peerId: string, books: BookRecord[], replace: boolean) => number
+  private readonly removeBooksTx: (peerId: string, ids: string[]) => number
+
+  constructor (options: CatalogOptions) {
+    this.now = options.now ?? Date.now
+    this.graceMs = options.disconnectGraceMs ?? DISCONNECT_GRACE_MS
+    this.maxBooksPerPeer = options.maxBooksPerPeer ?? MAX_BOOKS_PER_PEER
+    this.maxUnranked = options.maxUnrankedMatches ?? MAX_UNRANKED_MATCHES
+    this.db = openCatalogDatabase(options.path)
+    this.textIndexSync = new TextIndexSync(this.db)
+    this.sql = prepareStatements(this.db)
+    this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
+      const peer = this.livePeer(peerId)
+      const distinct = [...new Set(books.map(b => b.id))]
+      const ids = JSON.stringify(distinct)
+      const after = replace
+        ? distinct.length
+        : (this.sql.listingCount.get(peer) ?? 0) + (this.sql.countNewIds.get({ ids, peer }) ?? 0)
+      if (after > this.maxBooksPerPeer) throw new CatalogLimitError(`a peer may list at most ${this.maxBooksPerPeer} books (this would make ${after})`)
+      if (replace) this.sql.removeOthers.run({ peer, ids })
+      for (const b of books) {
+        this.sql.upsertListing.run({ peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language })
+      }
+      return after
+    })
+    this.removeBooksTx = this.db.transaction((peerId: string, ids: string[]): number => {
+      const row = this.sql.peerLease.get(peerId)
+      if (row == null) return 0
+      this.sql.removeListings.run({ peer: row.id, ids: JSON.stringify(ids) })
+      return this.sql.listingCount.get(row.id) ?? 0
+    })
+  }
+
+  /** Listings and peers removed since the catalog opened (see TextIndexSync.removals). */
+  get removals (): number { return this.textIndexSync.removals }
+
+  private livePeer (peerId: string): number {
+    const row = this.sql.peerLease.get(peerId)
+    if (row == null || row.lease_expires_at <= this.now()) throw new NoLeaseError(`${peerId} has no live lease`)
+    return row.id
+  }
+
+  /** Starts or renews a peer's lease and records its dialable addresses; clears any disconnect mark. */
+  upsertPeer (peerId: string, multiaddrs: string[], leaseExpiresAt: number): void {
+    this.textIndexSync.write(() => this.sql.upsertPeer.run({ peerId, multiaddrs: JSON.stringify(multiaddrs), expires: leaseExpiresAt, now: this.now() }))
+  }
+
+  /**
+   * Adds or updates this peer's listings; with replace, its other listings go. One transaction.
+   * Returns the peer's listing count. Throws CatalogLimitError (changing nothing) past
+   * maxBooksPerPeer, NoLeaseError without a live lease.
+   */
+  putBooks (peerId: string, books: BookRecord[], replace: boolean): number {
+    return this.textIndexSync.write(() => this.putBooksTx(peerId, books, replace))
+  }
+
+  /** Returns the peer's remaining listing count (0 for an unknown peer). */
+  removeBooks (peerId: string, ids: string[]): number {
+    return this.textIndexSync.write(() => this.removeBooksTx(peerId, ids))
+  }
+
+  /** Extends a live lease; false (changing nothing) if the peer is unknown or its lease lapsed. */
+  renew (peerId: string, leaseExpiresAt: number): boolean {
+    return this.textIndexSync.write(() => this.sql.renew.run({ peerId, expires: leaseExpiresAt, now: this.now() }).changes > 0)
+  }
+
+  unregister (peerId: string): void {
+    this.textIndexSync.write(() => this.sql.unregister.run(peerId))
+  }
+
+  bookCount (peerId: string): number {
+    const row = this.sql.peerLease.get(peerId)
+    return row == null ? 0 : this.sql.listingCount.get(row.id) ?? 0
+  }
+
+  leaseExpiresAt (peerId: string): number | undefined {
+    return this.sql.peerLease.get(peerId)?.lease_expires_at
+  }
+
+  markDisconnected (peerId: string, at = this.now()): void {
+    this.textIndexSync.write(() => this.sql.disconnect.run(at, peerId))
+  }
+
+  markConnected (peerId: string): void {
+    this.textIndexSync.write(() => this.sql.connect.run(peerId))
+  }
+
+  /** Deletes peers whose lease ended, with their listings; returns how many peers went. */
+  sweepExpired (): number {
+    return this.textIndexSync.write(() => this.sql.sweep.run(this.now()).changes)
+  }
+
+  /**
+   * One hit per book with a live provider. A query goes to the text index: ranked by bm25 over a
+   * book's best listing when it has words; by title when it has only filters and exclusions (past
+   * maxUnrankedMatches books that is a TooBroadError). Browsing a provider or one book without a
+   * query lists all its books, by title, reading only its listings. `limit` is capped at the wire's page size.
+   */
+  search (query: ParsedQuery | undefined, options: SearchOptions = {}): SearchPage {
+    const limit = Math.min(Math.max(Math.floor(options.limit ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE, 1), LIMITS.search.maxResultsPerPage)
+    const offset = Math.max(Math.floor(options.offset ?? 0) || 0, 0)
+    const now = this.now()
+    let peer: number | undefined
+    if (options.provider != null) {
+      peer = this.sql.peerLease.get(options.provider)?.id
+      if (peer == null) return { total: 0, totalIsEstimate: false, hits: [], validUntil: Infinity }
+    }
+    // browsing (no query) lists everything the provider or the book has: no cap on unranked matches
+    const maxUnranked = query == null ? Infinity : this.maxUnranked
+    const filters = { now, graceStart: now - this.graceMs, peer, bookId: options.bookId, maxUnranked }
+    const ranked = this.textIndexSync.text.search(query ?? NO_WORDS, filters, offset, limit)
+    return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...pageHits(this.textIndexSync, ranked.bookIds, this.now(), this.graceMs) }
+  }
+
+  /** Peers, books and providers online (counted at most once a second while nothing changes). */
+  stats (): CatalogStats {
+    const now = this.now()
+    return this.statsCache.get(now, this.textIndexSync.changedWrites, () => this.textIndexSync.text.liveCounts(now, now - this.graceMs))
+  }
+
+  close (): void {
+    if (!this.db.open) return
+    // lets SQLite refresh the statistics its query planner uses, cheaply, as it recommends on close
+    this.db.pragma('optimize')
+    this.db.close()
+  }
+}

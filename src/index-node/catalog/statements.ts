@@ -1,0 +1,65 @@
+// Every statement the catalog runs on its tables, prepared once and typed by what it binds and returns.
+// (The text index's loader and triggers are in text-index-sync.ts.)
+import type Database from 'better-sqlite3'
+
+/** A peer's row number and lease end. */
+export interface PeerLeaseRow { id: number, lease_expires_at: number }
+
+/** A listings row as bound by upsertListing; `peer` is the peers row number. */
+export interface ListingParams {
+  peer: number
+  id: string
+  title: string
+  author: string
+  fileName: string
+  format: string
+  size: number
+  language: string
+}
+
+/** Book IDs of one peer, `ids` as a JSON array. */
+interface PeerBookIds { peer: number, ids: string }
+
+export interface CatalogStatements {
+  peerLease: Database.Statement<[peerId: string], PeerLeaseRow>
+  upsertPeer: Database.Statement<[{ peerId: string, multiaddrs: string, expires: number, now: number }]>
+  listingCount: Database.Statement<[peer: number], number>
+  /** How many of `ids` the peer does not list yet (duplicates counted once). */
+  countNewIds: Database.Statement<[PeerBookIds], number>
+  removeOthers: Database.Statement<[PeerBookIds]>
+  upsertListing: Database.Statement<[ListingParams]>
+  removeListings: Database.Statement<[PeerBookIds]>
+  renew: Database.Statement<[{ peerId: string, expires: number, now: number }]>
+  unregister: Database.Statement<[peerId: string]>
+  disconnect: Database.Statement<[at: number, peerId: string]>
+  connect: Database.Statement<[peerId: string]>
+  sweep: Database.Statement<[now: number]>
+}
+
+export function prepareStatements (db: Database.Database): CatalogStatements {
+  return {
+    peerLease: db.prepare<[string], PeerLeaseRow>('SELECT id, lease_expires_at FROM peers WHERE peer_id = ?'),
+    upsertPeer: db.prepare<{ peerId: string, multiaddrs: string, expires: number, now: number }>(`INSERT INTO peers (peer_id, multiaddrs, lease_expires_at, last_renewed_at, disconnected_at)
+      VALUES (@peerId, @multiaddrs, @expires, @now, NULL)
+      ON CONFLICT (peer_id) DO UPDATE SET multiaddrs = excluded.multiaddrs, lease_expires_at = excluded.lease_expires_at,
+      last_renewed_at = excluded.last_renewed_at, disconnected_at = NULL`),
+    listingCount: db.prepare<[number], number>('SELECT count(*) FROM listings WHERE peer = ?').pluck(),
+    countNewIds: db.prepare<PeerBookIds, number>(`SELECT count(*) FROM (SELECT DISTINCT value AS id FROM json_each(@ids)) AS j
+      WHERE NOT EXISTS (SELECT 1 FROM listings WHERE peer = @peer AND book_id = j.id)`).pluck(),
+    removeOthers: db.prepare<PeerBookIds>('DELETE FROM listings WHERE peer = @peer AND book_id NOT IN (SELECT value FROM json_each(@ids))'),
+    // an unchanged listing is left alone, so re-registering a shelf does not re-index its words
+    upsertListing: db.prepare<ListingParams>(`INSERT INTO listings (peer, book_id, title, author, file_name, format, size, language)
+      VALUES (@peer, @id, @title, @author, @fileName, @format, @size, @language)
+      ON CONFLICT (peer, book_id) DO UPDATE SET title = excluded.title, author = excluded.author, file_name = excluded.file_name,
+      format = excluded.format, size = excluded.size, language = excluded.language
+      WHERE title IS NOT excluded.title OR author IS NOT excluded.author OR file_name IS NOT excluded.file_name
+        OR format IS NOT excluded.format OR size IS NOT excluded.size OR language IS NOT excluded.language`),
+    removeListings: db.prepare<PeerBookIds>('DELETE FROM listings WHERE peer = @peer AND book_id IN (SELECT value FROM json_each(@ids))'),
+    renew: db.prepare<{ peerId: string, expires: number, now: number }>('UPDATE peers SET lease_expires_at = @expires, last_renewed_at = @now WHERE peer_id = @peerId AND lease_expires_at > @now'),
+    unregister: db.prepare<[string]>('DELETE FROM peers WHERE peer_id = ?'),
+    // the first disconnect counts: a repeated one must not restart the grace period
+    disconnect: db.prepare<[number, string]>('UPDATE peers SET disconnected_at = ? WHERE peer_id = ? AND disconnected_at IS NULL'),
+    connect: db.prepare<[string]>('UPDATE peers SET disconnected_at = NULL WHERE peer_id = ?'),
+    sweep: db.prepare<[number]>('DELETE FROM peers WHERE lease_expires_at <= ?')
+  }
+}

@@ -1,0 +1,73 @@
+// What the catalog is opened with, asked and answers.
+import type { BookRecord } from '../../wire/records.js'
+
+export type { BookRecord }
+
+export interface CatalogOptions {
+  /** Database file, or ':memory:'. */
+  path: string
+  /** Clock in ms (injectable for tests). */
+  now?: () => number
+  /**
+   * A disconnected peer's books stay in results this long, ms.
+   *
+   * @default DISCONNECT_GRACE_MS
+   */
+  disconnectGraceMs?: number
+  /**
+   * Books one peer may list; past it, CatalogLimitError.
+   *
+   * @default MAX_BOOKS_PER_PEER
+   */
+  maxBooksPerPeer?: number
+  /**
+   * A query without words may match at most this many books; past it, TooBroadError.
+   *
+   * @default MAX_UNRANKED_MATCHES
+   */
+  maxUnrankedMatches?: number
+}
+
+export interface SearchOptions {
+  /** @default DEFAULT_PAGE_SIZE (and never more than the wire's page size) */
+  limit?: number
+  offset?: number
+  /** Only this peer's books ("browse"). */
+  provider?: string
+  /** Only this book ("who provides it"). */
+  bookId?: string
+}
+
+export interface ProviderRecord {
+  peerId: string
+  multiaddrs: string[]
+  lastRenewedAt: number
+}
+
+export interface SearchHit {
+  book: BookRecord
+  providers: ProviderRecord[]
+}
+
+export interface SearchPage {
+  total: number
+  /** total is estimated (a very common word: see TextIndex.search); the page itself is exact. */
+  totalIsEstimate: boolean
+  hits: SearchHit[]
+  /**
+   * When the page stops being true without any change to the catalog: the first time one of its
+   * providers leaves the results (a lease ends, a grace period runs out). Caches keep it no longer.
+   */
+  validUntil: number
+}
+
+export interface CatalogStats {
+  /** Live lease, and connected or within the disconnect grace period. */
+  peersOnline: number
+  /** Live lease. */
+  peersRegistered: number
+  /** Distinct books with at least one online provider. */
+  books: number
+  /** (peer, book) listings of online peers. */
+  providers: number
+}

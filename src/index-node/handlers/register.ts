@@ -1,0 +1,108 @@
+// /arkshare/register: a peer's lease and the books it lists (PUT, REMOVE, RENEW, UNREGISTER), many
+// requests on one stream. The registrant is always the stream's remote peer.
+import { RequestError, Status } from '../../wire/errors.js'
+import { REGISTER, RegisterRequest, type RegisterResponse } from '../../wire/messages.js'
+import { bookFromWire } from '../../wire/records.js'
+import { CatalogLimitError } from '../errors.js'
+import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
+import type { Reply } from '../../wire/request-loop.js'
+import type { PeerId, PeerStore, Stream } from '@libp2p/interface'
+
+/** Leases a peer may ask for, seconds; `default` is granted when it asks for none (ttl 0). */
+export interface TtlBounds { default: number, min: number, max: number }
+
+export interface RegisterHandlerInit extends HandlerInit {
+  ttl: TtlBounds
+  /** Where a peer's dialable addresses are read (identify writes them there). */
+  peerStore: Pick<PeerStore, 'get'>
+  now: () => number
+}
+
+function reply (books: number, ttl: number): Reply<RegisterResponse> {
+  return { response: { status: Status.OK, message: '', ttl, books, retryAfterSeconds: 0 } }
+}
+
+function errorResponse (status: Status, message: string, retryAfterSeconds: number): RegisterResponse {
+  return { status, message, ttl: 0, books: 0, retryAfterSeconds }
+}
+
+export class RegisterHandler {
+  constructor (private readonly init: RegisterHandlerInit) {}
+
+  /** Serves one register stream until it closes (a registrar stream handler). */
+  async handle (stream: Stream, connection: StreamOrigin): Promise<void> {
+    const peer = connection.remotePeer
+    await serveIndexStream(this.init, stream, connection, {
+      exchange: REGISTER,
+      errorResponse,
+      answer: async (request) => await this.answer(peer, request)
+    })
+  }
+
+  private async answer (peer: PeerId, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
+    const peerKey = peer.toString()
+    const catalog = this.init.catalog()
+    switch (request.type) {
+      case RegisterRequest.Type.PUT: {
+        const ttl = this.grantTtl(request.ttl)
+        const books = request.books.map(bookFromWire)
+        const expires = this.init.now() + ttl * 1000
+        const addrs = await this.addressesOf(peer)
+        catalog.upsertPeer(peerKey, addrs, expires)
+        if (addrs.length === 0) {
+          // identify may finish between that read and the upsert, and the service's identify
+          // listener only updates peers it already knows: look once more (a later identify updates it too)
+          const late = await this.addressesOf(peer)
+          if (late.length > 0) catalog.upsertPeer(peerKey, late, expires)
+        }
+        try {
+          return reply(catalog.putBooks(peerKey, books, request.replace), ttl)
+        } catch (err) {
+          if (err instanceof CatalogLimitError) throw new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message)
+          throw err
+        }
+      }
+      case RegisterRequest.Type.REMOVE: {
+        if (!this.hasLiveLease(peerKey)) throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer')
+        const ids = request.remove.map(requestedBookId)
+        return reply(catalog.removeBooks(peerKey, ids), this.remainingTtl(peerKey))
+      }
+      case RegisterRequest.Type.RENEW: {
+        const ttl = this.grantTtl(request.ttl)
+        if (!catalog.renew(peerKey, this.init.now() + ttl * 1000)) {
+          throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer: register again')
+        }
+        return reply(catalog.bookCount(peerKey), ttl)
+      }
+      case RegisterRequest.Type.UNREGISTER: {
+        catalog.unregister(peerKey)
+        return { ...reply(0, 0), last: true }
+      }
+      default:
+        throw new RequestError(Status.E_INVALID_REQUEST, 'unknown request type')
+    }
+  }
+
+  private grantTtl (requested: number): number {
+    const { ttl } = this.init
+    if (requested === 0) return ttl.default
+    if (requested < ttl.min || requested > ttl.max) {
+      throw new RequestError(Status.E_INVALID_TTL, `ttl must be between ${ttl.min} and ${ttl.max} seconds`)
+    }
+    return requested
+  }
+
+  private hasLiveLease (peer: string): boolean {
+    return (this.init.catalog().leaseExpiresAt(peer) ?? 0) > this.init.now()
+  }
+
+  private remainingTtl (peer: string): number {
+    return Math.max(0, Math.round(((this.init.catalog().leaseExpiresAt(peer) ?? 0) - this.init.now()) / 1000))
+  }
+
+  /** Dialable addresses of a peer, as identify reported them (none yet on a brand-new connection). */
+  private async addressesOf (peerId: PeerId): Promise<string[]> {
+    const peer = await this.init.peerStore.get(peerId).catch(() => undefined)
+    return (peer?.addresses ?? []).map(a => a.multiaddr.toString())
+  }
+}

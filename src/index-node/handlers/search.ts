@@ -1,0 +1,116 @@
+// /arkshare/search: pages of books with their providers (by words, by provider, by book), and the
+// index's live counts; many requests on one stream. Recent pages are answered from a cache.
+import { RequestError, Status } from '../../wire/errors.js'
+import { SEARCH, type Provider, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
+import { LIMITS } from '../../wire/protocols.js'
+import { bookToWire, peerIdFromBytes, providerToWire } from '../../wire/records.js'
+import { DEFAULT_PAGE_SIZE } from '../constants.js'
+import { QueryError, TooBroadError } from '../errors.js'
+import { parseQuery, type ParsedQuery } from '../query.js'
+import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
+import type { ProviderRecord, SearchPage } from '../catalog/catalog.js'
+import type { SearchCache } from '../search-cache.js'
+import type { Stream } from '@libp2p/interface'
+
+export interface SearchHandlerInit extends HandlerInit {
+  /** Recent pages, shared with the service (which shortens them when a provider leaves). */
+  cache: SearchCache<SearchPage>
+}
+
+/** What a search request asks for, checked. */
+interface SearchTerms {
+  query?: ParsedQuery
+  provider?: string
+  bookId?: string
+}
+
+function errorResponse (status: Status, message: string, retryAfterSeconds: number): SearchResponse {
+  return { status, message, results: [], total: 0, retryAfterSeconds, stats: undefined, totalIsEstimate: false }
+}
+
+/** The request's filters and words, in the order they are checked; E_INVALID_REQUEST for the first bad one. */
+function searchTerms (request: SearchRequest): SearchTerms {
+  const terms: SearchTerms = {}
+  try {
+    if (request.provider.byteLength > 0) terms.provider = peerIdFromBytes(request.provider).toString()
+  } catch {
+    throw new RequestError(Status.E_INVALID_REQUEST, 'provider is not a peer ID')
+  }
+  if (request.bookId.byteLength > 0) terms.bookId = requestedBookId(request.bookId)
+  if (request.query.trim() !== '') {
+    try { terms.query = parseQuery(request.query) } catch (err) {
+      if (err instanceof QueryError) throw new RequestError(Status.E_INVALID_REQUEST, err.message)
+      throw err
+    }
+  } else if (terms.provider == null && terms.bookId == null) {
+    throw new RequestError(Status.E_INVALID_REQUEST, 'empty query: give words, a provider or a book id')
+  }
+  return terms
+}
+
+export class SearchHandler {
+  /**
+   * Each provider's wire form, made once: the catalog replaces a provider's record when it
+   * changes and never edits one, so the record itself is the key.
+   */
+  private readonly wireProviders = new WeakMap<ProviderRecord, Provider>()
+
+  constructor (private readonly init: SearchHandlerInit) {}
+
+  /** Serves one search stream until it closes (a registrar stream handler). */
+  async handle (stream: Stream, connection: StreamOrigin): Promise<void> {
+    await serveIndexStream(this.init, stream, connection, {
+      exchange: SEARCH,
+      errorResponse,
+      answer: async (request) => ({ response: this.answer(request) })
+    })
+  }
+
+  private answer (request: SearchRequest): SearchResponse {
+    if (request.stats) {
+      return { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: this.init.catalog().stats(), totalIsEstimate: false }
+    }
+    const page = this.page(request, searchTerms(request))
+    return {
+      status: Status.OK,
+      message: '',
+      total: page.total,
+      totalIsEstimate: page.totalIsEstimate,
+      retryAfterSeconds: 0,
+      stats: undefined,
+      results: page.hits.map(hit => ({
+        book: bookToWire(hit.book),
+        providers: hit.providers.slice(0, LIMITS.search.maxProvidersPerResult).map(p => this.providerWire(p))
+      }))
+    }
+  }
+
+  private page (request: SearchRequest, { query, provider, bookId }: SearchTerms): SearchPage {
+    const catalog = this.init.catalog()
+    const limit = Math.min(request.limit === 0 ? DEFAULT_PAGE_SIZE : request.limit, LIMITS.search.maxResultsPerPage)
+    // a removed listing or peer must leave results at once, so the removal count is part of the
+    // key: pages cached before a removal are never found again (and age out). Additions may
+    // wait out the cache's few seconds; leases and grace periods end a page (validUntil, expireBy).
+    const key = JSON.stringify([catalog.removals, request.query.trim().toLowerCase(), limit, request.offset, provider, bookId])
+    let page = this.init.cache.get(key)
+    if (page == null) {
+      try {
+        page = catalog.search(query, { limit, offset: request.offset, provider, bookId })
+      } catch (err) {
+        if (err instanceof TooBroadError) throw new RequestError(Status.E_INVALID_REQUEST, err.message)
+        throw err
+      }
+      this.init.cache.set(key, page, page.validUntil)
+    }
+    return page
+  }
+
+  private providerWire (provider: ProviderRecord): Provider {
+    let wire = this.wireProviders.get(provider)
+    if (wire == null) {
+      wire = providerToWire(provider)
+      this.wireProviders.set(provider, wire)
+    }
+    return wire
+  }
+}
