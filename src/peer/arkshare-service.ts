@@ -174,8 +174,8 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
         this.safeDispatchEvent('shelf:change', { detail: { added: evt.detail.added.length, removed: evt.detail.removed.length, total: this.shelf?.list().length ?? 0 } })
         this.announce(evt.detail.added.map(e => e.id))
       })
+      // the first scan's change event has announced every book already
       await this.shelf.start()
-      this.announce(this.shelf.list().map(e => e.id))
       const shelf = this.shelf
       await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
         await handleFetchStream(stream, connection, { shelf, log: this.log, budget: this.uploadBudget, slots: this.uploadSlots, streams: this.fetchStreams })
