@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { PeerStats } from '../../src/peer/peer-stats.js'
+import { PeerStats } from '../../../src/peer/peer-stats.js'
 
 describe('peer ranking', () => {
   it('prefers measured throughput, then latency, then the index order', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { ChunkPlan } from '../../src/peer/download/chunk-plan.js'
+import { ChunkPlan } from '../../../../src/peer/download/chunk-plan.js'
 
 describe('chunk plan', () => {
   it('hands out contiguous pending runs, takes back released ones, then duplicates in the end game', () => {
