@@ -3,8 +3,8 @@ import { ArkshareService, type Arkshare, type ArkshareComponents, type ArkshareI
 
 export type { Arkshare, ArkshareComponents, ArkshareInit, ArkshareEvents, SearchResults, SearchResultEntry, GetOptions } from './arkshare-service.js'
 export type { DownloadProgress, DownloadResult } from './download/index.js'
-export type { IndexStatus } from './index-link.js'
-export type { ShelfEntry } from './shelf.js'
+export type { IndexStatus } from './index-links/index-link.js'
+export type { ShelfEntry } from './serving/shelf.js'
 
 /** Every default of the peer service (and of the CLI's peer commands), from one place. */
 export * as PEER_DEFAULTS from './constants.js'

@@ -3,16 +3,16 @@
 // each request and again after reading it, so an edited file is withdrawn instead of served; the
 // downloader verifies every chunk anyway, so hashing here again would only double the CPU cost.
 import { open, stat } from 'node:fs/promises'
-import { chunkCount, chunkLength, parseBookId, type Manifest } from '../content/book-id.js'
-import { FETCH, FetchRequest, FetchResponse, Status } from '../wire/messages.js'
-import { RequestError } from '../wire/errors.js'
-import { LIMITS } from '../wire/protocols.js'
-import { serveRequests, type Reply } from '../wire/request-loop.js'
-import type { StreamBudget } from '../limits/stream-budget.js'
+import { chunkCount, chunkLength, parseBookId, type Manifest } from '../../content/book-id.js'
+import { FETCH, FetchRequest, FetchResponse, Status } from '../../wire/messages.js'
+import { RequestError } from '../../wire/errors.js'
+import { LIMITS } from '../../wire/protocols.js'
+import { serveRequests, type Reply } from '../../wire/request-loop.js'
+import type { StreamBudget } from '../../limits/stream-budget.js'
 import type { Shelf, ShelfEntry } from './shelf.js'
-import { QUEUE_HEARTBEAT_MS } from './constants.js'
-import type { BandwidthBudget } from '../limits/token-bucket.js'
-import type { UploadSlots } from '../limits/upload-slots.js'
+import { QUEUE_HEARTBEAT_MS } from '../constants.js'
+import type { BandwidthBudget } from '../../limits/token-bucket.js'
+import type { UploadSlots } from '../../limits/upload-slots.js'
 import type { Logger, Stream, Connection } from '@libp2p/interface'
 
 export interface FetchServerOptions {

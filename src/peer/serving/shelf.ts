@@ -4,12 +4,12 @@ import { watch, type FSWatcher } from 'node:fs'
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { basename, join, sep } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
-import { bookIdOf, type Manifest } from '../content/book-id.js'
-import { hashFile } from '../content/hash-file.js'
-import { readBookMetadata, type BookMetadata } from '../content/metadata.js'
+import { bookIdOf, type Manifest } from '../../content/book-id.js'
+import { hashFile } from '../../content/hash-file.js'
+import { readBookMetadata, type BookMetadata } from '../../content/metadata.js'
 import type { HashCache } from './hash-cache.js'
-import type { BookRecord } from '../wire/records.js'
-import { RESCAN_INTERVAL_MS } from './constants.js'
+import type { BookRecord } from '../../wire/records.js'
+import { RESCAN_INTERVAL_MS } from '../constants.js'
 
 export interface ShelfEntry extends BookRecord {
   path: string

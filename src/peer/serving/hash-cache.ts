@@ -1,8 +1,8 @@
 // Remembers each shared file's manifest and metadata, keyed by (path, size, mtime), in SQLite under
 // --data, so restarting a peer with a large shelf re-hashes only files that changed.
 import Database from 'better-sqlite3'
-import type { Manifest } from '../content/book-id.js'
-import type { BookMetadata } from '../content/metadata.js'
+import type { Manifest } from '../../content/book-id.js'
+import type { BookMetadata } from '../../content/metadata.js'
 
 export interface CachedFile {
   manifest: Manifest
