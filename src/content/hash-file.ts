@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { CHUNK_SIZE, chunkCount, HASH_LENGTH, MAX_CHUNKS, type Manifest } from './book-id.js'
 
+/** A file changed while it was being read: while hashed, or since it was hashed (a peer serving it). */
 export class FileChangedError extends Error {
   override name = 'FileChangedError'
 }

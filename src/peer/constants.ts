@@ -1,6 +1,7 @@
 // The peer's defaults, each in one place: the service, its parts and the CLI read them from here
 // (the download engine's tuning is in download/constants.ts, the wire's limits in wire/protocols.ts).
 import { LIMITS } from '../wire/protocols.js'
+import { DEFAULT_REFRESH_INTERVAL_MS } from './download/constants.js'
 
 /** Lease to ask an index for, seconds: 0 asks for the index's own default. */
 export const DEFAULT_TTL_SECONDS = 0
@@ -19,7 +20,7 @@ export const MAX_CONNECTIONS_PER_IP = 64
 /** How long a provider caught sending bad data is skipped. */
 export const BAD_PEER_MS = 10 * 60_000
 /** During a download, how often the indexes are asked for providers that appeared since. */
-export const PROVIDER_REFRESH_MS = 30_000
+export const PROVIDER_REFRESH_MS = DEFAULT_REFRESH_INTERVAL_MS
 /** Providers pinged before a download or with a search, and how long a ping may take. */
 export const MAX_PINGED_PROVIDERS = 16
 export const PING_TIMEOUT_MS = 2_000
@@ -32,13 +33,22 @@ export const DHT_ANNOUNCE_TIMEOUT_MS = 30_000
 export const DIAL_TIMEOUT_MS = 10_000
 /** One request to an index (a registration or a search). */
 export const INDEX_REQUEST_TIMEOUT_MS = 15_000
-/** Retrying an index that failed: from 1 s, doubling up to this. */
+/** Retrying an index that failed: from the first, doubling up to the second. */
+export const INDEX_MIN_BACKOFF_MS = 1_000
 export const INDEX_MAX_BACKOFF_MS = 30_000
+/** A lease is renewed at half its length, but never sooner than this after the last reply. */
+export const INDEX_MIN_RENEW_MS = 1_000
+/** How long withdrawing our registration from an index may hold up stopping. */
+export const UNREGISTER_TIMEOUT_MS = 2_000
 /** The peer-store tag that keeps the connection manager from pruning an index connection. */
 export const INDEX_TAG = 'arkshare-index'
 export const INDEX_TAG_VALUE = 100
 /** Shared folders are rescanned this often besides being watched. */
 export const RESCAN_INTERVAL_MS = 30_000
+/** Changes seen by the folder watcher are gathered this long before a rescan. */
+export const RESCAN_DEBOUNCE_MS = 300
+/** Files still being written are skipped until they have been quiet this long. */
+export const FILE_SETTLE_MS = 1_000
 /** Search results a one-shot search and a browse print when asked for no number. */
 export const DEFAULT_SEARCH_LIMIT = 50
 export const DEFAULT_BROWSE_LIMIT = 100

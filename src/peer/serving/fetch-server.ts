@@ -4,6 +4,7 @@
 // downloader verifies every chunk anyway, so hashing here again would only double the CPU cost.
 import { open, stat } from 'node:fs/promises'
 import { chunkCount, chunkLength, parseBookId, type Manifest } from '../../content/book-id.js'
+import { FileChangedError } from '../../content/hash-file.js'
 import { FETCH, FetchRequest, FetchResponse, Status } from '../../wire/messages.js'
 import { RequestError } from '../../wire/errors.js'
 import { LIMITS } from '../../wire/protocols.js'
@@ -15,8 +16,11 @@ import type { BandwidthBudget } from '../../limits/token-bucket.js'
 import type { UploadSlots } from '../../limits/upload-slots.js'
 import type { Logger, Stream, Connection } from '@libp2p/interface'
 
+/** What the server needs of the connection a stream came on (a libp2p Connection is one). */
+export type FetchConnection = Pick<Connection, 'remotePeer' | 'remoteAddr'>
+
 export interface FetchServerOptions {
-  shelf: Shelf
+  shelf: Pick<Shelf, 'get' | 'recheck'>
   log: Logger
   /** Upload rate limits, global and per remote peer. */
   budget?: BandwidthBudget
@@ -24,15 +28,16 @@ export interface FetchServerOptions {
   slots?: UploadSlots
   /** Fetch streams open at once, in all and per address (queued ones included). */
   streams?: StreamBudget
+  /**
+   * A queued downloader hears its place at least this often.
+   *
+   * @default QUEUE_HEARTBEAT_MS
+   */
+  queueHeartbeatMs?: number
 }
-
 
 function emptyResponse (): FetchResponse {
   return { status: Status.OK, message: '', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(0), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }
-}
-
-export class FileChangedOnDiskError extends Error {
-  override name = 'FileChangedOnDiskError'
 }
 
 async function * readChunks (entry: ShelfEntry, first: number, count: number, onChanged: () => void, beforeChunk?: (bytes: number) => Promise<void>): AsyncGenerator<Uint8Array> {
@@ -52,7 +57,7 @@ async function * readChunks (entry: ShelfEntry, first: number, count: number, on
       const info = await handle.stat()
       if (got !== length || info.size !== entry.size || info.mtimeMs !== entry.mtimeMs) {
         onChanged()
-        throw new FileChangedOnDiskError(`${entry.path} changed since it was shared`)
+        throw new FileChangedError(`${entry.path} changed since it was shared`)
       }
       yield buffer
     }
@@ -61,7 +66,7 @@ async function * readChunks (entry: ShelfEntry, first: number, count: number, on
   }
 }
 
-export async function handleFetchStream (stream: Stream, connection: Connection, options: FetchServerOptions): Promise<void> {
+export async function handleFetchStream (stream: Stream, connection: FetchConnection, options: FetchServerOptions): Promise<void> {
   const { shelf, log } = options
   const remote = connection.remotePeer.toString()
 
@@ -76,7 +81,7 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
     if (entry == null) throw new RequestError(Status.E_NOT_FOUND, `this peer does not share ${id}`)
     const info = await stat(entry.path).catch(() => undefined)
     if (info == null || info.size !== entry.size || info.mtimeMs !== entry.mtimeMs) {
-      shelf.scheduleRescan(0)
+      shelf.recheck()
       throw new RequestError(Status.E_UNAVAILABLE, 'the book changed on disk; it is being re-indexed')
     }
     return entry
@@ -90,7 +95,7 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
     const tell = (): void => {
       interim({ ...emptyResponse(), status: Status.QUEUED, queuePosition: position }).catch(() => {})
     }
-    const heartbeat = setInterval(tell, QUEUE_HEARTBEAT_MS)
+    const heartbeat = setInterval(tell, options.queueHeartbeatMs ?? QUEUE_HEARTBEAT_MS)
     try {
       return await slots.acquire(remote, { signal, onPosition: (p) => { position = p; tell() } })
     } finally {
@@ -127,7 +132,7 @@ export async function handleFetchStream (stream: Stream, connection: Connection,
         const beforeChunk = budget?.limited === true ? async (bytes: number) => { await budget.take(remote, bytes, signal) } : undefined
         return {
           response: { ...emptyResponse(), length: BigInt(length) },
-          frames: readChunks(entry, first, count, () => { shelf.scheduleRescan(0) }, beforeChunk)
+          frames: readChunks(entry, first, count, () => { shelf.recheck() }, beforeChunk)
         }
       }
     })

@@ -1,15 +1,17 @@
 // The books this peer shares: every file under the shared folders, hashed into a manifest
 // (cached on disk), described by its metadata, and kept current by watching the folders.
 import { watch, type FSWatcher } from 'node:fs'
-import { lstat, readdir, realpath, stat } from 'node:fs/promises'
-import { basename, join, sep } from 'node:path'
-import { TypedEventEmitter } from 'main-event'
+import { realpath, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { debounce, repeatingTask, type DebouncedFunction, type RepeatingTask } from '@libp2p/utils'
+import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
 import { bookIdOf, type Manifest } from '../../content/book-id.js'
 import { hashFile } from '../../content/hash-file.js'
 import { readBookMetadata, type BookMetadata } from '../../content/metadata.js'
 import type { HashCache } from './hash-cache.js'
 import type { BookRecord } from '../../wire/records.js'
-import { RESCAN_INTERVAL_MS } from '../constants.js'
+import { FILE_SETTLE_MS, RESCAN_DEBOUNCE_MS, RESCAN_INTERVAL_MS } from '../constants.js'
+import { walkSharedFiles } from './shared-files.js'
 
 export interface ShelfEntry extends BookRecord {
   path: string
@@ -27,31 +29,36 @@ export interface ShelfEvents {
   error: CustomEvent<Error>
 }
 
+/** What other parts of the peer see of the shelf: the books, and word when they change. */
+export interface SharedBooks extends TypedEventTarget<Pick<ShelfEvents, 'change'>> {
+  list: () => ShelfEntry[]
+}
+
 export interface ShelfOptions {
   dirs: string[]
   cache?: HashCache
-  /** Watch the folders for changes (default true). */
+  /**
+   * Watch the folders for changes.
+   *
+   * @default true
+   */
   watch?: boolean
-  /** A full rescan also runs this often, to catch what watching misses (default 30 s). */
+  /**
+   * A full rescan also runs this often, to catch what watching misses.
+   *
+   * @default RESCAN_INTERVAL_MS
+   */
   rescanIntervalMs?: number
-  /** Changes are gathered for this long before a rescan (default 300 ms). */
+  /**
+   * Changes seen by the watcher are gathered for this long before a rescan.
+   *
+   * @default RESCAN_DEBOUNCE_MS
+   */
   debounceMs?: number
   /** Folders never shared even when inside a shared one (the node's data folder, with its key). */
   exclude?: string[]
   /** How a file is hashed (default hashFile; tests count calls through it). */
   hash?: (path: string) => Promise<Manifest>
-}
-
-/** Files still being written are skipped until they have been quiet this long. */
-const SETTLE_MS = 1_000
-
-/** Names never shared: hidden files, and downloads in progress. */
-export function isIgnoredName (name: string): boolean {
-  return name.startsWith('.') || name.endsWith('.arkpart') || name.endsWith('.arkstate') || name.endsWith('.tmp')
-}
-
-function isInside (path: string, roots: string[]): boolean {
-  return roots.some(root => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))
 }
 
 export class Shelf extends TypedEventEmitter<ShelfEvents> {
@@ -60,8 +67,12 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   private roots: string[] = []
   private excluded: string[] = []
   private watchers: FSWatcher[] = []
-  private interval?: NodeJS.Timeout
-  private debounce?: NodeJS.Timeout
+  /** The full rescan that catches what watching misses. */
+  private readonly periodicRescan: RepeatingTask
+  /** A rescan once the watcher has been quiet for a moment. */
+  private readonly rescanAfterChanges: DebouncedFunction
+  /** A rescan once files still being written have had time to settle. */
+  private readonly rescanAfterSettling: DebouncedFunction
   private scanning?: Promise<void>
   private scanAgain = false
   private stopped = false
@@ -69,6 +80,10 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
 
   constructor (private readonly options: ShelfOptions) {
     super()
+    const rescan = async (): Promise<void> => { await this.rescan() }
+    this.periodicRescan = repeatingTask(rescan, options.rescanIntervalMs ?? RESCAN_INTERVAL_MS)
+    this.rescanAfterChanges = debounce(rescan, options.debounceMs ?? RESCAN_DEBOUNCE_MS)
+    this.rescanAfterSettling = debounce(rescan, FILE_SETTLE_MS)
   }
 
   async start (): Promise<void> {
@@ -85,7 +100,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     if (this.options.watch !== false) {
       for (const root of this.roots) {
         try {
-          const watcher = watch(root, { recursive: true }, () => { this.scheduleRescan() })
+          const watcher = watch(root, { recursive: true }, () => { this.schedule(this.rescanAfterChanges) })
           watcher.on('error', () => { /* the periodic rescan still covers this folder */ })
           this.watchers.push(watcher)
         } catch {
@@ -93,14 +108,14 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
         }
       }
     }
-    this.interval = setInterval(() => { void this.rescan() }, this.options.rescanIntervalMs ?? RESCAN_INTERVAL_MS)
-    this.interval.unref()
+    this.periodicRescan.start()
   }
 
   async stop (): Promise<void> {
     this.stopped = true
-    clearInterval(this.interval)
-    clearTimeout(this.debounce)
+    this.periodicRescan.stop()
+    this.rescanAfterChanges.stop()
+    this.rescanAfterSettling.stop()
     for (const w of this.watchers) w.close()
     this.watchers = []
     await this.scanning
@@ -115,10 +130,13 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     return [...this.byId.values()]
   }
 
-  scheduleRescan (delayMs = this.options.debounceMs ?? 300): void {
-    if (this.stopped) return
-    clearTimeout(this.debounce)
-    this.debounce = setTimeout(() => { void this.rescan() }, delayMs)
+  /** A shared file was found changed on disk (by the fetch server): rescans at once, in the background. */
+  recheck (): void {
+    if (!this.stopped) void this.rescan()
+  }
+
+  private schedule (rescan: DebouncedFunction): void {
+    if (!this.stopped) rescan()
   }
 
   /** Rescans all folders; concurrent calls coalesce into one more scan after the current one. */
@@ -178,51 +196,18 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     }
   }
 
-  private async * walk (dir: string, depth = 0): AsyncGenerator<{ path: string, size: number, mtimeMs: number }> {
-    if (depth > 32) return
-    let names: string[]
-    try {
-      names = await readdir(dir)
-    } catch {
-      return
-    }
-    for (const name of names) {
-      if (isIgnoredName(name)) continue
-      const path = join(dir, name)
-      if (isInside(path, this.excluded)) continue
-      let info
-      try {
-        info = await lstat(path)
-        if (info.isSymbolicLink()) {
-          // a link is shared only when it resolves to a file inside a shared folder
-          const target = await realpath(path)
-          if (!isInside(target, this.roots) || isInside(target, this.excluded)) continue
-          info = await stat(target)
-          if (!info.isFile()) continue
-        }
-      } catch {
-        continue
-      }
-      if (info.isDirectory()) {
-        yield * this.walk(path, depth + 1)
-      } else if (info.isFile()) {
-        yield { path, size: info.size, mtimeMs: info.mtimeMs }
-      }
-    }
-  }
-
   private async scanOnce (): Promise<void> {
     const seen = new Map<string, ShelfEntry>()
     let unsettled = false
     for (const root of this.roots) {
-      for await (const file of this.walk(root)) {
+      for await (const file of walkSharedFiles(root, { roots: this.roots, excluded: this.excluded })) {
         if (this.stopped) return
         const known = this.byPath.get(file.path)
         if (known != null && known.size === file.size && known.mtimeMs === file.mtimeMs) {
           seen.set(file.path, known)
           continue
         }
-        if (Date.now() - file.mtimeMs < SETTLE_MS) {
+        if (Date.now() - file.mtimeMs < FILE_SETTLE_MS) {
           unsettled = true
           continue
         }
@@ -264,6 +249,6 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     const added = [...this.byId.values()].filter(e => !before.has(e.id))
     const removed = [...before].filter(id => !this.byId.has(id))
     if (added.length > 0 || removed.length > 0) this.safeDispatch('change', { added, removed })
-    if (unsettled) this.scheduleRescan(SETTLE_MS)
+    if (unsettled) this.schedule(this.rescanAfterSettling)
   }
 }
