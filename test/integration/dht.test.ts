@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { bookIdOf } from '../../src/content/book-id.js'
+import { bookIdOf, parseBookId } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { bookBytes, eventually, removeDir, startIndex, startPeer, tempDir, writeBook } from '../helpers.js'
 import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
-import type { ArkshareService } from '../../src/peer/arkshare-service.js'
 
 describe('DHT fallback', function () {
   this.timeout(90_000)
@@ -27,15 +26,16 @@ describe('DHT fallback', function () {
     const bytes = bookBytes(51, 700_000)
     const path = await writeBook(join(dir, 'a'), 'Giovanni Boccaccio - The Decameron.txt', bytes)
     const id = bookIdOf(await hashFile(path)).toString()
-    const { parseBookId } = await import('../../src/content/book-id.js')
     for (const name of ['a', 'b', 'c', 'd']) {
       peers.push(await startPeer(index, { dht: true, share: name === 'a' ? [join(dir, 'a')] : [], downloads: join(dir, name, 'dl'), dataDir: join(dir, name, 'data') }))
     }
     const [, b, c] = peers
     // the provider record has spread once another peer can find it
     await eventually(async () => {
-      const found = await (c.services.arkshare as unknown as ArkshareService).findProvidersInDht(parseBookId(id), AbortSignal.timeout(3_000))
-      return found.some(p => p.peerId === peers[0].peerId.toString())
+      for await (const p of c.contentRouting.findProviders(parseBookId(id), { signal: AbortSignal.timeout(3_000) })) {
+        if (p.id.equals(peers[0].peerId)) return true
+      }
+      return false
     }, 40_000, 'provider record in the DHT')
 
     await index.stop()

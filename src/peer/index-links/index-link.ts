@@ -1,24 +1,34 @@
-// This peer's standing with one index: keeps a connection to it (tagged so it is never pruned),
-// registers the whole shelf, sends changes as deltas, renews the lease before it lapses, and
-// starts over by itself when the index restarts, forgets us, or the connection drops.
-import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { REGISTER, SEARCH, RegisterRequest, Status, type Book, type RegisterResponse, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
+// This peer's standing with one index: registers the whole shelf, sends changes as deltas, renews
+// the lease before it lapses, and starts over by itself when the index restarts, forgets us, or the
+// connection drops. It reaches the index through `dial` (index-dialer.ts over libp2p; tests hand it
+// one end of an in-memory stream pair).
+import { REGISTER, SEARCH, RegisterRequest, Status, type Book, type ExchangeSpec, type RegisterResponse, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
 import { ArkshareRemoteError, normaliseError } from '../../wire/errors.js'
-import { LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../../wire/protocols.js'
+import { LIMITS } from '../../wire/protocols.js'
 import { bookToWire, fitBook, type BookRecord } from '../../wire/records.js'
 import { RequestChannel } from '../../wire/request-channel.js'
 import { parseBookId } from '../../content/book-id.js'
-import { DIAL_TIMEOUT_MS, INDEX_MAX_BACKOFF_MS, INDEX_REQUEST_TIMEOUT_MS, INDEX_TAG, INDEX_TAG_VALUE } from '../constants.js'
-import type { Shelf, ShelfChange } from '../serving/shelf.js'
-import type { Connection, Logger, PeerId, PeerStore, Libp2pEvents } from '@libp2p/interface'
-import type { ConnectionManager } from '@libp2p/interface-internal'
-import type { TypedEventTarget } from 'main-event'
+import { DEFAULT_TTL_SECONDS, DIAL_TIMEOUT_MS, INDEX_MAX_BACKOFF_MS, INDEX_MIN_BACKOFF_MS, INDEX_MIN_RENEW_MS, INDEX_REQUEST_TIMEOUT_MS, UNREGISTER_TIMEOUT_MS } from '../constants.js'
+import type { SharedBooks, ShelfChange } from '../serving/shelf.js'
+import type { Connection, Logger, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
+/** What a link needs of its connection to the index (a libp2p Connection is one). */
+export type IndexConnection = Pick<Connection, 'remotePeer' | 'newStream'>
 
-export interface IndexLinkComponents {
-  connectionManager: ConnectionManager
-  peerStore: PeerStore
-  events: TypedEventTarget<Libp2pEvents>
+export interface IndexLinkInit {
+  address: Multiaddr
+  /** Reaches the index; called for each new stream (the connection is usually open already). */
+  dial: (signal: AbortSignal) => Promise<IndexConnection>
+  /** The books to register; without them (a peer that shares nothing) the link only searches. */
+  books?: SharedBooks
+  /**
+   * Lease to ask the index for, seconds (0 = the index's default).
+   *
+   * @default DEFAULT_TTL_SECONDS
+   */
+  ttlSeconds?: number
+  log: Logger
 }
 
 export interface IndexStatus {
@@ -32,7 +42,6 @@ export interface IndexStatus {
 
 type RegisterChannel = RequestChannel<RegisterRequest, RegisterResponse>
 type SearchChannel = RequestChannel<SearchRequest, SearchResponse>
-
 
 /** One of our books as we list it with an index: within every limit the index checks. */
 function listing (book: BookRecord): Book {
@@ -61,24 +70,18 @@ export class IndexLink {
   private wake?: () => void
   private loop?: Promise<void>
 
-  constructor (
-    private readonly components: IndexLinkComponents,
-    address: string | Multiaddr,
-    private readonly shelf: Shelf | undefined,
-    private readonly options: { ttlSeconds?: number, log: Logger }
-  ) {
-    this.address = typeof address === 'string' ? multiaddr(address) : address
-    this.onShelfChange = this.onShelfChange.bind(this)
-    this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
+  constructor (private readonly init: IndexLinkInit) {
+    this.address = init.address
+    this.onBooksChange = this.onBooksChange.bind(this)
   }
 
-  /** Starts keeping a registration (when this peer shares a shelf). */
+  /** Starts keeping a registration (when this peer shares books). */
   start (): void {
     this.stopped = false
+    this.needsFull = true
     this.halt = new AbortController()
-    if (this.shelf == null) return
-    this.shelf.addEventListener('change', this.onShelfChange)
-    this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
+    if (this.init.books == null) return
+    this.init.books.addEventListener('change', this.onBooksChange)
     this.loop = this.run()
   }
 
@@ -86,13 +89,12 @@ export class IndexLink {
   async stop (): Promise<void> {
     this.stopped = true
     this.halt.abort(new Error('stopping'))
-    this.shelf?.removeEventListener('change', this.onShelfChange)
-    this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    this.init.books?.removeEventListener('change', this.onBooksChange)
     this.wake?.()
     await this.loop
     // the lease may have been granted even if we stopped waiting for the reply: withdraw it anyway
-    if (this.shelf != null && this.indexPeer != null) {
-      await this.register(registerRequest({ type: RegisterRequest.Type.UNREGISTER }), AbortSignal.timeout(2_000)).catch(() => {})
+    if (this.init.books != null && this.indexPeer != null) {
+      await this.register(registerRequest({ type: RegisterRequest.Type.UNREGISTER }), AbortSignal.timeout(UNREGISTER_TIMEOUT_MS)).catch(() => {})
     }
     await this.registerChannel?.close()
     await this.searchChannel?.close()
@@ -102,70 +104,59 @@ export class IndexLink {
     return {
       address: this.address.toString(),
       peerId: this.indexPeer?.toString(),
-      registered: this.shelf != null && !this.needsFull && this.grantedTtl > 0,
+      registered: this.init.books != null && !this.needsFull && this.grantedTtl > 0,
       books: this.books,
       leaseSeconds: this.grantedTtl,
       lastError: this.lastError
     }
   }
 
-  private onShelfChange (evt: CustomEvent<ShelfChange>): void {
-    for (const entry of evt.detail.added) { this.pendingRemoves.delete(entry.id); this.pendingAdds.set(entry.id, entry) }
-    for (const id of evt.detail.removed) { this.pendingAdds.delete(id); this.pendingRemoves.add(id) }
-    this.wake?.()
-  }
-
-  private onPeerDisconnect (evt: CustomEvent<PeerId>): void {
-    if (this.indexPeer?.equals(evt.detail) === true) {
+  /** A peer disconnected: when it is our index, the next registration is a full one. */
+  peerDisconnected (peer: PeerId): void {
+    if (this.indexPeer?.equals(peer) === true) {
       this.needsFull = true
       this.wake?.()
     }
   }
 
-  private async connection (signal: AbortSignal): Promise<Connection> {
-    const connection = await this.components.connectionManager.openConnection(this.address, { signal })
-    if (this.indexPeer?.equals(connection.remotePeer) !== true) {
-      this.indexPeer = connection.remotePeer
-      // a high tag value keeps the connection manager from pruning our index connection
-      await this.components.peerStore.merge(connection.remotePeer, { tags: { [INDEX_TAG]: { value: INDEX_TAG_VALUE } } })
-    }
-    return connection
+  private onBooksChange (evt: CustomEvent<ShelfChange>): void {
+    for (const entry of evt.detail.added) { this.pendingRemoves.delete(entry.id); this.pendingAdds.set(entry.id, entry) }
+    for (const id of evt.detail.removed) { this.pendingAdds.delete(id); this.pendingRemoves.add(id) }
+    this.wake?.()
   }
 
   private signal (ms: number): AbortSignal {
     return AbortSignal.any([AbortSignal.timeout(ms), this.halt.signal])
   }
 
-  private async openChannel (protocol: string, signal = this.signal(DIAL_TIMEOUT_MS)): Promise<RequestChannel<any, any>> {
-    const connection = await this.connection(signal)
-    const stream = await connection.newStream(protocol, { signal })
-    if (protocol === REGISTER_PROTOCOL) {
-      return new RequestChannel(stream, REGISTER)
-    }
-    return new RequestChannel(stream, SEARCH)
+  private async openChannel<Req, Res extends RegisterResponse | SearchResponse> (exchange: ExchangeSpec<Req, Res>, signal: AbortSignal): Promise<RequestChannel<Req, Res>> {
+    const connection = await this.init.dial(signal)
+    this.indexPeer = connection.remotePeer
+    const stream = await connection.newStream(exchange.protocol, { signal })
+    return new RequestChannel(stream, exchange)
   }
 
   private async register (request: RegisterRequest, signal = this.signal(INDEX_REQUEST_TIMEOUT_MS)): Promise<RegisterResponse> {
     // the index closes idle streams, so a renewal minutes later usually opens a fresh one
-    if (this.registerChannel?.usable !== true) this.registerChannel = await this.openChannel(REGISTER_PROTOCOL, signal) as RegisterChannel
-    const reply = await this.registerChannel.request({ ...request, ttl: this.options.ttlSeconds ?? 0 }, signal)
+    if (this.registerChannel?.usable !== true) this.registerChannel = await this.openChannel(REGISTER, signal)
+    const reply = await this.registerChannel.request({ ...request, ttl: this.init.ttlSeconds ?? DEFAULT_TTL_SECONDS }, signal)
     this.grantedTtl = reply.ttl
     this.books = reply.books
     // renew at half the lease, so one lost renewal still leaves time for another
-    this.renewAt = Date.now() + Math.max(1_000, reply.ttl * 500)
+    this.renewAt = Date.now() + Math.max(INDEX_MIN_RENEW_MS, reply.ttl * 500)
     return reply
   }
 
   private async registerFull (): Promise<void> {
     this.pendingAdds.clear()
     this.pendingRemoves.clear()
-    const books = (this.shelf?.list() ?? []).map(listing)
+    const books = (this.init.books?.list() ?? []).map(listing)
     const batch = LIMITS.register.maxBooksPerMessage
     for (let i = 0; i === 0 || i < books.length; i += batch) {
       await this.register(registerRequest({ replace: i === 0, books: books.slice(i, i + batch) }))
     }
     this.needsFull = false
-    this.options.log('registered %d books with %a', books.length, this.address)
+    this.init.log('registered %d books with %a', books.length, this.address)
   }
 
   private async sendDelta (): Promise<void> {
@@ -191,7 +182,7 @@ export class IndexLink {
   }
 
   private async run (): Promise<void> {
-    let backoff = 1_000
+    let backoff = INDEX_MIN_BACKOFF_MS
     while (!this.stopped) {
       try {
         if (this.needsFull) {
@@ -202,14 +193,14 @@ export class IndexLink {
           await this.register(registerRequest({ type: RegisterRequest.Type.RENEW }))
         }
         this.lastError = undefined
-        backoff = 1_000
+        backoff = INDEX_MIN_BACKOFF_MS
         if (!this.needsFull && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
           await this.sleep(Math.max(0, this.renewAt - Date.now()))
         }
       } catch (e) {
         const err = normaliseError(e)
         this.lastError = err.message
-        this.options.log('index %a: %s', this.address, err.message)
+        this.init.log('index %a: %s', this.address, err.message)
         if (this.stopped) break
         this.needsFull = true
         this.grantedTtl = 0
@@ -226,7 +217,7 @@ export class IndexLink {
   async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResponse> {
     const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, ...request }
     const bounded = signal ?? AbortSignal.timeout(INDEX_REQUEST_TIMEOUT_MS)
-    if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH_PROTOCOL, AbortSignal.any([bounded, AbortSignal.timeout(DIAL_TIMEOUT_MS)])) as SearchChannel
+    if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH, AbortSignal.any([bounded, AbortSignal.timeout(DIAL_TIMEOUT_MS)]))
     return await this.searchChannel.request(full, bounded)
   }
 }

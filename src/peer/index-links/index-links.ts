@@ -1,0 +1,87 @@
+// This peer's links to every configured index, started and stopped together: one registration
+// kept with each, and every search asked of all of them at once, their answers merged.
+import { multiaddr } from '@multiformats/multiaddr'
+import { normaliseError } from '../../wire/errors.js'
+import { NoIndexError } from '../errors.js'
+import { indexDialer, type IndexDialerComponents } from './index-dialer.js'
+import { IndexLink, type IndexStatus } from './index-link.js'
+import { mergeAnswers, type SearchResults } from './search-results.js'
+import type { SharedBooks } from '../serving/shelf.js'
+import type { IndexStats, SearchRequest } from '../../wire/messages.js'
+import type { Libp2pEvents, Logger, PeerId, Startable } from '@libp2p/interface'
+import type { TypedEventTarget } from 'main-event'
+
+export interface IndexLinksComponents extends IndexDialerComponents {
+  events: TypedEventTarget<Libp2pEvents>
+}
+
+export interface IndexLinksInit {
+  /** Multiaddrs of the indexes. */
+  addresses: string[]
+  /** The books to register; none = search only. */
+  books?: SharedBooks
+  /** Lease to ask for, seconds. */
+  ttlSeconds?: number
+  log: Logger
+}
+
+export class IndexLinks implements Startable {
+  private links: IndexLink[] = []
+
+  constructor (private readonly components: IndexLinksComponents, private readonly init: IndexLinksInit) {
+    this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
+  }
+
+  /** Whether any index is configured (once started). */
+  get configured (): boolean {
+    return this.links.length > 0
+  }
+
+  start (): void {
+    const { books, ttlSeconds, log } = this.init
+    this.links = this.init.addresses.map(addr => {
+      const address = multiaddr(addr)
+      return new IndexLink({ address, dial: indexDialer(this.components, address), books, ttlSeconds, log })
+    })
+    this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
+    for (const link of this.links) link.start()
+  }
+
+  /** Withdraws every registration (run before libp2p closes the connections) and stops. */
+  async stop (): Promise<void> {
+    this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
+    await Promise.all(this.links.map(async link => { await link.stop() }))
+  }
+
+  status (): IndexStatus[] {
+    return this.links.map(l => l.status())
+  }
+
+  /** Asks every index at once and merges their answers. */
+  async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResults> {
+    this.assertConfigured()
+    const outcomes = await Promise.allSettled(this.links.map(async link => await link.search(request, signal)))
+    return mergeAnswers(outcomes.map((outcome, i) => ({ index: this.links[i].address.toString(), outcome })))
+  }
+
+  /** Counts from every index, or why one could not give them. */
+  async stats (signal?: AbortSignal): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>> {
+    this.assertConfigured()
+    return await Promise.all(this.links.map(async (link) => {
+      try {
+        const reply = await link.search({ stats: true }, signal)
+        return { index: link.address.toString(), stats: reply.stats }
+      } catch (err) {
+        return { index: link.address.toString(), error: normaliseError(err).message }
+      }
+    }))
+  }
+
+  private assertConfigured (): void {
+    if (!this.configured) throw new NoIndexError('no index configured (use --index)')
+  }
+
+  private onPeerDisconnect (evt: CustomEvent<PeerId>): void {
+    for (const link of this.links) link.peerDisconnected(evt.detail)
+  }
+}

@@ -1,0 +1,61 @@
+// Ranks providers by what this peer measured of them (peer-stats.ts: throughput from downloads,
+// round-trip time from libp2p ping), pinging them first when asked, and shows those latencies.
+import { peerIdFromString } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { MAX_PINGED_PROVIDERS, PING_TIMEOUT_MS } from '../constants.js'
+import { PeerStats } from '../peer-stats.js'
+import type { SearchResults } from '../index-links/search-results.js'
+import type { ProviderInfo } from '../../wire/records.js'
+import type { PeerId, PeerStore } from '@libp2p/interface'
+import type { Ping } from '@libp2p/ping'
+
+export interface PingRankerComponents {
+  peerId: PeerId
+  peerStore: PeerStore
+  /** The ping service, when the node has one under `services.ping`. */
+  ping?: Ping
+}
+
+export class PingRanker {
+  readonly stats = new PeerStats()
+
+  constructor (private readonly components: PingRankerComponents) {}
+
+  /** Pings providers (bounded in number and time) so the fastest are tried first. */
+  async measure (providers: ProviderInfo[], signal?: AbortSignal): Promise<void> {
+    let ping: Ping | undefined
+    // libp2p's components throw for a service the node does not have
+    try { ping = this.components.ping } catch { return }
+    if (ping == null) return
+    await Promise.all(providers.slice(0, MAX_PINGED_PROVIDERS).map(async (p) => {
+      try {
+        const peerId = peerIdFromString(p.peerId)
+        if (p.multiaddrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: p.multiaddrs.map(a => multiaddr(a)) })
+        const rtt = await ping.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(PING_TIMEOUT_MS)]) : AbortSignal.timeout(PING_TIMEOUT_MS) })
+        this.stats.recordRtt(p.peerId, rtt)
+      } catch { /* unreachable now: ranked last */ }
+    }))
+  }
+
+  /** Pings the providers of search results (other peers, each once). */
+  async measureResults (results: SearchResults, signal?: AbortSignal): Promise<void> {
+    const unique = new Map(results.results.flatMap(r => r.providers).map(p => [p.peerId, p]))
+    const self = this.components.peerId.toString()
+    await this.measure([...unique.values()].filter(p => p.peerId !== self), signal)
+  }
+
+  /** Best first (see PeerStats.rank). */
+  rank<T extends { peerId: string }> (providers: T[]): T[] {
+    return this.stats.rank(providers)
+  }
+
+  /** Shows the round-trip time measured so far for each provider of the results. */
+  showLatency (results: SearchResults): void {
+    for (const entry of results.results) {
+      for (const p of entry.providers) {
+        const rtt = this.stats.get(p.peerId)?.rttMs
+        if (rtt != null) p.latencyMs = Math.round(rtt)
+      }
+    }
+  }
+}

@@ -1,0 +1,65 @@
+// Who provides a book: the indexes first; the DHT's provider records when no index knows it (or none
+// answered). Providers are pinged and ranked before a download, and liars caught earlier are kept
+// in the bad-peer list every download consults.
+import { normaliseError } from '../../wire/errors.js'
+import { DownloadError } from '../errors.js'
+import { BadPeerList } from './bad-peers.js'
+import { findProvidersInDht, type DhtLookupComponents } from './dht-lookup.js'
+import { PingRanker, type PingRankerComponents } from './ping-ranker.js'
+import type { IndexLinks } from '../index-links/index-links.js'
+import type { SearchResultEntry } from '../index-links/search-results.js'
+import type { ProviderInfo } from '../../wire/records.js'
+import type { CID } from 'multiformats/cid'
+
+export interface ProviderFinderComponents extends DhtLookupComponents, PingRankerComponents {}
+
+export interface ProviderFinderInit {
+  indexes: IndexLinks
+  /** Fall back to DHT provider records. */
+  dht: boolean
+  /** How long a provider caught sending bad data is skipped. */
+  badPeerMs?: number
+}
+
+export class ProviderFinder {
+  readonly ranker: PingRanker
+  readonly badPeers: BadPeerList
+
+  constructor (private readonly components: ProviderFinderComponents, private readonly init: ProviderFinderInit) {
+    this.ranker = new PingRanker(components)
+    this.badPeers = new BadPeerList(init.badPeerMs)
+  }
+
+  /** The book and its providers as the indexes list them. */
+  async fromIndexes (cid: CID, signal?: AbortSignal): Promise<SearchResultEntry | undefined> {
+    const { results } = await this.init.indexes.search({ bookId: cid.bytes as Uint8Array<ArrayBuffer>, limit: 1 }, signal)
+    return results.find(r => r.book.id === cid.toString())
+  }
+
+  /** Providers that appeared since a download started (the indexes only; none without an index). */
+  async refresh (cid: CID, signal?: AbortSignal): Promise<ProviderInfo[]> {
+    return this.init.indexes.configured ? (await this.fromIndexes(cid, signal))?.providers ?? [] : []
+  }
+
+  /** The book and its providers to download from, best first; throws when no provider is known. */
+  async forDownload (cid: CID, signal?: AbortSignal): Promise<SearchResultEntry> {
+    let found: SearchResultEntry | undefined
+    let indexError: Error | undefined
+    try {
+      found = this.init.indexes.configured ? await this.fromIndexes(cid, signal) : undefined
+    } catch (err) {
+      indexError = normaliseError(err)
+    }
+    if ((found == null || found.providers.length === 0) && this.init.dht) {
+      // no index knows it (or none answered): ask the DHT, by ID only
+      const providers = await findProvidersInDht(this.components, cid, signal).catch(() => [])
+      if (providers.length > 0) found = { book: found?.book ?? { id: cid.toString(), title: '', author: '', format: '', size: 0, fileName: '', language: '' }, providers }
+    }
+    if (found == null || found.providers.length === 0) {
+      if (indexError != null) throw indexError
+      throw new DownloadError(`no provider is online for ${cid.toString()}`)
+    }
+    await this.ranker.measure(found.providers, signal)
+    return { book: found.book, providers: this.ranker.rank(found.providers) }
+  }
+}
