@@ -1,0 +1,185 @@
+// The index link against a fake index served with serveRequests on the other end of in-memory
+// stream pairs: full registration in batches, deltas, renewal at half the lease, registering again
+// when the index forgot us or the connection dropped, and withdrawing on stop.
+import assert from 'node:assert/strict'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
+import { bookIdOf, CHUNK_SIZE, parseBookId } from '../../../../src/content/book-id.js'
+import { IndexLink, type IndexConnection } from '../../../../src/peer/index-links/index-link.js'
+import { RequestError } from '../../../../src/wire/errors.js'
+import { REGISTER, RegisterRequest, Status } from '../../../../src/wire/messages.js'
+import { LIMITS } from '../../../../src/wire/protocols.js'
+import { serveRequests } from '../../../../src/wire/request-loop.js'
+import { eventually } from '../../../helpers.js'
+import { streamPair } from '../../../support/stream-pairs.js'
+import { silentLog } from '../silent-log.js'
+import type { SharedBooks, ShelfEntry, ShelfEvents } from '../../../../src/peer/serving/shelf.js'
+import type { PeerId, Stream } from '@libp2p/interface'
+
+/** A distinct small book per number. */
+function book (n: number): ShelfEntry {
+  const chunkHashes = new Uint8Array(32)
+  new DataView(chunkHashes.buffer).setUint32(0, n)
+  const manifest = { size: 1_000, chunkSize: CHUNK_SIZE, chunkHashes }
+  return { id: bookIdOf(manifest).toString(), title: `Book ${n}`, author: 'Anonymous', format: 'txt', language: 'en', size: 1_000, fileName: `book-${n}.txt`, path: `/books/${n}.txt`, manifest, mtimeMs: 0 }
+}
+
+class FakeShelf extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> implements SharedBooks {
+  constructor (public entries: ShelfEntry[]) { super() }
+
+  list (): ShelfEntry[] { return this.entries }
+
+  change (added: ShelfEntry[], removed: ShelfEntry[]): void {
+    this.entries = [...this.entries.filter(e => !removed.includes(e)), ...added]
+    this.safeDispatchEvent('change', { detail: { added, removed: removed.map(e => e.id) } })
+  }
+}
+
+interface Received { request: RegisterRequest, at: number }
+
+/** An index that keeps one listing per registration, answering on every stream a link opens. */
+class FakeIndex {
+  readonly received: Received[] = []
+  readonly listed = new Set<string>()
+  readonly streams: Stream[] = []
+  /** The lease granted, seconds. */
+  ttl = 60
+  /** An error status to answer a request with instead. */
+  refuse?: (request: RegisterRequest) => Status | undefined
+
+  constructor (readonly peerId: PeerId) {}
+
+  readonly dial = async (): Promise<IndexConnection> => ({
+    remotePeer: this.peerId,
+    newStream: async (protocol) => {
+      assert.equal(protocol, REGISTER.protocol)
+      const [client, server] = await streamPair()
+      this.streams.push(client, server)
+      void serveRequests({
+        stream: server,
+        log: silentLog,
+        exchange: REGISTER,
+        errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
+        handle: async (request) => ({ response: this.answer(request), last: request.type === RegisterRequest.Type.UNREGISTER })
+      })
+      return client
+    }
+  })
+
+  private answer (request: RegisterRequest): { status: Status, message: string, ttl: number, books: number, retryAfterSeconds: number } {
+    this.received.push({ request, at: Date.now() })
+    const refused = this.refuse?.(request)
+    if (refused != null) throw new RequestError(refused, 'refused by the test')
+    if (request.replace || request.type === RegisterRequest.Type.UNREGISTER) this.listed.clear()
+    for (const b of request.books) this.listed.add(parseBookId(b.id).toString())
+    for (const r of request.remove) this.listed.delete(parseBookId(r).toString())
+    return { status: Status.OK, message: '', ttl: this.ttl, books: this.listed.size, retryAfterSeconds: 0 }
+  }
+
+  of (type: RegisterRequest.Type): Received[] {
+    return this.received.filter(r => r.request.type === type)
+  }
+
+  close (): void {
+    for (const s of this.streams) s.abort(new Error('test over'))
+  }
+}
+
+describe('index link', () => {
+  let index: FakeIndex
+  let shelf: FakeShelf
+  let link: IndexLink
+
+  beforeEach(async () => {
+    index = new FakeIndex(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+    shelf = new FakeShelf([book(1), book(2), book(3)])
+  })
+  afterEach(async () => {
+    await link?.stop()
+    index.close()
+  })
+
+  function startLink (): IndexLink {
+    link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log: silentLog })
+    link.start()
+    return link
+  }
+
+  it('registers the whole shelf in batches of at most 1,000 books, replacing what the index had', async () => {
+    shelf.entries = Array.from({ length: 2_500 }, (_, n) => book(n))
+    startLink()
+    await eventually(() => link.status().registered, 5_000, 'registered')
+    const puts = index.of(RegisterRequest.Type.PUT).map(r => r.request)
+    assert.equal(LIMITS.register.maxBooksPerMessage, 1_000)
+    assert.deepEqual(puts.map(p => p.books.length), [1_000, 1_000, 500])
+    assert.deepEqual(puts.map(p => p.replace), [true, false, false])
+    assert.equal(index.listed.size, 2_500)
+    assert.equal(link.status().books, 2_500)
+    assert.equal(link.status().peerId, index.peerId.toString())
+  })
+
+  it('sends changes to the shelf as deltas: new books, then removals', async () => {
+    startLink()
+    await eventually(() => link.status().registered, 5_000, 'registered')
+    const [gone] = shelf.entries
+    shelf.change([book(4), book(5)], [gone])
+    await eventually(() => index.of(RegisterRequest.Type.REMOVE).length === 1, 5_000, 'removal sent')
+    const [full, added] = index.of(RegisterRequest.Type.PUT).map(r => r.request)
+    assert.equal(full.replace, true)
+    assert.equal(added.replace, false)
+    assert.deepEqual(added.books.map(b => parseBookId(b.id).toString()), [book(4).id, book(5).id])
+    assert.deepEqual(index.of(RegisterRequest.Type.REMOVE)[0].request.remove.map(r => parseBookId(r).toString()), [gone.id])
+    assert.deepEqual([...index.listed].sort(), [book(2).id, book(3).id, book(4).id, book(5).id].sort())
+  })
+
+  it('renews at half the lease it was granted', async () => {
+    index.ttl = 3
+    startLink()
+    await eventually(() => index.of(RegisterRequest.Type.RENEW).length >= 2, 6_000, 'two renewals')
+    const [put] = index.of(RegisterRequest.Type.PUT)
+    const [first, second] = index.of(RegisterRequest.Type.RENEW)
+    for (const [from, to] of [[put, first], [first, second]]) {
+      const gap = to.at - from.at
+      assert.ok(gap >= 1_450 && gap < 2_600, `renewed ${gap} ms after the last reply, for a 3 s lease`)
+    }
+    assert.equal(link.status().leaseSeconds, 3)
+  })
+
+  it('registers in full again when the index answers a renewal with E_NOT_FOUND', async () => {
+    index.ttl = 1
+    let forgotten = false
+    index.refuse = (request) => {
+      if (request.type !== RegisterRequest.Type.RENEW || forgotten) return undefined
+      forgotten = true
+      index.listed.clear()
+      return Status.E_NOT_FOUND
+    }
+    startLink()
+    await eventually(() => forgotten && link.status().registered, 6_000, 'registered again')
+    const types = index.received.map(r => r.request.type)
+    assert.deepEqual(types.slice(0, 3), [RegisterRequest.Type.PUT, RegisterRequest.Type.RENEW, RegisterRequest.Type.PUT])
+    assert.equal(index.received[2].request.replace, true)
+    assert.equal(index.listed.size, 3)
+    assert.equal(link.status().lastError, undefined)
+  })
+
+  it('registers in full again when the connection to its index drops', async () => {
+    startLink()
+    await eventually(() => link.status().registered, 5_000, 'registered')
+    link.peerDisconnected(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+    link.peerDisconnected(index.peerId)
+    await eventually(() => index.of(RegisterRequest.Type.PUT).length === 2, 5_000, 'registered again')
+    assert.equal(index.of(RegisterRequest.Type.PUT)[1].request.replace, true)
+    assert.equal(index.received.length, 2, 'only the index\'s own disconnect counts')
+  })
+
+  it('withdraws its registration when it stops', async () => {
+    startLink()
+    await eventually(() => link.status().registered, 5_000, 'registered')
+    await link.stop()
+    assert.equal(index.received.at(-1)?.request.type, RegisterRequest.Type.UNREGISTER)
+    assert.equal(index.listed.size, 0)
+  })
+})
