@@ -11,7 +11,13 @@ import type { CID } from 'multiformats/cid'
 export interface DownloadsInit {
   /** Where downloads land when the caller names no folder; shared. */
   downloads?: string
+  /** Bytes per second, all downloads together (default unlimited). */
   maxDownloadBytesPerSecond?: number
+  /**
+   * How often a running download asks the indexes for providers that appeared since.
+   *
+   * @default PROVIDER_REFRESH_MS
+   */
   providerRefreshMs?: number
   log: Logger
 }

@@ -20,7 +20,11 @@ export interface IndexLinksInit {
   addresses: string[]
   /** The books to register; none = search only. */
   books?: SharedBooks
-  /** Lease to ask for, seconds. */
+  /**
+   * Lease to ask for, seconds (0 = the index's default).
+   *
+   * @default DEFAULT_TTL_SECONDS
+   */
   ttlSeconds?: number
   log: Logger
 }

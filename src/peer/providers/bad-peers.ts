@@ -5,7 +5,7 @@ import type { BadPeers } from '../download/index.js'
 export class BadPeerList implements BadPeers {
   private readonly peers = new Map<string, { until: number, reason: string }>()
 
-  /** @param skipMs - how long a bad peer is skipped (default BAD_PEER_MS) */
+  /** @param skipMs - how long a bad peer is skipped, BAD_PEER_MS by default */
   constructor (private readonly skipMs = BAD_PEER_MS) {}
 
   has (peer: string): boolean {

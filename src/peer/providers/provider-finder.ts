@@ -17,7 +17,11 @@ export interface ProviderFinderInit {
   indexes: IndexLinks
   /** Fall back to DHT provider records. */
   dht: boolean
-  /** How long a provider caught sending bad data is skipped. */
+  /**
+   * How long a provider caught sending bad data is skipped.
+   *
+   * @default BAD_PEER_MS
+   */
   badPeerMs?: number
 }
 
