@@ -3,6 +3,7 @@
 // when the index forgot us or the connection dropped, and withdrawing on stop.
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
@@ -14,9 +15,10 @@ import { LIMITS } from '../../../../src/wire/protocols.js'
 import { serveRequests } from '../../../../src/wire/request-loop.js'
 import { eventually } from '../../../helpers.js'
 import { streamPair } from '../../../support/stream-pairs.js'
-import { silentLog } from '../silent-log.js'
 import type { SharedBooks, ShelfEntry, ShelfEvents } from '../../../../src/peer/serving/shelf.js'
 import type { PeerId, Stream } from '@libp2p/interface'
+
+const log = logger('arkshare:test')
 
 /** A distinct small book per number. */
 function book (n: number): ShelfEntry {
@@ -59,7 +61,7 @@ class FakeIndex {
       this.streams.push(client, server)
       void serveRequests({
         stream: server,
-        log: silentLog,
+        log: log,
         exchange: REGISTER,
         errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
         handle: async (request) => ({ response: this.answer(request), last: request.type === RegisterRequest.Type.UNREGISTER })
@@ -102,7 +104,7 @@ describe('index link', () => {
   })
 
   function startLink (): IndexLink {
-    link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log: silentLog })
+    link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log: log })
     link.start()
     return link
   }

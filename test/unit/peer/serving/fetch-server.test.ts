@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { utimes } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { bookIdOf, CHUNK_SIZE, chunkMatches, parseBookId } from '../../../../src/content/book-id.js'
@@ -17,9 +18,10 @@ import { LIMITS } from '../../../../src/wire/protocols.js'
 import { RequestChannel } from '../../../../src/wire/request-channel.js'
 import { bookBytes, eventually, removeDir, rewriteInPlace, tempDir, writeBook } from '../../../helpers.js'
 import { streamPair } from '../../../support/stream-pairs.js'
-import { silentLog } from '../silent-log.js'
 import type { Stream } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+
+const log = logger('arkshare:test')
 
 /** Two and a half chunks: the last one is short. */
 const BOOK_SIZE = Math.floor(2.5 * CHUNK_SIZE)
@@ -62,7 +64,7 @@ describe('fetch server', () => {
   async function connect (options: Partial<FetchServerOptions> = {}, served = shelf): Promise<FetchChannel> {
     const [client, server] = await streamPair()
     streams.push(client, server)
-    void handleFetchStream(server, remote, { shelf: served, log: silentLog, ...options })
+    void handleFetchStream(server, remote, { shelf: served, log: log, ...options })
     return new RequestChannel(client, FETCH)
   }
 
