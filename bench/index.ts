@@ -22,7 +22,7 @@ import { Catalog } from '../src/index-node/catalog/catalog.js'
 import { parseQuery } from '../src/index-node/query.js'
 import { createArkshareNode } from '../src/node/create-node.js'
 import { SEARCH, SearchRequest, SearchResponse } from '../src/wire/messages.js'
-import { LIMITS, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
+import { SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
 import { syntheticQueries } from './synthetic-catalog.js'
 

@@ -10,13 +10,6 @@ import { pathToFileURL } from 'node:url'
 import { zipSync, strToU8 } from 'fflate'
 import { mulberry32 } from './prng.js'
 
-export interface SampleBook {
-  fileName: string
-  title: string
-  author: string
-  format: 'epub' | 'txt'
-}
-
 export const CLASSICS: Array<{ title: string, author: string, language: string }> = [
   { title: 'Moby Dick', author: 'Herman Melville', language: 'en' },
   { title: 'Pride and Prejudice', author: 'Jane Austen', language: 'en' },
@@ -159,7 +152,7 @@ ${chapterFiles.map((c, i) => `<li><a href="${c.name}">Chapter ${i + 1}</a></li>`
   await writeAtomically(path, zipSync(files))
 }
 
-export async function writeText (path: string, book: { title: string, author: string, chapters: string[] }): Promise<void> {
+async function writeText (path: string, book: { title: string, author: string, chapters: string[] }): Promise<void> {
   const heading = `${book.title}\nby ${book.author}\n\n`
   await writeAtomically(path, heading + book.chapters.map((c, i) => `CHAPTER ${i + 1}\n\n${c}\n`).join('\n'))
 }

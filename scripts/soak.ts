@@ -113,8 +113,9 @@ async function main (): Promise<void> {
 
   const index = startCli(['index', '--listen', LOOPBACK, '--data', join(dir, 'index'), '--json'], { stdin: 'ignore' })
   const indexAddr: string = (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
-  let stopping = false
-  void index.exited.then(() => { if (!stopping) report.index.alive = false })
+  // set by Ctrl-C and at the deadline; every loop checks it
+  const stopping = new AbortController()
+  void index.exited.then(() => { if (!stopping.signal.aborted) report.index.alive = false })
   const peers: Peer[] = shelves.map((shelf, i) => {
     const name = `peer-${i + 1}`
     const args = ['node', '--index', indexAddr, '--share', shelf, '--downloads', join(dir, name, 'downloads'), '--data', join(dir, name, 'data'), '--listen', LOOPBACK, '--json']
@@ -144,7 +145,7 @@ async function main (): Promise<void> {
   }
 
   const workload = async (peer: Peer): Promise<void> => {
-    while (Date.now() < deadline && !stopping) {
+    while (Date.now() < deadline && !stopping.signal.aborted) {
       if (!peer.alive) { await sleep(500); continue }
       const proc = peer.proc
       try {
@@ -183,7 +184,7 @@ async function main (): Promise<void> {
     }
     report.kills++
     await sleep(5_000)
-    if (stopping) return
+    if (stopping.signal.aborted) return
     peer.proc = startCli(peer.args)
     await peer.proc.waitFor(e => e.event === 'listening', 60_000)
     peer.alive = true
@@ -194,9 +195,9 @@ async function main (): Promise<void> {
   const chaos = async (): Promise<void> => {
     let last: Peer | undefined
     let terminated = false
-    while (!stopping) {
+    while (!stopping.signal.aborted) {
       await sleep(20_000 + random() * 10_000)
-      if (Date.now() > deadline - 15_000 || stopping) return
+      if (Date.now() > deadline - 15_000 || stopping.signal.aborted) return
       const victim = pick(peers.filter(p => p !== last && p.alive))
       last = victim
       // once, half way: a clean stop instead of a kill
@@ -206,10 +207,10 @@ async function main (): Promise<void> {
     }
   }
 
-  process.once('SIGINT', () => { stopping = true; log('interrupted: stopping and reporting') })
+  process.once('SIGINT', () => { stopping.abort(); log('interrupted: stopping and reporting') })
   const progress = setInterval(() => { log(`${report.searches} searches, ${report.downloads} downloads, ${report.verificationFailures} verification failures, ${report.kills} kills`) }, 60_000)
   await Promise.all([...peers.map(workload), chaos()])
-  stopping = true
+  stopping.abort()
   clearInterval(progress)
   clearInterval(sampler)
   report.index.rssTrendMiBPerMinute = secondHalfTrend(report.index.rssMiB.map(([t, m]) => [t, m]))

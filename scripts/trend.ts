@@ -1,7 +1,7 @@
 // Memory over time for the long runs (fuzzer, soak): is it flat or growing?
 
 /** Least-squares slope of y over x; 0 with fewer than two points. */
-export function slope (points: Array<[number, number]>): number {
+function slope (points: Array<[number, number]>): number {
   if (points.length < 2) return 0
   const n = points.length
   const mx = points.reduce((s, [x]) => s + x, 0) / n

@@ -12,7 +12,7 @@ export interface DownloadFlowOptions {
   savedText?: (result: DownloadResult) => string
 }
 
-export function doneEvent (result: DownloadResult): Record<string, unknown> {
+function doneEvent (result: DownloadResult): Record<string, unknown> {
   return { event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providersUsed.length }
 }
 

@@ -10,7 +10,7 @@ export interface ProgressReporter {
 
 const JSON_INTERVAL_MS = 250
 
-export function progressEvent (p: DownloadProgress): Record<string, unknown> {
+function progressEvent (p: DownloadProgress): Record<string, unknown> {
   return {
     event: 'progress',
     id: p.id,

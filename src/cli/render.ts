@@ -2,7 +2,7 @@
 import { formatSize, shortId, table, type Output } from './output.js'
 import type { SearchResults, ShelfEntry } from '../peer/index.js'
 
-export function searchResultObjects (results: SearchResults): Array<Record<string, unknown>> {
+function searchResultObjects (results: SearchResults): Array<Record<string, unknown>> {
   return results.results.map(r => ({
     id: r.book.id,
     title: r.book.title,

@@ -10,7 +10,7 @@ import { varint } from 'multiformats'
 /** Fixed in v1 of the wire so identical files always get one ID. */
 export const CHUNK_SIZE = 256 * 1024
 /** Multicodec code (private-use range) meaning "the CID hashes an arkshare v1 manifest". */
-export const MANIFEST_CODEC = 0x3a5b01
+const MANIFEST_CODEC = 0x3a5b01
 export const HASH_LENGTH = 32
 /** 131,072 chunks = 32 GiB books; keeps a manifest reply under 4.1 MiB. */
 export const MAX_CHUNKS = 131_072
@@ -41,7 +41,7 @@ export function chunkLength (manifest: Pick<Manifest, 'size' | 'chunkSize'>, ind
 }
 
 /** The canonical bytes a book ID hashes: uvarint(chunkSize) ‖ uvarint(size) ‖ chunk hashes. */
-export function manifestBytes (manifest: Manifest): Uint8Array {
+function manifestBytes (manifest: Manifest): Uint8Array {
   const head = [...varint.encodeTo(manifest.chunkSize, new Uint8Array(10)).subarray(0, varint.encodingLength(manifest.chunkSize)),
     ...varint.encodeTo(manifest.size, new Uint8Array(10)).subarray(0, varint.encodingLength(manifest.size))]
   const out = new Uint8Array(head.length + manifest.chunkHashes.byteLength)
@@ -86,11 +86,11 @@ export function verifyManifest (id: CID, manifest: Manifest): void {
   }
 }
 
-export function expectedChunkHash (manifest: Manifest, index: number): Uint8Array {
+function expectedChunkHash (manifest: Manifest, index: number): Uint8Array {
   return manifest.chunkHashes.subarray(index * HASH_LENGTH, (index + 1) * HASH_LENGTH)
 }
 
-export function sha256Bytes (data: Uint8Array): Uint8Array {
+function sha256Bytes (data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest()
 }
 

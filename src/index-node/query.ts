@@ -26,10 +26,10 @@ export interface ParsedQuery {
   maxSize?: number
 }
 
-export const MAX_QUERY_CHARS = 256
-export const MAX_QUERY_TERMS = 32
+const MAX_QUERY_CHARS = 256
+const MAX_QUERY_TERMS = 32
 /** A shorter prefix would expand to a large part of the vocabulary on a big catalog. */
-export const MIN_PREFIX_CHARS = 3
+const MIN_PREFIX_CHARS = 3
 
 /**
  * Words as the index sees them: lower case, diacritics and compatibility forms folded (NFKD, then
@@ -69,9 +69,15 @@ export function forEachAsciiWord (text: string, word: (start: number, end: numbe
 // KB, MB and GB are read as KiB, MiB and GiB: people type either meaning 1024-based file sizes.
 const UNITS: Record<string, number> = {
   b: 1,
-  k: 1024, kb: 1024, kib: 1024,
-  m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3
 }
 
 function parseSize (text: string): number {

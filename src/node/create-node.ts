@@ -54,14 +54,18 @@ export type ArkshareNode = Libp2p<{ identify: Identify, identifyPush: IdentifyPu
 export type IndexNode = Libp2p<{ identify: Identify, identifyPush: IdentifyPush, ping: Ping, index: ArkshareIndex, dht?: KadDHT }>
 
 /** arkshare's own Kademlia network: a private protocol name, so it never mixes with the IPFS DHT. */
-export const DHT_PROTOCOL = '/arkshare/kad/1.0.0'
+const DHT_PROTOCOL = '/arkshare/kad/1.0.0'
 
 function dhtService (): ReturnType<typeof kadDHT> {
   // keep every address in peer records: arkshare swarms often live on a LAN or loopback
   return kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper, logPrefix: 'arkshare:dht' })
 }
 
-/** Yamux receive-side settings that keep a paused stream from being reset (see shared notes). */
+/**
+ * Yamux receive-side settings. By default a stream's receive window grows to 16 MiB while a stream
+ * may buffer only 4 MiB: a reader that pauses (as ours do, to bound what they hold) could then be
+ * reset with "Read buffer length exceeded". A 4 MiB window under an 8 MiB buffer cannot overflow.
+ */
 export const YAMUX_OPTIONS = {
   streamOptions: { maxStreamWindowSize: 4 * 1024 * 1024, maxReadBufferLength: 8 * 1024 * 1024 }
 }

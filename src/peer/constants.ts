@@ -1,7 +1,6 @@
 // The peer's defaults, each in one place: the service, its parts and the CLI read them from here
 // (the download engine's tuning is in download/constants.ts, the wire's limits in wire/protocols.ts).
 import { LIMITS } from '../wire/protocols.js'
-import { DEFAULT_REFRESH_INTERVAL_MS } from './download/constants.js'
 
 /** Lease to ask an index for, seconds: 0 asks for the index's own default. */
 export const DEFAULT_TTL_SECONDS = 0
@@ -19,8 +18,6 @@ export const MAX_OPEN_STREAMS_PER_ADDRESS = LIMITS.openStreams.peer.maxOpenPerAd
 export const MAX_CONNECTIONS_PER_IP = 64
 /** How long a provider caught sending bad data is skipped. */
 export const BAD_PEER_MS = 10 * 60_000
-/** During a download, how often the indexes are asked for providers that appeared since. */
-export const PROVIDER_REFRESH_MS = DEFAULT_REFRESH_INTERVAL_MS
 /** Providers pinged before a download or with a search, and how long a ping may take. */
 export const MAX_PINGED_PROVIDERS = 16
 export const PING_TIMEOUT_MS = 2_000

@@ -16,7 +16,7 @@ export interface DownloadsInit {
   /**
    * How often a running download asks the indexes for providers that appeared since.
    *
-   * @default PROVIDER_REFRESH_MS
+   * @default DEFAULT_REFRESH_INTERVAL_MS (download/constants.ts)
    */
   providerRefreshMs?: number
   log: Logger

@@ -7,4 +7,3 @@ export class NoIndexError extends Error {
 }
 
 export { DownloadError } from './download/errors.js'
-export { FileChangedError } from '../content/hash-file.js'

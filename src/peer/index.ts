@@ -84,7 +84,7 @@ export interface ArkshareInit {
   /**
    * During a download, how often the indexes are asked for providers that appeared since.
    *
-   * @default PROVIDER_REFRESH_MS
+   * @default DEFAULT_REFRESH_INTERVAL_MS (download/constants.ts)
    */
   providerRefreshMs?: number
   /**

@@ -7,7 +7,7 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import { nextEvent } from './next-event.js'
 import type { Stream } from '@libp2p/interface'
 
-export const WRITE_BUFFER_LIMIT = 1024 * 1024
+const WRITE_BUFFER_LIMIT = 1024 * 1024
 
 export function frame (payload: Uint8Array | Uint8ArrayList): Uint8ArrayList {
   const prefix = new Uint8Array(varint.encodingLength(payload.byteLength))

@@ -5,8 +5,8 @@ export const REGISTER_PROTOCOL = '/arkshare/register/1.0.0'
 export const SEARCH_PROTOCOL = '/arkshare/search/1.0.0'
 export const FETCH_PROTOCOL = '/arkshare/fetch/1.0.0'
 
-export const KiB = 1024
-export const MiB = 1024 * KiB
+const KiB = 1024
+const MiB = 1024 * KiB
 
 export const LIMITS = {
   register: {

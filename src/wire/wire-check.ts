@@ -6,10 +6,10 @@ import { isUtf8 } from 'node:buffer'
 
 /** The wire types proto3 uses (3 and 4 were proto2's groups; 6 and 7 do not exist). */
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, I32: 5 } as const
-export type WireType = typeof WireType[keyof typeof WireType]
+export type WireTypeCode = typeof WireType[keyof typeof WireType]
 
 export interface FieldShape {
-  wireType: WireType
+  wireType: WireTypeCode
   /** LEN fields holding a message of this name (checked field by field too). */
   message?: string
   /** LEN fields that proto3 requires to be valid UTF-8. */

@@ -84,10 +84,11 @@ export function addNodeCommand (program: Command): Command {
       const output = createOutput(opts.json === true)
       requireIndexOrBootstrap(opts)
       const node = await createArkshareNode(peerNodeOptions(opts))
-      let shell: { close: () => void } | undefined
-      const stop = stopOnSignals(node, output, () => shell?.close())
+      // the shell starts last (after the listening line) but a signal before then must not miss it
+      const running: { shell?: { close: () => void } } = {}
+      const stop = stopOnSignals(node, output, () => running.shell?.close())
       announce(output, node, 'peer')
       reportShelf(node, output)
-      shell = startShell({ node, output, onQuit: () => { void stop() } })
+      running.shell = startShell({ node, output, onQuit: () => { void stop() } })
     })
 }

@@ -13,7 +13,7 @@ import type { BookRecord, CatalogOptions, CatalogStats, SearchOptions, SearchPag
 import type { ParsedQuery } from '../query.js'
 import type Database from 'better-sqlite3'
 
-export type { BookRecord, CatalogOptions, CatalogStats, ProviderRecord, SearchHit, SearchOptions, SearchPage } from './types.js'
+export type { BookRecord, CatalogOptions, CatalogStats, ProviderRecord, SearchOptions, SearchPage } from './types.js'
 
 /** A query without words or filters: with a provider or a book, browsing it (in title order). */
 const NO_WORDS: ParsedQuery = { terms: [], phrases: [], excluded: [], prefixLast: false }

@@ -2,7 +2,7 @@
 // Leases are absolute times, so a restarted index keeps counting.
 import Database from 'better-sqlite3'
 
-export const SCHEMA_VERSION = 2
+const SCHEMA_VERSION = 2
 
 // Integer keys rather than (peer_id, book_id): a peer number instead of a 52-character peer ID in
 // each of a million listings keeps them small, and the text index refers to listings by number.

@@ -2,8 +2,8 @@
 // name word 1. Scores here are positive, higher is better.
 
 export const WEIGHTS = [10, 5, 1]
-export const K1 = 1.2
-export const B = 0.75
+const K1 = 1.2
+const B = 0.75
 
 /** A word's idf among `docs` listings, `count` of which hold it (kept positive: a very common word still counts). */
 export function idf (docs: number, count: number): number {

@@ -18,7 +18,6 @@ import { emptyParts, type IndexParts } from './parts.js'
 import { search } from './search-walk.js'
 import type { IndexedListing, LiveCounts, RankedBooks, TextSearchFilters } from './types.js'
 
-export { TooBroadError } from './types.js'
 export type { IndexedListing, LiveCounts, RankedBooks, TextSearchFilters } from './types.js'
 
 export class TextIndex {

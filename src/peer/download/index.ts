@@ -1,5 +1,5 @@
 // The download engine's public face, for the peer service.
-export { Download, type DownloadOptions, type DownloadResult, type DownloaderComponents } from './download.js'
+export { Download, type DownloadResult, type DownloaderComponents } from './download.js'
 export { DownloadError } from './errors.js'
 export type { DownloadProgress } from './progress.js'
 export type { BadPeers } from './provider-failures.js'

@@ -9,6 +9,7 @@ const MAX_NAME_BYTES = 200
 /** A base name that is safe on Linux, macOS and Windows; falls back to `<fallback>`. */
 export function safeFileName (name: string, fallback: string): string {
   let clean = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .replace(/[/\\:*?"<>|]/g, '_')
     .replace(/^[.\s]+/, '')

@@ -20,7 +20,7 @@ export interface WalkScope {
 }
 
 /** Names never shared: hidden files, and downloads in progress. */
-export function isIgnoredName (name: string): boolean {
+function isIgnoredName (name: string): boolean {
   return name.startsWith('.') || name.endsWith('.arkpart') || name.endsWith('.arkstate') || name.endsWith('.tmp')
 }
 

@@ -41,7 +41,7 @@ describe('catalog', () => {
       book('moby', 'Moby Dick', 'Herman Melville'),
       book('emma', 'Emma', 'Jane Austen', { format: 'txt', size: 3_000_000 }),
       book('mis', 'Les Misérables', 'Victor Hugo', { language: 'fr-FR', size: 2_000_000 }),
-      book('holmes', "The Adventures of Sherlock Holmes", 'Arthur Conan Doyle', { fileName: 'sherlock.epub' })
+      book('holmes', 'The Adventures of Sherlock Holmes', 'Arthur Conan Doyle', { fileName: 'sherlock.epub' })
     ], true)
   })
   afterEach(() => { catalog.close() })
@@ -402,5 +402,4 @@ describe('catalog', () => {
       assert.ok(browse.hits.every(h => h.book.id.startsWith('r2-')))
     })
   })
-
 })

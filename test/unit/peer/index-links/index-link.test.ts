@@ -61,7 +61,7 @@ class FakeIndex {
       this.streams.push(client, server)
       void serveRequests({
         stream: server,
-        log: log,
+        log,
         exchange: REGISTER,
         errorResponse: (status, message, retryAfterSeconds) => ({ status, message, ttl: 0, books: 0, retryAfterSeconds }),
         handle: async (request) => ({ response: this.answer(request), last: request.type === RegisterRequest.Type.UNREGISTER })
@@ -104,7 +104,7 @@ describe('index link', () => {
   })
 
   function startLink (): IndexLink {
-    link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log: log })
+    link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log })
     link.start()
     return link
   }

@@ -64,7 +64,7 @@ describe('fetch server', () => {
   async function connect (options: Partial<FetchServerOptions> = {}, served = shelf): Promise<FetchChannel> {
     const [client, server] = await streamPair()
     streams.push(client, server)
-    void handleFetchStream(server, remote, { shelf: served, log: log, ...options })
+    void handleFetchStream(server, remote, { shelf: served, log, ...options })
     return new RequestChannel(client, FETCH)
   }
 
