@@ -1,5 +1,5 @@
 // The folders of src/ and who may import whom, checked over every import line: the layering a
-// newcomer reads in the README's layout table holds in the code.
+// newcomer reads in the README's layout table holds in the code. And no module grows into a hall.
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -63,6 +63,14 @@ describe('architecture', () => {
       return !allowed.some(rule => rule.endsWith('.ts') ? to === rule : folderOf(to) === rule)
     })
     assert.deepEqual(broken.map(i => `${i.from} -> ${i.to}`), [])
+  })
+
+  it('keeps every hand-written module under 400 lines', () => {
+    const halls = sourceFiles(SRC)
+      .filter(file => !relative(SRC, file).startsWith('wire/pb/'))
+      .map(file => ({ file: relative(SRC, file), lines: readFileSync(file, 'utf8').split('\n').length }))
+      .filter(({ lines }) => lines > 400)
+    assert.deepEqual(halls, [])
   })
 
   it('brings the index and the peer together only in node/ (and cli/, through their faces)', () => {
