@@ -63,7 +63,8 @@ async function fetch (addr: string, out: string): Promise<void> {
       writes = writes.then(async () => {
         await file.write(data, 0, data.byteLength, at)
         pending -= data.byteLength
-        if (pending < 2 * 1024 * 1024) stream.resume()
+        // the stream may have ended meanwhile: only a paused one resumes
+        if (pending < 2 * 1024 * 1024 && stream.readStatus === 'paused') stream.resume()
       })
     })
     stream.addEventListener('remoteCloseWrite', () => { resolve() })

@@ -42,15 +42,16 @@ export async function writeMessage<T> (stream: Stream, codec: { encode: (obj: T)
 }
 
 /**
- * Closes our side politely and stops reading; a remote that then keeps its side open (or keeps
- * sending) past `timeoutMs` is reset, so an ended exchange never holds a stream or its bytes.
+ * Closes our side politely and stops reading. A server also waits for the remote to close its side
+ * (`awaitRemote`) and resets the stream when it has not within `timeoutMs`, so an ended exchange never
+ * holds a stream or its bytes; a client that is done just leaves (the server closes once it sees the end).
  */
-export async function closeStream (stream: Stream, timeoutMs = 5_000): Promise<void> {
-  const signal = AbortSignal.timeout(timeoutMs)
+export async function closeStream (stream: Stream, options: { timeoutMs?: number, awaitRemote?: boolean } = {}): Promise<void> {
+  const signal = AbortSignal.timeout(options.timeoutMs ?? 5_000)
   try {
     await stream.close({ signal })
     if (stream.readStatus !== 'closed' && stream.readStatus !== 'closing') await stream.closeRead({ signal })
-    if (stream.status === 'open' && stream.remoteWriteStatus === 'writable') {
+    if (options.awaitRemote === true && stream.status === 'open' && stream.remoteWriteStatus === 'writable') {
       await nextEvent(stream, ['remoteCloseWrite', 'close'], signal)
     }
   } catch (err) {

@@ -72,7 +72,7 @@ export class RequestChannel<Req, Res extends StatusReply> {
 
   async close (): Promise<void> {
     this.reader.detach()
-    await closeStream(this.stream, 2_000)
+    await closeStream(this.stream, { timeoutMs: 2_000 })
   }
 
   abort (err: Error): void {

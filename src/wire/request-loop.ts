@@ -133,7 +133,7 @@ async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promi
       }
       if (reply.last === true) break
     }
-    await closeStream(stream)
+    await closeStream(stream, { awaitRemote: true })
   } finally {
     reader.detach()
   }
@@ -146,5 +146,5 @@ async function sendError<Req, Res> (opts: RequestLoopOptions<Req, Res>, err: Req
   } catch {
     // the remote is gone; closing below is all that is left
   }
-  await closeStream(opts.stream)
+  await closeStream(opts.stream, { awaitRemote: true })
 }

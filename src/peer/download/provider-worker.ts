@@ -58,7 +58,9 @@ export class ProviderWorker {
         this.inflight.shift()
         if (this.inflight[0] != null) this.inflight[0].sentAt = Date.now()
       }
-      await this.channel.close()
+      // chunks still in flight are end-game duplicates someone else delivered: tell the provider to stop
+      if (this.inflight.length > 0) this.channel.abort(new Error('download complete'))
+      else await this.channel.close()
     } catch (err) {
       this.releaseInflight()
       this.channel.abort(normaliseError(err))
