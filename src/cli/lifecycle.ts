@@ -9,18 +9,22 @@ import type { Libp2p } from '@libp2p/interface'
 /** A node that cannot stop within this long is abandoned, so a signal always ends the process. */
 const STOP_TIMEOUT_MS = 5_000
 
-/** Stops the node on SIGINT/SIGTERM (or `quit`), within a bounded time, then exits. */
-export function stopOnSignals (node: Libp2p, output: Output, extra?: () => void): () => Promise<void> {
+/** Stops the node on SIGINT/SIGTERM (or `quit`), within a bounded time, then exits; `extra` runs first. */
+export function stopOnSignals (node: Libp2p, output: Output, extra?: () => void | Promise<void>): () => Promise<void> {
   let stopping = false
   const stop = async (): Promise<void> => {
     if (stopping) return
     stopping = true
-    extra?.()
     const force = setTimeout(() => {
       output.error(`could not stop cleanly within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`)
       process.exit(1)
     }, STOP_TIMEOUT_MS)
     force.unref()
+    try {
+      await extra?.()
+    } catch (err) {
+      output.error(`while stopping: ${errorMessage(err)}`)
+    }
     try {
       await node.stop()
     } catch (err) {

@@ -7,6 +7,7 @@ import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { arkshare, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
@@ -16,6 +17,7 @@ import { ipOf } from '../limits/stream-budget.js'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import type { Identify, IdentifyPush } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
+import type { Registry } from 'prom-client'
 
 export interface ConnectionLimits {
   /** Open connections at most (libp2p prunes the least valuable above it). */
@@ -48,6 +50,11 @@ export interface BaseNodeOptions {
   /** Folder holding the peer key and databases; a fresh identity each run when omitted. */
   dataDir?: string
   privateKey?: PrivateKey
+  /**
+   * Collect libp2p's metrics (and process_*, nodejs_*) into this Prometheus registry: one per node,
+   * so several nodes in one process keep their series apart.
+   */
+  metricsRegistry?: Registry
 }
 
 export type ArkshareNode = Libp2p<{ identify: Identify, identifyPush: IdentifyPush, ping: Ping, arkshare: Arkshare, dht?: KadDHT }>
@@ -94,6 +101,10 @@ async function baseOptions (options: BaseNodeOptions, rules: AccessRules | undef
     connectionGater: connectionGater(rules, maxConnectionsPerIp, ref),
     ...(privateKey != null ? { privateKey } : {}),
     connectionManager: managerLimits,
+    // the package keeps one table of metric names for the whole process and clears it (and
+    // prom-client's global registry) when a node is made: each node then registers afresh in its
+    // own registry, as long as nodes are built one at a time (buildNode)
+    ...(options.metricsRegistry != null ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
     addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
@@ -121,6 +132,19 @@ function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined
   return node
 }
 
+/** The last node with metrics being built: the next waits for it (see baseOptions). */
+let metricsNodeBuilt: Promise<unknown> = Promise.resolve()
+
+/**
+ * Builds (and starts) nodes with metrics one after another: two built at once would register
+ * their series in each other's registries (measured: half of one node's libp2p series missing).
+ */
+async function oneAtATime<T> (build: () => Promise<T>): Promise<T> {
+  const built = metricsNodeBuilt.then(build, build)
+  metricsNodeBuilt = built.catch(() => {})
+  return await built
+}
+
 /**
  * One node: TCP + Noise + Yamux, identify, identify-push, ping, the DHT when asked, and the given
  * service under `name`, with the access rules and connection limits applied.
@@ -128,7 +152,7 @@ function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined
 async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimits, name: string, service: unknown): Promise<N> {
   const rules = await accessRules(options.accessRulesFile)
   const ref: NodeRef = {}
-  const node = await createLibp2p({
+  const create = async (): Promise<Libp2p<any>> => await createLibp2p({
     ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, rules, ref),
     services: {
       identify: identify(),
@@ -140,19 +164,20 @@ async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimit
       [name]: service
     }
   })
+  const node = options.metricsRegistry != null ? await oneAtATime(create) : await create()
   return enforce(node, rules, ref) as N
 }
 
 export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit, 'dataDir'> {}
 
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
+  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, metricsRegistry, ...init } = options
   return await buildNode<ArkshareNode>(options, PEER_CONNECTION_LIMITS, 'arkshare', arkshare({ ...init, dataDir, dht }))
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
+  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, metricsRegistry, ...init } = options
   return await buildNode<IndexNode>(options, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }))
 }

@@ -16,6 +16,9 @@ export type { IndexStatus } from './index-links/index-link.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
 
+/** Checks a book ID as the service does (InvalidBookIdError otherwise), for callers that take one from users. */
+export { parseBookId } from '../content/book-id.js'
+
 /** Every default of the peer service (and of the CLI's peer commands), from one place. */
 export * as PEER_DEFAULTS from './constants.js'
 

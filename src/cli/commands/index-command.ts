@@ -4,6 +4,8 @@ import { setFlagsFromString } from 'node:v8'
 import type { Command } from 'commander'
 import { INDEX_DEFAULTS } from '../../index-node/index.js'
 import { createIndexNode, type IndexNode, type IndexNodeOptions } from '../../node/create-node.js'
+import { createIndexHttp } from '../../http/index.js'
+import { addHttpOptions, HttpFace, type HttpCommandOptions } from '../http.js'
 import { announce, stopOnSignals } from '../lifecycle.js'
 import { collect, nonNegativeInt, positiveInt } from '../options.js'
 import { createOutput, type Output } from '../output.js'
@@ -11,7 +13,7 @@ import { createOutput, type Output } from '../output.js'
 /** How often the index's counts are looked at (printed only when they changed). */
 const STATS_INTERVAL_MS = 30_000
 
-export interface IndexCommandOptions {
+export interface IndexCommandOptions extends HttpCommandOptions {
   listen?: string[]
   data: string
   ttl: number
@@ -60,7 +62,7 @@ function printStatsWhenChanged (node: IndexNode, output: Output): void {
 }
 
 export function addIndexCommand (program: Command): Command {
-  return program.command('index')
+  return addHttpOptions(program.command('index'))
     .description('run an index node: peers register their shelves with it and search it')
     .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
     .option('--data <dir>', 'folder for the peer key and the catalog database', INDEX_DEFAULTS.DEFAULT_DATA_DIR)
@@ -84,9 +86,12 @@ export function addIndexCommand (program: Command): Command {
       // 1M books: 1,054 MiB with V8's sizing, 720-731 at 50 %). A long-lived index trades a few more
       // collections for it.
       if (opts.heapGrowth > 0) setFlagsFromString(`--heap-growing-percent=${opts.heapGrowth}`)
-      const node = await createIndexNode(indexNodeOptions(opts))
-      stopOnSignals(node, output)
+      const web = new HttpFace(opts)
+      const node = await createIndexNode({ ...indexNodeOptions(opts), metricsRegistry: web.registry })
+      await web.create(async (init) => await createIndexHttp(node, init))
+      stopOnSignals(node, output, async () => { await web.stop() })
       announce(output, node, 'index')
+      await web.start(output)
       printStatsWhenChanged(node, output)
     })
 }

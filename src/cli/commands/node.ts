@@ -4,12 +4,14 @@ import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { PEER_DEFAULTS } from '../../peer/index.js'
 import { createArkshareNode, type ArkshareNode, type ArkshareNodeOptions } from '../../node/create-node.js'
+import { createPeerHttp } from '../../http/index.js'
+import { addHttpOptions, HttpFace, type HttpCommandOptions } from '../http.js'
 import { announce, stopOnSignals } from '../lifecycle.js'
 import { collect, positiveInt, rate, requireIndexOrBootstrap } from '../options.js'
 import { createOutput, formatSize, type Output } from '../output.js'
 import { startShell, SHELL_HELP } from '../shell.js'
 
-export interface NodeCommandOptions {
+export interface NodeCommandOptions extends HttpCommandOptions {
   index?: string[]
   dht?: boolean
   bootstrap?: string[]
@@ -61,7 +63,7 @@ function reportShelf (node: ArkshareNode, output: Output): void {
 }
 
 export function addNodeCommand (program: Command): Command {
-  return program.command('node')
+  return addHttpOptions(program.command('node'))
     .description('run a peer: share folders, register with indexes, and read shell commands from stdin')
     .option('--index <multiaddr>', 'an index node to register with and search (repeatable)', collect)
     .option('--dht', 'also announce books in the arkshare DHT and find providers there when no index answers')
@@ -83,11 +85,18 @@ export function addNodeCommand (program: Command): Command {
     .action(async (opts: NodeCommandOptions) => {
       const output = createOutput(opts.json === true)
       requireIndexOrBootstrap(opts)
-      const node = await createArkshareNode(peerNodeOptions(opts))
+      const web = new HttpFace(opts)
+      const options = peerNodeOptions(opts)
+      const node = await createArkshareNode({ ...options, metricsRegistry: web.registry })
+      await web.create(async (init) => await createPeerHttp(node, { ...init, roots: [...options.share ?? [], ...options.downloads != null ? [options.downloads] : []] }))
       // the shell starts last (after the listening line) but a signal before then must not miss it
       const running: { shell?: { close: () => void } } = {}
-      const stop = stopOnSignals(node, output, () => running.shell?.close())
+      const stop = stopOnSignals(node, output, async () => {
+        running.shell?.close()
+        await web.stop()
+      })
       announce(output, node, 'peer')
+      await web.start(output)
       reportShelf(node, output)
       running.shell = startShell({ node, output, onQuit: () => { void stop() } })
     })

@@ -1,0 +1,26 @@
+// Where this package lives on disk: its version (for `info` and metrics) and its built page.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The package root: the nearest folder up from this module holding arkshare's package.json. */
+function packageRoot (): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const file = join(dir, 'package.json')
+    if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'arkshare') return dir
+    const up = dirname(dir)
+    if (up === dir) return undefined
+    dir = up
+  }
+}
+
+const root = packageRoot()
+
+export const VERSION: string = root != null ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : 'unknown'
+
+/** The built page (`dist/ui/`, made by the front end's build), when there is one. */
+export function builtPageDir (): string | undefined {
+  const dir = root != null ? join(root, 'dist', 'ui') : undefined
+  return dir != null && existsSync(join(dir, 'index.html')) ? dir : undefined
+}
