@@ -89,6 +89,7 @@ describe('HTTP API', function () {
   it('lists my shelf with its roots, rescans it, and shows the network', async () => {
     const shelf = await api('/shelf')
     assert.equal(shelf.books.length, 1)
+    assert.equal(shelf.total, 1)
     assert.equal(shelf.books[0].id, ids.mine)
     assert.equal(shelf.bytes, 20_000)
     assert.deepEqual(shelf.roots, [join(dir, 'mine')])

@@ -22,7 +22,7 @@ export function peerRoutes ({ node, roots, metrics }: PeerApiInit): Route[] {
   const shelfIds = (): Set<string> => new Set(arkshare.list().map(e => e.id))
   const shelf = (): Record<string, unknown> => {
     const entries = arkshare.list()
-    return { ...shelfSummary(entries), roots, books: entries.map(shelfEntryView) }
+    return { books: entries.map(shelfEntryView), total: entries.length, bytes: shelfSummary(entries).bytes, roots }
   }
   return [
     {
