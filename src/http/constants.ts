@@ -28,6 +28,8 @@ export const NETWORK_EVENT_MS = 2_000
 export const STATUS_EVENT_MS = 2_000
 /** How long a request's handler may take (a search waits for every index). */
 export const REQUEST_TIMEOUT_MS = 30_000
+/** Open HTTP connections at most (a page needs a handful; more are refused, not queued). */
+export const MAX_CONNECTIONS = 128
 /** Headers must arrive within this long (a slow-loris holds no socket for longer). */
 export const HEADERS_TIMEOUT_MS = 10_000
 /** A search or browse offset at most (deeper pages are refused, not walked). */

@@ -3,11 +3,11 @@
 // (404/405), its body (415/413/400); then the handler. Static files come from memory only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
-import { HEADERS_TIMEOUT_MS, MAX_BODY_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
-import { invalid } from './errors.js'
+import { HEADERS_TIMEOUT_MS, MAX_BODY_BYTES, MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from './constants.js'
+import { HttpError, invalid } from './errors.js'
 import { objectBody, readJsonBody } from './request-body.js'
 import { sendError, sendJson, sendText } from './responses.js'
-import { Router, type Route } from './router.js'
+import { Router, type Match, type Route } from './router.js'
 import { Authenticator } from './security/auth.js'
 import { contentSecurityPolicy, setSecurityHeaders } from './security/headers.js'
 import { allowedHosts, isLoopback, OriginGuard } from './security/origin-guard.js'
@@ -60,6 +60,7 @@ export class HttpServer implements Startable {
     this.server = createServer((req, res) => { void this.handle(req, res) })
     this.server.headersTimeout = HEADERS_TIMEOUT_MS
     this.server.requestTimeout = REQUEST_TIMEOUT_MS
+    this.server.maxConnections = MAX_CONNECTIONS
   }
 
   get port (): number { return this.boundPort }
@@ -123,11 +124,15 @@ export class HttpServer implements Startable {
         return
       }
       const address = clientAddress(req)
+      // matched before the token is checked so a refusal is counted under its route, but a caller
+      // without the token learns nothing from a 404 or 405
+      const match = this.matchRoute(method, pathname)
+      if (!(match instanceof HttpError)) label = match.route.path
       if (this.init.access(pathname) === 'token' && pathname !== '/api/v1/session') {
         if ((this.auth as Authenticator).authenticate(address, req.headers) === 'cookie') guard.checkCookieChange(method, req.headers)
       }
-      const { route, params } = this.router.match(method, pathname)
-      label = route.path
+      if (match instanceof HttpError) throw match
+      const { route, params } = match
       const body = await readJsonBody(req, MAX_BODY_BYTES)
       const signal = route.streams === true ? halt.signal : AbortSignal.any([halt.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
       const reply = await route.handler({ req, res, params, query, body, address, signal })
@@ -135,6 +140,15 @@ export class HttpServer implements Startable {
       else if (reply != null) sendJson(res, reply.status ?? 200, reply.body, reply.headers)
     } catch (err) {
       sendError(res, err)
+    }
+  }
+
+  private matchRoute (method: string, pathname: string): Match | HttpError {
+    try {
+      return this.router.match(method, pathname)
+    } catch (err) {
+      if (err instanceof HttpError) return err
+      throw err
     }
   }
 

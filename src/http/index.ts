@@ -11,7 +11,7 @@ import { PeerEvents } from './events/peer-events.js'
 import { HttpServer } from './http-server.js'
 import { registerIndexMetrics } from './metrics/index-metrics.js'
 import { HttpMetrics } from './metrics/http-metrics.js'
-import { builtPageDir, VERSION } from './package-files.js'
+import { builtPage, VERSION } from './package-files.js'
 import { accessRule, type Role } from './security/access.js'
 import { loadOrCreateToken } from './security/token.js'
 import { StaticFiles, type StaticFilesInit } from './static-files.js'
@@ -52,8 +52,8 @@ export interface PeerHttpInit extends HttpInit {
 
 async function pageFiles (init: HttpInit): Promise<StaticFiles | undefined> {
   if (init.files != null) return await StaticFiles.load(init.files)
-  const dir = builtPageDir()
-  return dir != null ? await StaticFiles.load({ mounts: [{ prefix: '/ui/', dir }], page: '/ui/index.html' }) : undefined
+  const page = builtPage()
+  return page != null ? await StaticFiles.load(page) : undefined
 }
 
 async function build (role: Role, node: ArkshareNode | IndexNode, init: HttpInit, roleRoutes: Route[], events: { snapshot: () => unknown } & Startable, hub: EventHub, metrics: HttpMetrics, parts: Startable[] = []): Promise<HttpServer> {

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { StaticFilesInit } from './static-files.js'
 
 /** The package root: the nearest folder up from this module holding arkshare's package.json. */
 function packageRoot (): string | undefined {
@@ -19,8 +20,13 @@ const root = packageRoot()
 
 export const VERSION: string = root != null ? (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version : 'unknown'
 
-/** The built page (`dist/ui/`, made by the front end's build), when there is one. */
-export function builtPageDir (): string | undefined {
+/**
+ * The built page's files, when there is a built page: `dist/ui/` (the front end's build) under
+ * `/ui/`, its `index.html` also at `/`. The CSP allows that page's inline import map by its hash;
+ * the folders the import map points into (Preact's own files) are mounted here beside it.
+ */
+export function builtPage (): StaticFilesInit | undefined {
   const dir = root != null ? join(root, 'dist', 'ui') : undefined
-  return dir != null && existsSync(join(dir, 'index.html')) ? dir : undefined
+  if (dir == null || !existsSync(join(dir, 'index.html'))) return undefined
+  return { mounts: [{ prefix: '/ui/', dir }], page: '/ui/index.html' }
 }

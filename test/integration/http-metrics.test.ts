@@ -89,6 +89,7 @@ describe('HTTP metrics', function () {
 
   it('moves after a search and a download, with labels that never carry an ID or a query', async () => {
     const before = await scrape(a)
+    assert.equal((await fetch(`${a.base}/api/v1/search?q=melville`)).status, 401)
     const search = await fetch(`${a.base}/api/v1/search?q=melville`, { headers: a.bearer })
     assert.equal(search.status, 200)
     await a.node.services.arkshare.get(bookId)
@@ -101,7 +102,8 @@ describe('HTTP metrics', function () {
     assert.equal(value(after, 'arkshare_shelf_books'), 1, 'the download is on the shelf')
     assert.equal(value(after, 'arkshare_shelf_bytes'), 900_000)
     assert.equal(value(after, 'arkshare_indexes_registered'), 1)
-    assert.ok(value(after, 'arkshare_http_requests_total', { route: '/api/v1/search', code: '200' }) >= 1)
+    assert.equal(value(after, 'arkshare_http_requests_total', { route: '/api/v1/search', code: '200' }), 1)
+    assert.equal(value(after, 'arkshare_http_requests_total', { route: '/api/v1/search', code: '401' }), 1, 'a refusal counts under its route')
     assert.ok(value(after, 'arkshare_http_request_duration_seconds_count', { route: '/metrics' }) >= 1)
     const ids = [bookId, provider.peerId.toString(), a.node.peerId.toString(), index.node.peerId.toString()]
     for (const s of after) {

@@ -130,9 +130,10 @@ export async function collectEvents (url: string, headers: Record<string, string
           events.push({ event: ':', data: block.slice(1).trim() })
           continue
         }
-        const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message'
         const data = /^data: (.*)$/m.exec(block)?.[1]
-        events.push({ event, data: data != null ? JSON.parse(data) : undefined })
+        // a block with no data (`retry: N`) dispatches nothing in a browser either
+        if (data == null) continue
+        events.push({ event: /^event: (.*)$/m.exec(block)?.[1] ?? 'message', data: JSON.parse(data) })
       }
     }
     await reader.cancel().catch(() => {})

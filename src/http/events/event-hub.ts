@@ -7,6 +7,8 @@ import type { RequestContext } from '../router.js'
 import type { Startable } from '@libp2p/interface'
 import type { ServerResponse } from 'node:http'
 
+/** How long a browser waits before reopening a dropped stream. */
+const RECONNECT_MS = 3_000
 /** Bytes a client may leave unread before its stream is closed (it reconnects and gets a snapshot). */
 const MAX_UNREAD_BYTES = 1024 * 1024
 
@@ -76,6 +78,8 @@ export class EventHub implements Startable {
     const client = new Stream(res, ctx.query)
     const snapshot = await this.init.snapshot(client)
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' })
+    // a dropped stream is reopened by the browser after this long, and starts from a new snapshot
+    client.write(`retry: ${RECONNECT_MS}\n\n`)
     client.send('snapshot', snapshot)
     if (res.destroyed) return undefined
     this.clients.add(client)
