@@ -22,7 +22,8 @@ export const MAX_EVENT_CLIENTS = 32
 export const EVENTS_PING_MS = 15_000
 /** A download's progress reaches an event stream at most this often. */
 export const DOWNLOAD_EVENT_MS = 250
-/** The network's state is looked at this often and sent when it changed. */
+/** Uploads and the network are looked at this often and sent when they changed. */
+export const UPLOADS_EVENT_MS = 1_000
 export const NETWORK_EVENT_MS = 2_000
 /** The index's status goes out this often. */
 export const STATUS_EVENT_MS = 2_000

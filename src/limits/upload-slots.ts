@@ -55,6 +55,11 @@ export class UploadSlots {
     })
   }
 
+  /** Who waits, in the order they will be served, with their 1-based places. */
+  queue (): Array<{ peer: string, position: number }> {
+    return this.order().map((ticket, i) => ({ peer: ticket.peer, position: i + 1 }))
+  }
+
   /** 1-based place of each waiting ticket in the order they will be served. */
   private order (): Ticket[] {
     const lists = this.rotation.map(peer => this.waiting.get(peer) ?? [])

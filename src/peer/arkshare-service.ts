@@ -13,7 +13,8 @@ import { Downloads } from './downloads.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
 import { ServingSide } from './serving/serving-side.js'
-import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, GetOptions } from './index.js'
+import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, GetOptions, PeersStatus } from './index.js'
+import type { UploadsStatus } from './serving/serving-side.js'
 import type { DownloadResult } from './download/index.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
@@ -83,6 +84,14 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
 
   indexes (): IndexStatus[] {
     return this.indexLinks.status()
+  }
+
+  uploads (): UploadsStatus {
+    return this.serving.uploads()
+  }
+
+  peers (): PeersStatus {
+    return { measured: this.providers.ranker.stats.list(), bad: this.providers.badPeers.list() }
   }
 
   async indexStats (options: { signal?: AbortSignal } = {}): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>> {

@@ -5,6 +5,7 @@ import type { DownloadProgress, DownloadResult } from './download/index.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
+import type { UploadsStatus } from './serving/serving-side.js'
 import type { IndexStats } from '../wire/messages.js'
 import type { ComponentLogger, ContentRouting, Libp2pEvents, PeerId, PeerStore } from '@libp2p/interface'
 import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
@@ -15,6 +16,7 @@ export type { DownloadProgress, DownloadResult } from './download/index.js'
 export type { IndexStatus } from './index-links/index-link.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
+export type { UploadsStatus } from './serving/serving-side.js'
 
 /** Checks a book ID as the service does (InvalidBookIdError otherwise), for callers that take one from users. */
 export { parseBookId } from '../content/book-id.js'
@@ -123,6 +125,11 @@ export interface ArkshareEvents {
   'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
 }
 
+export interface PeersStatus {
+  measured: Array<{ peerId: string, rttMs?: number, bytesPerSecond?: number, updatedAt: number }>
+  bad: Array<{ peerId: string, reason: string, until: number }>
+}
+
 export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   search(query: string, options?: { limit?: number, offset?: number, signal?: AbortSignal, measure?: boolean }): Promise<SearchResults>
   browse(peerId: string, options?: { limit?: number, offset?: number, signal?: AbortSignal }): Promise<SearchResults>
@@ -130,6 +137,10 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   get(id: string, options?: GetOptions): Promise<DownloadResult>
   list(): ShelfEntry[]
   indexes(): IndexStatus[]
+  /** Upload slots, who waits for one, and who is sent what now. */
+  uploads(): UploadsStatus
+  /** Peers measured (round-trip time, download throughput) and peers skipped for bad data. */
+  peers(): PeersStatus
   /** Counts from every index that answers. */
   indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>>
   /** Rescans shared folders now (they are also watched). */

@@ -36,6 +36,11 @@ export class PeerStats {
     return m
   }
 
+  /** Every peer measured, most recently first. */
+  list (): Array<{ peerId: string } & PeerMeasurement> {
+    return [...this.peers].map(([peerId, m]) => ({ peerId, ...m })).sort((a, b) => b.updatedAt - a.updatedAt)
+  }
+
   recordRtt (peer: string, ms: number): void {
     const m = this.entry(peer)
     m.rttMs = ewma(m.rttMs, ms)

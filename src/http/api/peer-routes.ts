@@ -82,6 +82,7 @@ export function peerRoutes ({ node, roots, metrics }: PeerApiInit): Route[] {
         return undefined
       }
     },
-    { method: 'GET', path: '/api/v1/network', handler: () => ({ body: networkView(node) }) }
+    { method: 'GET', path: '/api/v1/network', handler: () => ({ body: networkView(node) }) },
+    { method: 'GET', path: '/api/v1/uploads', handler: () => ({ body: arkshare.uploads() }) }
   ]
 }

@@ -39,10 +39,11 @@ export function shelfSummary (entries: ShelfEntry[]): { books: number, bytes: nu
 
 export function networkView (node: ArkshareNode): Record<string, unknown> {
   const dht = node.services.dht
+  const arkshare = node.services.arkshare
   return {
     peerId: node.peerId.toString(),
     multiaddrs: node.getMultiaddrs().map(a => a.toString()),
-    indexes: node.services.arkshare.indexes(),
+    indexes: arkshare.indexes(),
     connections: node.getConnections().map(c => ({
       peerId: c.remotePeer.toString(),
       address: c.remoteAddr.toString(),
@@ -50,6 +51,13 @@ export function networkView (node: ArkshareNode): Record<string, unknown> {
       relayed: c.limits != null,
       openedAt: new Date(c.timeline.open).toISOString()
     })),
+    peers: arkshare.peers().measured.map(({ peerId, rttMs, bytesPerSecond, updatedAt }) => ({
+      peerId,
+      latencyMs: rttMs != null ? Math.round(rttMs) : null,
+      bytesPerSecond: bytesPerSecond ?? null,
+      measuredAt: new Date(updatedAt).toISOString()
+    })),
+    badPeers: arkshare.peers().bad.map(({ peerId, reason, until }) => ({ peerId, reason, until: new Date(until).toISOString() })),
     dht: dht != null ? { enabled: true, mode: dht.getMode() } : { enabled: false }
   }
 }

@@ -15,7 +15,8 @@ export class PeerMetrics {
   private readonly searches: Histogram
   private readonly downloads: Counter<'result'>
   private readonly downloadSeconds: Histogram
-  private readonly transferBytes: Counter<'direction'>
+  /** Book bytes received: counted from download reports (sent bytes are the service's count). */
+  private bytesReceived = 0
   private readonly chunksVerified: Counter
   private readonly followed = new Map<string, Followed>()
 
@@ -25,15 +26,28 @@ export class PeerMetrics {
     const readings: Array<[string, string, () => number]> = [
       ['arkshare_shelf_books', 'Books on this peer\'s shelf', () => arkshare.list().length],
       ['arkshare_shelf_bytes', 'Bytes of the books on this peer\'s shelf', () => arkshare.list().reduce((n, e) => n + e.size, 0)],
-      ['arkshare_indexes_registered', 'Indexes holding this peer\'s registration now', () => arkshare.indexes().filter(i => i.registered).length]
+      ['arkshare_indexes_registered', 'Indexes holding this peer\'s registration now', () => arkshare.indexes().filter(i => i.registered).length],
+      ['arkshare_upload_slots_used', 'Upload slots serving a peer now', () => arkshare.uploads().slots.used],
+      ['arkshare_upload_queue_length', 'Requests waiting for an upload slot', () => arkshare.uploads().queue.length]
     ]
     for (const [name, help, read] of readings) registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
     this.searches = new Histogram({ name: 'arkshare_search_duration_seconds', help: 'Searches of every index, start to merged answer', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15], registers })
     this.downloads = new Counter({ name: 'arkshare_downloads_total', help: 'Downloads ended, by result', labelNames: ['result'], registers })
     for (const result of ['done', 'failed', 'cancelled']) this.downloads.inc({ result }, 0)
     this.downloadSeconds = new Histogram({ name: 'arkshare_download_duration_seconds', help: 'Finished downloads, first verified report to the book in place', buckets: [0.5, 1, 5, 15, 60, 300, 1800, 7200], registers })
-    this.transferBytes = new Counter({ name: 'arkshare_transfer_bytes_total', help: 'Book bytes moved, by direction (down: received, duplicates and rejected chunks included)', labelNames: ['direction'], registers })
-    for (const direction of ['down', 'up']) this.transferBytes.inc({ direction }, 0)
+    const received = (): number => this.bytesReceived
+    registry.registerMetric(new Counter({
+      name: 'arkshare_transfer_bytes_total',
+      help: 'Book bytes moved, by direction (down: received, duplicates and rejected chunks included; up: chunks sent)',
+      labelNames: ['direction'],
+      registers: [],
+      collect () {
+        // both totals only grow: setting the counter to them keeps it a counter
+        this.reset()
+        this.inc({ direction: 'down' }, received())
+        this.inc({ direction: 'up' }, arkshare.uploads().bytesSent)
+      }
+    }))
     this.chunksVerified = new Counter({ name: 'arkshare_chunks_verified_total', help: 'Chunks received, verified and written', registers })
     this.onProgress = this.onProgress.bind(this)
     this.onDone = this.onDone.bind(this)
@@ -66,7 +80,7 @@ export class PeerMetrics {
       if (this.followed.size >= MAX_FOLLOWED) this.followed.delete(this.followed.keys().next().value as string)
       // chunks found on disk at a resume were verified before: only what arrives from now counts
       this.followed.set(p.id, { startedAt: performance.now(), bytesFetched: p.bytesFetched, chunksDone: p.chunksDone })
-      this.transferBytes.inc({ direction: 'down' }, p.bytesFetched)
+      this.bytesReceived += p.bytesFetched
       return
     }
     this.count(seen, p.bytesFetched, p.chunksDone)
@@ -84,7 +98,7 @@ export class PeerMetrics {
   }
 
   private count (seen: Followed, bytesFetched: number, chunksDone: number): void {
-    if (bytesFetched > seen.bytesFetched) this.transferBytes.inc({ direction: 'down' }, bytesFetched - seen.bytesFetched)
+    if (bytesFetched > seen.bytesFetched) this.bytesReceived += bytesFetched - seen.bytesFetched
     if (chunksDone > seen.chunksDone) this.chunksVerified.inc(chunksDone - seen.chunksDone)
     seen.bytesFetched = Math.max(seen.bytesFetched, bytesFetched)
     seen.chunksDone = Math.max(seen.chunksDone, chunksDone)

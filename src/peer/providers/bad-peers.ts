@@ -14,6 +14,17 @@ export class BadPeerList implements BadPeers {
     return this.peers.has(peer)
   }
 
+  /** The peers skipped now, why, and until when (ms since the epoch). */
+  list (): Array<{ peerId: string, reason: string, until: number }> {
+    const now = Date.now()
+    const out: Array<{ peerId: string, reason: string, until: number }> = []
+    for (const [peerId, { until, reason }] of this.peers) {
+      if (until < now) this.peers.delete(peerId)
+      else out.push({ peerId, reason, until })
+    }
+    return out
+  }
+
   add (peer: string, reason: string): void {
     this.peers.set(peer, { until: Date.now() + this.skipMs, reason })
   }

@@ -14,6 +14,7 @@ import type { Shelf, ShelfEntry } from './shelf.js'
 import { QUEUE_HEARTBEAT_MS } from '../constants.js'
 import type { BandwidthBudget } from '../../limits/token-bucket.js'
 import type { UploadSlots } from '../../limits/upload-slots.js'
+import type { UploadMeter } from './upload-meter.js'
 import type { Logger, Stream, Connection } from '@libp2p/interface'
 
 /** What the server needs of the connection a stream came on (a libp2p Connection is one). */
@@ -28,6 +29,8 @@ export interface FetchServerOptions {
   slots?: UploadSlots
   /** Fetch streams open at once, in all and per address (queued ones included). */
   streams?: StreamBudget
+  /** Counts what is sent to whom (the uploads view). */
+  meter?: UploadMeter
   /**
    * A queued downloader hears its place at least this often.
    *
@@ -88,6 +91,8 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
   }
 
   let release: (() => void) | undefined
+  /** Ends this stream's place in the upload meter once it is served chunks. */
+  let endUpload: (() => void) | undefined
 
   /** Waits for an upload slot, telling the downloader its place in the queue meanwhile. */
   const waitForSlot = async (slots: UploadSlots, signal: AbortSignal, interim: (r: FetchResponse) => Promise<void>): Promise<() => void> => {
@@ -128,15 +133,26 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
         let length = 0
         for (let i = first; i < first + count; i++) length += chunkLength(manifest, i)
         if (options.slots != null && release == null) release = await waitForSlot(options.slots, signal, interim)
-        const budget = options.budget
+        const { budget, meter } = options
+        if (meter != null) endUpload ??= meter.begin(remote)
         const beforeChunk = budget?.limited === true ? async (bytes: number) => { await budget.take(remote, bytes, signal) } : undefined
+        const frames = readChunks(entry, first, count, () => { shelf.recheck() }, beforeChunk)
         return {
           response: { ...emptyResponse(), length: BigInt(length) },
-          frames: readChunks(entry, first, count, () => { shelf.recheck() }, beforeChunk)
+          frames: meter == null ? frames : counted(frames, (bytes) => { meter.sent(remote, bytes) })
         }
       }
     })
   } finally {
+    endUpload?.()
     release?.()
+  }
+}
+
+/** Passes chunks on, telling `onChunk` the size of each as it is handed over to be sent. */
+async function * counted (chunks: AsyncGenerator<Uint8Array>, onChunk: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    onChunk(chunk.byteLength)
+    yield chunk
   }
 }

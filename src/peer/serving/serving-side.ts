@@ -11,6 +11,7 @@ import { UploadSlots } from '../../limits/upload-slots.js'
 import { MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_OUTBOUND_STREAMS_PER_CONNECTION, UPLOAD_SLOTS } from '../constants.js'
 import { handleFetchStream, type FetchServerOptions } from './fetch-server.js'
 import { HashCache } from './hash-cache.js'
+import { UploadMeter, type UploadPeer } from './upload-meter.js'
 import { Shelf, type SharedBooks, type ShelfEntry, type ShelfEvents } from './shelf.js'
 import type { ArkshareInit } from '../index.js'
 import type { Manifest } from '../../content/book-id.js'
@@ -28,10 +29,19 @@ export interface ServingInit extends Pick<ArkshareInit, 'share' | 'downloads' | 
   queueHeartbeatMs?: number
 }
 
+/** What this peer uploads now: its slots, who waits for one, and who is being sent what. */
+export interface UploadsStatus {
+  slots: { total: number, used: number }
+  queue: Array<{ peerId: string, position: number }>
+  peers: UploadPeer[]
+  /** Book bytes sent since start. */
+  bytesSent: number
+}
+
 export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> implements Startable, SharedBooks {
   /** The shared folders and the downloads folder. */
   private readonly dirs: string[]
-  private readonly server: Omit<FetchServerOptions, 'shelf'>
+  private readonly server: Omit<FetchServerOptions, 'shelf'> & { slots: UploadSlots, meter: UploadMeter }
   private shelf?: Shelf
   private cache?: HashCache
 
@@ -46,7 +56,8 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
         maxOpen: init.maxOpenStreams ?? MAX_OPEN_STREAMS,
         maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? MAX_OPEN_STREAMS_PER_ADDRESS
       }),
-      queueHeartbeatMs: init.queueHeartbeatMs
+      queueHeartbeatMs: init.queueHeartbeatMs,
+      meter: new UploadMeter()
     }
   }
 
@@ -96,6 +107,16 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
 
   async rescan (): Promise<void> {
     await this.shelf?.rescan()
+  }
+
+  uploads (): UploadsStatus {
+    const { slots, meter } = this.server
+    return {
+      slots: { total: slots.slots, used: slots.inUse },
+      queue: slots.queue().map(({ peer, position }) => ({ peerId: peer, position })),
+      peers: meter.list(),
+      bytesSent: meter.bytesSent
+    }
   }
 
   /** Lists a finished download at once instead of waiting for the watcher (its manifest is known). */

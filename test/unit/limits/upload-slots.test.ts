@@ -17,6 +17,7 @@ describe('upload slots', () => {
     assert.equal(slots.queued, 5)
     // round-robin order: a1 b1 c1 a2 a3
     assert.deepEqual([...positions].map(([tag, p]) => [tag, p.at(-1)]), [['a1', 1], ['a2', 4], ['a3', 5], ['b1', 2], ['c1', 3]])
+    assert.deepEqual(slots.queue(), [{ peer: 'a', position: 1 }, { peer: 'b', position: 2 }, { peer: 'c', position: 3 }, { peer: 'a', position: 4 }, { peer: 'a', position: 5 }])
     first()
     for (let i = 0; i < 5; i++) {
       await new Promise(resolve => setImmediate(resolve))
@@ -25,6 +26,7 @@ describe('upload slots', () => {
     }
     await Promise.all(waits)
     assert.deepEqual(served, ['a1', 'b1', 'c1', 'a2', 'a3'])
+    assert.deepEqual(slots.queue(), [])
     // a peer's first request only ever moves forward; its extra requests yield to newcomers
     for (const tag of ['a1', 'b1', 'c1']) {
       const p = positions.get(tag) ?? []

@@ -10,6 +10,10 @@ describe('peer ranking', () => {
     stats.recordTransfer('slow-rate', 1_000_000, 1000)
     stats.recordTransfer('fast-rate', 8_000_000, 1000)
     assert.deepEqual(stats.rank(providers).map(p => p.peerId), ['fast-rate', 'slow-rate', 'fast-rtt', 'slow-rtt', 'unknown-1', 'unknown-2'])
+    const listed = stats.list()
+    assert.deepEqual(listed.map(m => m.peerId).sort(), ['fast-rate', 'fast-rtt', 'slow-rate', 'slow-rtt'])
+    assert.equal(listed.find(m => m.peerId === 'fast-rtt')?.rttMs, 3)
+    assert.equal(listed.find(m => m.peerId === 'fast-rate')?.bytesPerSecond, 8_000_000)
   })
 
   it('smooths measurements instead of trusting the last one alone', () => {
