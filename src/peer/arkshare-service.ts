@@ -13,7 +13,7 @@ import { Downloads } from './downloads.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
 import { ServingSide } from './serving/serving-side.js'
-import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, GetOptions, PeersStatus } from './index.js'
+import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, GetOptions, Limits, PeersStatus } from './index.js'
 import type { UploadsStatus } from './serving/serving-side.js'
 import type { DownloadResult } from './download/index.js'
 import type { IndexStatus } from './index-links/index-link.js'
@@ -88,6 +88,16 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
 
   uploads (): UploadsStatus {
     return this.serving.uploads()
+  }
+
+  limits (): Limits {
+    const upload = this.serving.uploadLimits()
+    return {
+      maxUploadBytesPerSecond: upload.total ?? null,
+      maxUploadBytesPerSecondPerPeer: upload.perPeer ?? null,
+      maxDownloadBytesPerSecond: this.init.maxDownloadBytesPerSecond ?? null,
+      uploadSlots: upload.slots
+    }
   }
 
   peers (): PeersStatus {

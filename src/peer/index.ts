@@ -125,6 +125,14 @@ export interface ArkshareEvents {
   'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
 }
 
+/** The caps and slots in force: bytes per second, null when unlimited. */
+export interface Limits {
+  maxUploadBytesPerSecond: number | null
+  maxUploadBytesPerSecondPerPeer: number | null
+  maxDownloadBytesPerSecond: number | null
+  uploadSlots: number
+}
+
 export interface PeersStatus {
   measured: Array<{ peerId: string, rttMs?: number, bytesPerSecond?: number, updatedAt: number }>
   bad: Array<{ peerId: string, reason: string, until: number }>
@@ -141,6 +149,7 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   uploads(): UploadsStatus
   /** Peers measured (round-trip time, download throughput) and peers skipped for bad data. */
   peers(): PeersStatus
+  limits(): Limits
   /** Counts from every index that answers. */
   indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>>
   /** Rescans shared folders now (they are also watched). */

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { bookBytes, eventually, removeDir, startIndex, startPeer, tempDir, waitForProviders, writeBook } from '../helpers.js'
 import { collectEvents, webPeer, type WebNode } from '../support/http.js'
+import { PEER_DEFAULTS } from '../../src/peer/index.js'
 import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
 
 describe('HTTP uploads and network', function () {
@@ -64,6 +65,13 @@ describe('HTTP uploads and network', function () {
       halt.abort()
       await Promise.all(gets)
     }
+  })
+
+  it('shows the caps and slots in force', async () => {
+    const limits = await (await fetch(`${uploader.base}/api/v1/limits`, { headers: uploader.bearer })).json()
+    assert.deepEqual(limits, { maxUploadBytesPerSecond: 256 * 1024, maxUploadBytesPerSecondPerPeer: null, maxDownloadBytesPerSecond: null, uploadSlots: 1 })
+    const defaults = await (await fetch(`${watcher.base}/api/v1/limits`, { headers: watcher.bearer })).json()
+    assert.deepEqual(defaults, { maxUploadBytesPerSecond: null, maxUploadBytesPerSecondPerPeer: null, maxDownloadBytesPerSecond: null, uploadSlots: PEER_DEFAULTS.UPLOAD_SLOTS })
   })
 
   it('shows the peers it measured in the network view', async () => {

@@ -83,6 +83,7 @@ export function peerRoutes ({ node, roots, metrics }: PeerApiInit): Route[] {
       }
     },
     { method: 'GET', path: '/api/v1/network', handler: () => ({ body: networkView(node) }) },
-    { method: 'GET', path: '/api/v1/uploads', handler: () => ({ body: arkshare.uploads() }) }
+    { method: 'GET', path: '/api/v1/uploads', handler: () => ({ body: arkshare.uploads() }) },
+    { method: 'GET', path: '/api/v1/limits', handler: () => ({ body: arkshare.limits() }) }
   ]
 }

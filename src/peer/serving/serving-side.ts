@@ -41,7 +41,7 @@ export interface UploadsStatus {
 export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> implements Startable, SharedBooks {
   /** The shared folders and the downloads folder. */
   private readonly dirs: string[]
-  private readonly server: Omit<FetchServerOptions, 'shelf'> & { slots: UploadSlots, meter: UploadMeter }
+  private readonly server: Omit<FetchServerOptions, 'shelf'> & { budget: BandwidthBudget, slots: UploadSlots, meter: UploadMeter }
   private shelf?: Shelf
   private cache?: HashCache
 
@@ -107,6 +107,12 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
 
   async rescan (): Promise<void> {
     await this.shelf?.rescan()
+  }
+
+  /** The upload caps in force (bytes per second; undefined: unlimited) and the upload slots. */
+  uploadLimits (): { total?: number, perPeer?: number, slots: number } {
+    const { budget, slots } = this.server
+    return { total: budget.limits.total, perPeer: budget.limits.perPeer, slots: slots.slots }
   }
 
   uploads (): UploadsStatus {
