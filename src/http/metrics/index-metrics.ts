@@ -1,5 +1,6 @@
 // An index's arkshare series, on its node's registry: the catalog's counts, read when scraped.
-import { Gauge, type Registry } from 'prom-client'
+import { stateGauge } from './totals.js'
+import type { Registry } from 'prom-client'
 import type { IndexNode } from '../../node/create-node.js'
 import type { CatalogStats } from '../../index-node/index.js'
 
@@ -12,6 +13,6 @@ const COUNTS: Array<{ key: keyof CatalogStats, name: string, help: string }> = [
 
 export function registerIndexMetrics (registry: Registry, node: IndexNode): void {
   for (const { key, name, help } of COUNTS) {
-    registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(node.services.index.stats()[key]) } }))
+    stateGauge(registry, name, help, () => node.services.index.stats()[key])
   }
 }

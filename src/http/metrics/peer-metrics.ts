@@ -1,7 +1,8 @@
 // A peer's arkshare series, on its node's registry: the shelf and index registrations read when
 // scraped; searches timed; downloads counted from the service's events. Labels are bounded sets
 // (a result, a direction, a reason), never a peer ID, a book ID or a query.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import { Counter, Histogram, type Registry } from 'prom-client'
+import { stateGauge, totalsCounter } from './totals.js'
 import type { ArkshareNode } from '../../node/create-node.js'
 import type { DownloadProgress, DownloadResult } from '../../peer/index.js'
 
@@ -30,24 +31,13 @@ export class PeerMetrics {
       ['arkshare_upload_slots_used', 'Upload slots serving a peer now', () => arkshare.uploads().slots.used],
       ['arkshare_upload_queue_length', 'Requests waiting for an upload slot', () => arkshare.uploads().queue.length]
     ]
-    for (const [name, help, read] of readings) registry.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
+    for (const [name, help, read] of readings) stateGauge(registry, name, help, read)
     this.searches = new Histogram({ name: 'arkshare_search_duration_seconds', help: 'Searches of every index, start to merged answer', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15], registers })
     this.downloads = new Counter({ name: 'arkshare_downloads_total', help: 'Downloads ended, by result', labelNames: ['result'], registers })
     for (const result of ['done', 'failed', 'cancelled']) this.downloads.inc({ result }, 0)
     this.downloadSeconds = new Histogram({ name: 'arkshare_download_duration_seconds', help: 'Finished downloads, first verified report to the book in place', buckets: [0.5, 1, 5, 15, 60, 300, 1800, 7200], registers })
-    const received = (): number => this.bytesReceived
-    registry.registerMetric(new Counter({
-      name: 'arkshare_transfer_bytes_total',
-      help: 'Book bytes moved, by direction (down: received, duplicates and rejected chunks included; up: chunks sent)',
-      labelNames: ['direction'],
-      registers: [],
-      collect () {
-        // both totals only grow: setting the counter to them keeps it a counter
-        this.reset()
-        this.inc({ direction: 'down' }, received())
-        this.inc({ direction: 'up' }, arkshare.uploads().bytesSent)
-      }
-    }))
+    totalsCounter(registry, 'arkshare_transfer_bytes_total', 'Book bytes moved, by direction (down: received, duplicates and rejected chunks included; up: chunks sent)',
+      'direction', ['down', 'up'], () => ({ down: this.bytesReceived, up: arkshare.uploads().bytesSent }))
     this.chunksVerified = new Counter({ name: 'arkshare_chunks_verified_total', help: 'Chunks received, verified and written', registers })
     this.onProgress = this.onProgress.bind(this)
     this.onDone = this.onDone.bind(this)
