@@ -11,7 +11,9 @@ import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
 
-export type { DownloadProgress, DownloadResult } from './download/index.js'
+export type { DownloadProgress, DownloadResult, ChunkMap, DropReason, ProviderLedgerEntry } from './download/index.js'
+/** Chunk-map owners that are no provider: chunks found verified on disk, and providers past the 253rd. */
+export { FROM_DISK, OTHER_PROVIDERS } from './download/index.js'
 export type { IndexStatus } from './index-links/index-link.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'

@@ -4,6 +4,7 @@
 import { open, unlink, mkdir, readFile, writeFile, rename, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chunkLength, chunkMatches, type Manifest } from '../../content/book-id.js'
+import { FROM_DISK } from './provider-ledger.js'
 import { publishFile } from './target.js'
 import type { ChunkPlan } from './chunk-plan.js'
 import type { CID } from 'multiformats/cid'
@@ -34,7 +35,7 @@ async function verifyChunksOnDisk (file: FileHandle, plan: ChunkPlan, manifest: 
     if (i * manifest.chunkSize + length > size) break
     const { bytesRead } = await file.read(buffer, 0, length, i * manifest.chunkSize)
     if (bytesRead === length && chunkMatches(manifest, i, buffer.subarray(0, length))) {
-      plan.markDone(i)
+      plan.markDone(i, FROM_DISK)
       verifiedBytes += length
     }
   }

@@ -13,7 +13,7 @@ function capture (): { stream: NodeJS.WritableStream, lines: () => string[] } {
 }
 
 const progress = (bytesDone: number): DownloadProgress => ({
-  id: 'b1', fileName: 'book.epub', bytesDone, totalBytes: 100, chunksDone: 0, chunksTotal: 1, resumedBytes: 0, bytesFetched: bytesDone, activeProviders: 1, queued: [], bytesPerSecond: 10
+  id: 'b1', fileName: 'book.epub', bytesDone, totalBytes: 100, chunksDone: 0, chunksTotal: 1, resumedBytes: 0, bytesFetched: bytesDone, activeProviders: 1, queued: [], bytesPerSecond: 10, providers: [], chunkMap: { providers: [], owners: new Uint8Array(1) }
 })
 
 const result: DownloadResult = {
