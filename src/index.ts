@@ -2,7 +2,7 @@
 import './runtime/promise-with-resolvers.js'
 
 export { arkshare, FROM_DISK, OTHER_PROVIDERS } from './peer/index.js'
-export type { Arkshare, ArkshareInit, ArkshareEvents, SearchResults, SearchResultEntry, GetOptions, DownloadProgress, DownloadResult, IndexStatus, ShelfEntry, ChunkMap, DropReason, ProviderLedgerEntry } from './peer/index.js'
+export type { Arkshare, ArkshareInit, ArkshareEvents, SearchResults, SearchResultEntry, GetOptions, DownloadProgress, DownloadResult, IndexStatus, ShelfEntry, ChunkMap, DropReason, ProviderLedgerEntry, Downloads, DownloadInfo, DownloadDetail, DownloadState } from './peer/index.js'
 export { arkshareIndex } from './index-node/index.js'
 export type { ArkshareIndex, ArkshareIndexInit, CatalogStats, SearchHit, SearchPage } from './index-node/index.js'
 export { createArkshareNode, createIndexNode, YAMUX_OPTIONS } from './node/create-node.js'

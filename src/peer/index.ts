@@ -2,6 +2,7 @@
 // Its parts (serving/, index-links/, providers/, download/) are composed by arkshare-service.ts.
 import { ArkshareService } from './arkshare-service.js'
 import type { DownloadProgress, DownloadResult } from './download/index.js'
+import type { DownloadDetail, DownloadInfo } from './download-manager/managed-download.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
@@ -14,6 +15,7 @@ import type { TypedEventTarget } from 'main-event'
 export type { DownloadProgress, DownloadResult, ChunkMap, DropReason, ProviderLedgerEntry } from './download/index.js'
 /** Chunk-map owners that are no provider: chunks found verified on disk, and providers past the 253rd. */
 export { FROM_DISK, OTHER_PROVIDERS } from './download/index.js'
+export type { DownloadDetail, DownloadInfo, DownloadState } from './download-manager/managed-download.js'
 export type { IndexStatus } from './index-links/index-link.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
@@ -28,7 +30,7 @@ export interface ArkshareInit {
   share?: string[]
   /** Where downloads land; shared too, so a downloader becomes a provider. */
   downloads?: string
-  /** Folder for the hash cache; omitted = in memory. */
+  /** Folder for the hash cache and the download list; omitted = in memory. */
   dataDir?: string
   /**
    * Lease to ask the index for, seconds (0 = the index's default).
@@ -71,6 +73,12 @@ export interface ArkshareInit {
   maxUploadBytesPerSecondPerPeer?: number
   /** Download limit in bytes per second, all downloads together (default unlimited). */
   maxDownloadBytesPerSecond?: number
+  /**
+   * Downloads running at once; the others wait in the list, queued.
+   *
+   * @default MAX_ACTIVE_DOWNLOADS
+   */
+  maxActiveDownloads?: number
   /**
    * Peers served at once; others wait in a fair queue and are told their place.
    *
@@ -117,16 +125,56 @@ export interface GetOptions {
 }
 
 export interface ArkshareEvents {
+  /** A download was added, or its state or what is known of its book changed. */
+  'download:change': CustomEvent<DownloadInfo>
   'download:progress': CustomEvent<DownloadProgress>
   'download:done': CustomEvent<DownloadResult>
+  'download:failed': CustomEvent<{ id: string, error: string }>
+  /** A download left the list (cleared or removed). */
+  'download:removed': CustomEvent<{ id: string }>
   'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
 }
 
+/**
+ * The download list (the shell and the HTTP API use it; get() goes through it too). Every method
+ * taking an ID also takes a book link. An unknown download throws NotFoundError, a request its
+ * state does not allow DownloadStateError, input that is no book ID InvalidParametersError.
+ */
+export interface Downloads {
+  /**
+   * Queues a book; returns the download of that book instead when one is listed (unless
+   * cancelled). With `restart`, a listed download that is finished starts again and a paused one
+   * resumes (what get() and the shell's `get` do).
+   */
+  add(idOrLink: string, options?: { outDir?: string, restart?: boolean }): DownloadInfo
+  /** Every download, in the order they were added. */
+  list(): DownloadInfo[]
+  info(id: string): DownloadInfo
+  /** With the per-provider ledger and a copy of the chunk map. */
+  detail(id: string): DownloadDetail
+  /** Stops a queued or active download, keeping its verified chunks. */
+  pause(id: string): DownloadInfo
+  resume(id: string): DownloadInfo
+  /** Queues a failed or cancelled download again. */
+  retry(id: string): DownloadInfo
+  /** Stops a download for good and removes its part file. */
+  cancel(id: string): DownloadInfo
+  /** Cancels a download if unfinished, and takes it off the list. */
+  remove(id: string): void
+  /** Takes every finished download (done, failed, cancelled) off the list; returns how many. */
+  clear(): number
+}
+
 export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
+  readonly downloads: Downloads
   search(query: string, options?: { limit?: number, offset?: number, signal?: AbortSignal, measure?: boolean }): Promise<SearchResults>
   browse(peerId: string, options?: { limit?: number, offset?: number, signal?: AbortSignal }): Promise<SearchResults>
   findProviders(id: string, options?: { signal?: AbortSignal }): Promise<SearchResultEntry | undefined>
-  get(id: string, options?: GetOptions): Promise<DownloadResult>
+  /**
+   * Downloads a book (an ID or a book link) through the download list and resolves when it is
+   * done; rejects if it fails, or is paused or cancelled meanwhile.
+   */
+  get(idOrLink: string, options?: GetOptions): Promise<DownloadResult>
   list(): ShelfEntry[]
   indexes(): IndexStatus[]
   /** Counts from every index that answers. */

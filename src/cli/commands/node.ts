@@ -6,6 +6,7 @@ import { PEER_DEFAULTS } from '../../peer/index.js'
 import { createArkshareNode, type ArkshareNode, type ArkshareNodeOptions } from '../../node/create-node.js'
 import { announce, stopOnSignals } from '../lifecycle.js'
 import { collect, positiveInt, rate, requireIndexOrBootstrap } from '../options.js'
+import { reportDownloads } from '../download-events.js'
 import { createOutput, formatSize, type Output } from '../output.js'
 import { startShell, SHELL_HELP } from '../shell.js'
 
@@ -22,6 +23,7 @@ export interface NodeCommandOptions {
   maxUploadPerPeer?: number
   maxDownload?: number
   uploadSlots: number
+  maxActiveDownloads: number
   maxOpenStreams: number
   maxOpenStreamsPerIp: number
   deny?: string
@@ -43,6 +45,7 @@ export function peerNodeOptions (opts: NodeCommandOptions): ArkshareNodeOptions 
     maxUploadBytesPerSecondPerPeer: opts.maxUploadPerPeer,
     maxDownloadBytesPerSecond: opts.maxDownload,
     uploadSlots: opts.uploadSlots,
+    maxActiveDownloads: opts.maxActiveDownloads,
     maxOpenStreams: opts.maxOpenStreams,
     maxOpenStreamsPerAddress: opts.maxOpenStreamsPerIp,
     accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined
@@ -75,6 +78,7 @@ export function addNodeCommand (program: Command): Command {
     .option('--max-upload-per-peer <rate>', 'upload limit for each remote peer', rate)
     .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
     .option('--upload-slots <n>', 'peers served at once; others queue', positiveInt, PEER_DEFAULTS.UPLOAD_SLOTS)
+    .option('--max-active-downloads <n>', 'downloads running at once; others wait in the list', positiveInt, PEER_DEFAULTS.MAX_ACTIVE_DOWNLOADS)
     .option('--max-open-streams <n>', 'download streams served at once (queued ones too), in all', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS)
     .option('--max-open-streams-per-ip <n>', 'download streams served at once to one IP address', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
@@ -89,6 +93,7 @@ export function addNodeCommand (program: Command): Command {
       const stop = stopOnSignals(node, output, () => running.shell?.close())
       announce(output, node, 'peer')
       reportShelf(node, output)
+      reportDownloads(node.services.arkshare, output)
       running.shell = startShell({ node, output, onQuit: () => { void stop() } })
     })
 }

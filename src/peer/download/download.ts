@@ -42,6 +42,8 @@ export interface DownloadOptions {
   id: CID
   /** Metadata from the index, used for the file name (untrusted, sanitised). */
   book?: BookRecord
+  /** The name to save under instead of one made from `book` (a resume keeps the name it started with). */
+  fileName?: string
   providers: ProviderInfo[]
   outDir: string
   signal?: AbortSignal
@@ -116,6 +118,7 @@ export class Download {
 
   private fileName (): string {
     const { id, book } = this.options
+    if (this.options.fileName != null) return safeFileName(this.options.fileName, id.toString())
     const format = (book?.format ?? '').replace(/[^a-z0-9]/gi, '')
     return safeFileName(book?.fileName ?? '', `${id.toString()}${format !== '' ? `.${format}` : ''}`)
   }

@@ -92,6 +92,7 @@ describe('cli program', () => {
       maxUploadBytesPerSecondPerPeer: undefined,
       maxDownloadBytesPerSecond: undefined,
       uploadSlots: PEER_DEFAULTS.UPLOAD_SLOTS,
+      maxActiveDownloads: PEER_DEFAULTS.MAX_ACTIVE_DOWNLOADS,
       maxOpenStreams: PEER_DEFAULTS.MAX_OPEN_STREAMS,
       maxOpenStreamsPerAddress: PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS,
       accessRulesFile: undefined
@@ -100,7 +101,7 @@ describe('cli program', () => {
 
   it('node: rates and folders reach the node options', async () => {
     const { opts } = await parse('node', '--bootstrap', '/ip4/127.0.0.1/tcp/2', '--share', 'a', '--share', 'b', '--max-upload', '2MiB/s',
-      '--max-download', '1KiB/s', '--ttl', '60', '--upload-slots', '8')
+      '--max-download', '1KiB/s', '--ttl', '60', '--upload-slots', '8', '--max-active-downloads', '5')
     const node = peerNodeOptions(opts as NodeCommandOptions)
     assert.deepEqual(node.share, [resolve('a'), resolve('b')])
     assert.deepEqual(node.bootstrap, ['/ip4/127.0.0.1/tcp/2'])
@@ -108,6 +109,7 @@ describe('cli program', () => {
     assert.equal(node.maxDownloadBytesPerSecond, 1024)
     assert.equal(node.ttlSeconds, 60)
     assert.equal(node.uploadSlots, 8)
+    assert.equal(node.maxActiveDownloads, 5)
   })
 
   it('search and browse: one page of the peer service\'s default size, from the start', async () => {
