@@ -12,6 +12,7 @@ import { DIAL_TIMEOUT_MS, DOWNLOAD_LIST_FILE } from './constants.js'
 import { DhtAnnouncer } from './dht-announcer.js'
 import { DownloadManager, type DownloadManagerEvents } from './download-manager/download-manager.js'
 import { DownloadRunner } from './download-manager/download-runner.js'
+import { checkLimits, type Limits } from './limits.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
 import { ServingSide } from './serving/serving-side.js'
@@ -32,6 +33,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private readonly announcer?: DhtAnnouncer
   private readonly providers: ProviderFinder
   private readonly manager: DownloadManager
+  private readonly runner: DownloadRunner
 
   constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
     super()
@@ -46,7 +48,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     })
     if (init.dht === true) this.announcer = new DhtAnnouncer(components, { books: this.serving, log })
     this.providers = new ProviderFinder(components, { indexes: this.indexLinks, dht: init.dht === true, badPeerMs: init.badPeerMs })
-    const runner = new DownloadRunner(components, { ...init, log }, { providers: this.providers, serving: this.serving })
+    const runner = this.runner = new DownloadRunner(components, { ...init, log }, { providers: this.providers, serving: this.serving })
     this.manager = new DownloadManager({
       listPath: init.dataDir != null ? join(init.dataDir, DOWNLOAD_LIST_FILE) : undefined,
       downloads: init.downloads,
@@ -80,6 +82,33 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
 
   get downloads (): Downloads {
     return this.manager
+  }
+
+  limits (): Limits {
+    const upload = this.serving.uploadLimits
+    return {
+      maxUploadBytesPerSecond: upload.total ?? null,
+      maxUploadBytesPerSecondPerPeer: upload.perPeer ?? null,
+      maxDownloadBytesPerSecond: this.runner.budget.limits.total ?? null,
+      uploadSlots: upload.slots,
+      maxActiveDownloads: this.manager.maxActiveDownloads
+    }
+  }
+
+  /** Changes limits at runtime, for transfers under way too; all or none (a bad value throws InvalidLimitError). */
+  async setLimits (changes: Partial<Limits>): Promise<Limits> {
+    const c = checkLimits(changes)
+    const rate = (value: number | null | undefined): number | undefined => value ?? undefined
+    this.serving.setUploadLimits({
+      ...('maxUploadBytesPerSecond' in c ? { total: rate(c.maxUploadBytesPerSecond) } : {}),
+      ...('maxUploadBytesPerSecondPerPeer' in c ? { perPeer: rate(c.maxUploadBytesPerSecondPerPeer) } : {}),
+      slots: c.uploadSlots
+    })
+    if ('maxDownloadBytesPerSecond' in c) this.runner.budget.setLimits({ total: rate(c.maxDownloadBytesPerSecond) })
+    if (c.maxActiveDownloads != null) this.manager.setMaxActiveDownloads(c.maxActiveDownloads)
+    const limits = this.limits()
+    this.safeDispatchEvent('limits:change', { detail: limits })
+    return limits
   }
 
   private forwardDownloadEvents (): void {

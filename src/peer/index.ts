@@ -3,6 +3,7 @@
 import { ArkshareService } from './arkshare-service.js'
 import type { DownloadProgress, DownloadResult } from './download/index.js'
 import type { DownloadDetail, DownloadInfo } from './download-manager/managed-download.js'
+import type { Limits } from './limits.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
@@ -17,6 +18,7 @@ export type { DownloadProgress, DownloadResult, ChunkMap, DropReason, ProviderLe
 export { FROM_DISK, OTHER_PROVIDERS } from './download/index.js'
 export type { DownloadDetail, DownloadInfo, DownloadState } from './download-manager/managed-download.js'
 export type { IndexStatus } from './index-links/index-link.js'
+export { InvalidLimitError, type Limits } from './limits.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
 
@@ -133,6 +135,8 @@ export interface ArkshareEvents {
   /** A download left the list (cleared or removed). */
   'download:removed': CustomEvent<{ id: string }>
   'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
+  /** The limits changed (setLimits). */
+  'limits:change': CustomEvent<Limits>
 }
 
 /**
@@ -181,6 +185,16 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>>
   /** Rescans shared folders now (they are also watched). */
   rescan(): Promise<void>
+  /** Upload and download rates, upload slots, active downloads, as they are now. */
+  limits(): Limits
+  /**
+   * Changes limits at runtime, for transfers under way too: waits already begun are worked out
+   * again, more slots or active downloads start waiting ones at once, fewer slots make uploads give
+   * theirs up at their next request, fewer active downloads queue the newest again. A field left
+   * out stays; a rate set to null is lifted. Throws InvalidLimitError (naming the field) and changes
+   * nothing when a value is out of range.
+   */
+  setLimits(changes: Partial<Limits>): Promise<Limits>
 }
 
 export function arkshare (init: ArkshareInit = {}): (components: ArkshareComponents) => Arkshare {
