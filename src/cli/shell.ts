@@ -6,12 +6,13 @@ import { errorMessage } from './errors.js'
 import { DOWNLOAD_HELP, runDownloadCommand } from './shell-downloads.js'
 import type { Output } from './output.js'
 import type { ArkshareNode } from '../node/create-node.js'
-import type { SearchResults } from '../peer/index.js'
+import { parseBookLink, type SearchResults } from '../peer/index.js'
 
 export const SHELL_HELP = `Commands:
   search <words>     find books on the index (every word must match; "quoted phrase", -exclude, format:epub)
   browse <peer id>   list everything one peer shares
 ${DOWNLOAD_HELP}
+  link <id | #>      a book link to pass on (a book on this shelf names this peer as its provider)
   list               the books this peer shares
   peers              connected peers, with measured latency
   status             this peer's registrations with its indexes
@@ -83,6 +84,12 @@ export function startShell (options: ShellOptions): { close: () => void } {
         printSearchResults(output, last)
         searched(last)
         return
+      case 'link': {
+        if (args === '') throw new Error('usage: link <id | #>')
+        const link = await arkshare.bookLink(bookId(args))
+        output.emit({ event: 'link', id: parseBookLink(link).id.toString(), link }, () => link)
+        return
+      }
       case 'list':
         printShelf(output, arkshare.list())
         return

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { normaliseError } from '../wire/errors.js'
 import { peerIdToBytes } from '../wire/records.js'
 import { parseBookRef } from './book-ref.js'
+import { writeBookLink } from './book-link-writer.js'
 import { DIAL_TIMEOUT_MS, DOWNLOAD_LIST_FILE } from './constants.js'
 import { DhtAnnouncer } from './dht-announcer.js'
 import { DownloadManager, type DownloadManagerEvents } from './download-manager/download-manager.js'
@@ -167,8 +168,30 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     return await this.indexLinks.search({ provider, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
   }
 
-  async findProviders (id: string, options: { signal?: AbortSignal } = {}): Promise<SearchResultEntry | undefined> {
-    return await this.providers.fromIndexes(parseBookRef(id).cid, options.signal)
+  async findProviders (idOrLink: string, options: { signal?: AbortSignal } = {}): Promise<SearchResultEntry | undefined> {
+    const ref = parseBookRef(idOrLink)
+    let found: SearchResultEntry | undefined
+    try {
+      found = await this.providers.fromIndexes(ref.cid, options.signal)
+    } catch (err) {
+      // a link's hints answer when no index does
+      if (ref.hints.length === 0) throw err
+    }
+    if (ref.hints.length === 0) return found
+    const listed = found?.providers ?? []
+    return {
+      book: found?.book ?? { id: ref.id, title: ref.title ?? '', author: '', format: '', size: ref.size ?? 0, fileName: ref.fileName ?? '', language: '' },
+      providers: [...listed, ...ref.hints.filter(h => !listed.some(p => p.peerId === h.peerId))]
+    }
+  }
+
+  async bookLink (idOrLink: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const ref = parseBookRef(idOrLink)
+    const shared = this.serving.find(ref.id)
+    const listed = this.manager.list().find(d => d.id === ref.id)
+    // only a book known nowhere here is looked up
+    const found = shared == null && listed == null && this.indexLinks.configured ? await this.findProviders(idOrLink, options).catch(() => undefined) : undefined
+    return writeBookLink(ref, { shared, listed, found, ownAddresses: this.components.addressManager.getAddresses() })
   }
 
   /**

@@ -9,7 +9,7 @@ import type { SearchResultEntry, SearchResults } from './index-links/search-resu
 import type { ShelfEntry } from './serving/shelf.js'
 import type { IndexStats } from '../wire/messages.js'
 import type { ComponentLogger, ContentRouting, Libp2pEvents, PeerId, PeerStore } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
 
@@ -19,6 +19,8 @@ export { FROM_DISK, OTHER_PROVIDERS } from './download/index.js'
 export type { DownloadDetail, DownloadInfo, DownloadState } from './download-manager/managed-download.js'
 export type { IndexStatus } from './index-links/index-link.js'
 export { InvalidLimitError, type Limits } from './limits.js'
+export { bookLinkForFile } from './book-link-writer.js'
+export { formatBookLink, isBookLink, parseBookLink, type BookLink } from '../wire/book-link.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
 
@@ -115,6 +117,8 @@ export interface ArkshareComponents {
   ping?: Ping
   registrar: Registrar
   connectionManager: ConnectionManager
+  /** This node's own addresses (a book link it writes names one). */
+  addressManager: AddressManager
   peerStore: PeerStore
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
@@ -173,7 +177,17 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   readonly downloads: Downloads
   search(query: string, options?: { limit?: number, offset?: number, signal?: AbortSignal, measure?: boolean }): Promise<SearchResults>
   browse(peerId: string, options?: { limit?: number, offset?: number, signal?: AbortSignal }): Promise<SearchResults>
-  findProviders(id: string, options?: { signal?: AbortSignal }): Promise<SearchResultEntry | undefined>
+  /**
+   * The book and its providers as the indexes list them; for a book link, with its peer hints
+   * added (and standing in when no index knows the book).
+   */
+  findProviders(idOrLink: string, options?: { signal?: AbortSignal }): Promise<SearchResultEntry | undefined>
+  /**
+   * A book link (protocols/links.md) for a book: with its title, size, name and this node's best
+   * address when it is on the shelf; else what the download list or the indexes know of it, with
+   * up to 3 providers the indexes list.
+   */
+  bookLink(idOrLink: string, options?: { signal?: AbortSignal }): Promise<string>
   /**
    * Downloads a book (an ID or a book link) through the download list and resolves when it is
    * done; rejects if it fails, or is paused or cancelled meanwhile.

@@ -131,7 +131,10 @@ export class DownloadManager extends TypedEventEmitter<DownloadManagerEvents> im
   /** The listed download of the book, or a new one (replacing a cancelled one, or any when `replace`). */
   private obtain (ref: BookRef, options: { outDir?: string }, replace = false): { entry: ManagedDownload, created: boolean } {
     const existing = this.entries.get(ref.id)
-    if (existing != null && existing.state !== 'cancelled' && !replace) return { entry: existing, created: false }
+    if (existing != null && existing.state !== 'cancelled' && !replace) {
+      if (existing.learn(ref)) this.changed(existing)
+      return { entry: existing, created: false }
+    }
     const outDir = options.outDir ?? this.init.downloads
     if (outDir == null) throw new DownloadError('no downloads folder: pass outDir or configure downloads')
     // the old download makes way (the new one goes to the end of the queue)

@@ -84,7 +84,7 @@ export class ManagedDownload {
   discarding?: Promise<void>
   readonly waiters = new Set<Waiter>()
 
-  constructor (readonly ref: BookRef, readonly outDir: string, readonly addedAt: number, saved?: SavedDownload) {
+  constructor (public ref: BookRef, readonly outDir: string, readonly addedAt: number, saved?: SavedDownload) {
     this.state = saved?.state ?? 'queued'
     this.title = saved?.title ?? ref.title ?? ''
     this.fileName = saved?.fileName ?? ''
@@ -94,6 +94,22 @@ export class ManagedDownload {
   }
 
   get id (): string { return this.ref.id }
+
+  /**
+   * Takes what another reference to the book adds (a link given after its bare ID): hints to
+   * other providers, for the next run, and a title, name or size not known yet. True if it added any.
+   */
+  learn (ref: BookRef): boolean {
+    const hints = ref.hints.filter(h => !this.ref.hints.some(k => k.peerId === h.peerId))
+    const title = this.title === '' && ref.title != null
+    const size = this.size === 0 && ref.size != null
+    const fileName = this.ref.fileName == null && ref.fileName != null
+    if (hints.length === 0 && !title && !size && !fileName) return false
+    this.ref = { ...this.ref, hints: [...this.ref.hints, ...hints], fileName: this.ref.fileName ?? ref.fileName }
+    if (title) this.title = ref.title ?? ''
+    if (size) this.size = ref.size ?? 0
+    return true
+  }
 
   get finished (): boolean { return this.state === 'done' || this.state === 'failed' || this.state === 'cancelled' }
 

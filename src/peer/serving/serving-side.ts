@@ -106,6 +106,11 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
     return this.shelf?.list() ?? []
   }
 
+  /** The shared book with this ID, if this peer shares it. */
+  find (id: string): ShelfEntry | undefined {
+    return this.shelf?.get(id)
+  }
+
   async rescan (): Promise<void> {
     await this.shelf?.rescan()
   }

@@ -73,6 +73,20 @@ describe('download manager', () => {
     assert.equal(runs.length, 1)
   })
 
+  it('takes the hints of a link given after the bare ID, for the next run', async () => {
+    const { runner, runs } = stubRunner()
+    const m = await manager(runner)
+    m.add(id(1))
+    await tick()
+    runs[0].fail(new Error('no provider is online'))
+    await tick()
+    const peer = '12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK'
+    const info = m.add(`arkshare:${id(1)}?title=One&peer=/ip4/192.0.2.1/tcp/1/p2p/${peer}`, { restart: true })
+    assert.deepEqual([info.state, info.title, info.hints], ['active', 'One', 1])
+    await tick()
+    assert.deepEqual(runs[1].options.ref.hints, [{ peerId: peer, multiaddrs: ['/ip4/192.0.2.1/tcp/1'] }])
+  })
+
   it('pauses, resumes, cancels, retries and clears, refusing what a state does not allow', async () => {
     const { runner, runs, active } = stubRunner()
     const m = await manager(runner, { maxActiveDownloads: 1 })
