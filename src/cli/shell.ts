@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline'
 import { printIndexStats, printPeers, printSearchResults, printShelf } from './render.js'
 import { errorMessage } from './errors.js'
 import { DOWNLOAD_HELP, runDownloadCommand } from './shell-downloads.js'
+import { LIMITS_HELP, runLimitsCommand } from './shell-limits.js'
 import type { Output } from './output.js'
 import type { ArkshareNode } from '../node/create-node.js'
 import { parseBookLink, type SearchResults } from '../peer/index.js'
@@ -17,6 +18,7 @@ ${DOWNLOAD_HELP}
   peers              connected peers, with measured latency
   status             this peer's registrations with its indexes
   stats              peers online, books and providers, as each index counts them
+${LIMITS_HELP}
   help               this text
   quit               stop the node`
 
@@ -103,6 +105,9 @@ export function startShell (options: ShellOptions): { close: () => void } {
         return
       case 'stats':
         printIndexStats(output, await arkshare.indexStats())
+        return
+      case 'limits':
+        await runLimitsCommand(arkshare, output, args)
         return
       case 'help':
         output.info(SHELL_HELP)

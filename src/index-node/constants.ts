@@ -37,5 +37,7 @@ export const MAX_CONNECTIONS = 5_000
 export const MAX_CONNECTIONS_PER_IP = 256
 export const INBOUND_CONNECTIONS_PER_SECOND = 100
 export const MAX_INCOMING_PENDING_CONNECTIONS = 100
+/** The config file in the data folder: settings read at start. */
+export const CONFIG_FILE = 'arkshare.conf'
 /** Where an index keeps its key and catalog when not told. */
 export const DEFAULT_DATA_DIR = '.arkshare/index'

@@ -14,6 +14,7 @@ import { DhtAnnouncer } from './dht-announcer.js'
 import { DownloadManager, type DownloadManagerEvents } from './download-manager/download-manager.js'
 import { DownloadRunner } from './download-manager/download-runner.js'
 import { checkLimits, type Limits } from './limits.js'
+import { SettingsFile } from './settings-file.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
 import { ServingSide } from './serving/serving-side.js'
@@ -35,6 +36,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private readonly providers: ProviderFinder
   private readonly manager: DownloadManager
   private readonly runner: DownloadRunner
+  private readonly settings?: SettingsFile
 
   constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
     super()
@@ -57,6 +59,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       log
     }, runner)
     this.forwardDownloadEvents()
+    if (init.settingsFile != null) this.settings = new SettingsFile(init.settingsFile)
     this.serving.addEventListener('change', (evt) => {
       const { added, removed } = evt.detail
       this.safeDispatchEvent('shelf:change', { detail: { added: added.length, removed: removed.length, total: this.serving.list().length } })
@@ -96,9 +99,13 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     }
   }
 
-  /** Changes limits at runtime, for transfers under way too; all or none (a bad value throws InvalidLimitError). */
+  /**
+   * Changes limits at runtime, for transfers under way too; all or none (a bad value throws
+   * InvalidLimitError, a config file that cannot be written its error, and nothing changes).
+   */
   async setLimits (changes: Partial<Limits>): Promise<Limits> {
     const c = checkLimits(changes)
+    await this.settings?.saveLimits(c)
     const rate = (value: number | null | undefined): number | undefined => value ?? undefined
     this.serving.setUploadLimits({
       ...('maxUploadBytesPerSecond' in c ? { total: rate(c.maxUploadBytesPerSecond) } : {}),

@@ -57,6 +57,8 @@ export const DEFAULT_SEARCH_LIMIT = 50
 export const DEFAULT_BROWSE_LIMIT = 100
 /** Results one page may hold (the wire's limit): an index returns no more, whatever is asked. */
 export const MAX_SEARCH_LIMIT = LIMITS.search.maxResultsPerPage
+/** The config file in the data folder: settings read at start, limits changed at runtime saved. */
+export const CONFIG_FILE = 'arkshare.conf'
 /** Where a node keeps its key and databases, and where downloads land, when not told. */
 export const DEFAULT_DATA_DIR = '.arkshare/node'
 export const DEFAULT_DOWNLOADS_DIR = 'downloads'

@@ -20,6 +20,7 @@ export type { DownloadDetail, DownloadInfo, DownloadState } from './download-man
 export type { IndexStatus } from './index-links/index-link.js'
 export { InvalidLimitError, type Limits } from './limits.js'
 export { bookLinkForFile } from './book-link-writer.js'
+export { formatRate, LIMIT_SETTINGS, parseSettings, SettingsError, UNLIMITED } from './settings-file.js'
 export { formatBookLink, isBookLink, parseBookLink, type BookLink } from '../wire/book-link.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
@@ -108,6 +109,11 @@ export interface ArkshareInit {
   dht?: boolean
   /** Peers to connect to at start (DHT entry points when no index is reachable). */
   bootstrap?: string[]
+  /**
+   * A config file (the CLI's `arkshare.conf`) into which limits changed at runtime are saved, line
+   * by line, the rest of the file kept as it is; none: they last until the node stops.
+   */
+  settingsFile?: string
 }
 
 export interface ArkshareComponents {
@@ -205,8 +211,9 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
    * Changes limits at runtime, for transfers under way too: waits already begun are worked out
    * again, more slots or active downloads start waiting ones at once, fewer slots make uploads give
    * theirs up at their next request, fewer active downloads queue the newest again. A field left
-   * out stays; a rate set to null is lifted. Throws InvalidLimitError (naming the field) and changes
-   * nothing when a value is out of range.
+   * out stays; a rate set to null is lifted. With a settings file, the new values are saved there
+   * first. Throws InvalidLimitError (naming the field) and changes nothing when a value is out of
+   * range or the file cannot be written.
    */
   setLimits(changes: Partial<Limits>): Promise<Limits>
 }

@@ -114,4 +114,18 @@ describe('limits changed at runtime', function () {
     assert.deepEqual(p.services.arkshare.limits(), before)
     assert.deepEqual(await p.services.arkshare.setLimits({ maxActiveDownloads: 5 }), { ...before, maxActiveDownloads: 5 })
   })
+
+  it('saves changed limits in the settings file first, keeping its other lines, and changes nothing when it cannot', async () => {
+    const file = await writeBook(join(swarm.dir, 'p'), 'arkshare.conf', '# mine\nshare = /books\n')
+    const p = await swarm.peer('p', { settingsFile: file })
+    await p.services.arkshare.setLimits({ maxUploadBytesPerSecond: 2 * 1024 * 1024, uploadSlots: 7 })
+    assert.equal(await readFile(file, 'utf8'), '# mine\nshare = /books\nmax-upload = 2MiB/s\nupload-slots = 7\n')
+    await p.services.arkshare.setLimits({ maxUploadBytesPerSecond: null })
+    assert.equal(await readFile(file, 'utf8'), '# mine\nshare = /books\nmax-upload = unlimited\nupload-slots = 7\n')
+
+    const q = await swarm.peer('q', { settingsFile: join(swarm.dir, 'gone', 'arkshare.conf') })
+    const before = q.services.arkshare.limits()
+    await assert.rejects(q.services.arkshare.setLimits({ uploadSlots: 2 }), /ENOENT/)
+    assert.deepEqual(q.services.arkshare.limits(), before)
+  })
 })

@@ -3,7 +3,7 @@ import type { Command } from 'commander'
 import { isBookLink, parseBookLink } from '../../peer/index.js'
 import { downloadWithProgress } from '../download-flow.js'
 import { oneShot, waitForBootstrap } from '../lifecycle.js'
-import { collect, rate, requireIndexOrBootstrap } from '../options.js'
+import { collect, limit, rate, requireIndexOrBootstrap } from '../options.js'
 import { createOutput } from '../output.js'
 
 /** Where `get` saves when not told: the working directory. */
@@ -40,7 +40,7 @@ export function addGetCommand (program: Command): Command {
       const output = createOutput(opts.json === true)
       // a link naming providers needs nothing else to find them
       if (!namesProviders(id)) requireIndexOrBootstrap(opts)
-      await oneShot(output, opts.index ?? [], { maxDownloadBytesPerSecond: opts.maxDownload, dht: opts.dht === true, bootstrap: opts.bootstrap }, async (node) => {
+      await oneShot(output, opts.index ?? [], { maxDownloadBytesPerSecond: limit(opts.maxDownload), dht: opts.dht === true, bootstrap: opts.bootstrap }, async (node) => {
         if (opts.bootstrap != null) await waitForBootstrap(node)
         await downloadWithProgress(node.services.arkshare, output, id, { outDir: opts.out })
       })

@@ -5,7 +5,8 @@ import type { Command } from 'commander'
 import { PEER_DEFAULTS } from '../../peer/index.js'
 import { createArkshareNode, type ArkshareNode, type ArkshareNodeOptions } from '../../node/create-node.js'
 import { announce, stopOnSignals } from '../lifecycle.js'
-import { collect, positiveInt, rate, requireIndexOrBootstrap } from '../options.js'
+import { collect, limit, positiveInt, rate, requireIndexOrBootstrap } from '../options.js'
+import { applyConfigFile, configPath } from '../config-file.js'
 import { reportDownloads } from '../download-events.js'
 import { createOutput, formatSize, type Output } from '../output.js'
 import { startShell, SHELL_HELP } from '../shell.js'
@@ -27,6 +28,7 @@ export interface NodeCommandOptions {
   maxOpenStreams: number
   maxOpenStreamsPerIp: number
   deny?: string
+  config?: string
   json?: boolean
 }
 
@@ -41,14 +43,16 @@ export function peerNodeOptions (opts: NodeCommandOptions): ArkshareNodeOptions 
     share: (opts.share ?? []).map(d => resolve(d)),
     downloads: resolve(opts.downloads),
     ttlSeconds: opts.ttl,
-    maxUploadBytesPerSecond: opts.maxUpload,
-    maxUploadBytesPerSecondPerPeer: opts.maxUploadPerPeer,
-    maxDownloadBytesPerSecond: opts.maxDownload,
+    maxUploadBytesPerSecond: limit(opts.maxUpload),
+    maxUploadBytesPerSecondPerPeer: limit(opts.maxUploadPerPeer),
+    maxDownloadBytesPerSecond: limit(opts.maxDownload),
     uploadSlots: opts.uploadSlots,
     maxActiveDownloads: opts.maxActiveDownloads,
     maxOpenStreams: opts.maxOpenStreams,
     maxOpenStreamsPerAddress: opts.maxOpenStreamsPerIp,
-    accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined
+    accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined,
+    // limits changed at runtime are saved where they were read from
+    settingsFile: configPath(opts, PEER_DEFAULTS.CONFIG_FILE)
   }
 }
 
@@ -82,8 +86,10 @@ export function addNodeCommand (program: Command): Command {
     .option('--max-open-streams <n>', 'download streams served at once (queued ones too), in all', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS)
     .option('--max-open-streams-per-ip <n>', 'download streams served at once to one IP address', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
+    .option('--config <file>', `settings, one "name = value" a line named as these options (default: <data>/${PEER_DEFAULTS.CONFIG_FILE}); a flag given here wins`)
     .option('--json', 'machine-readable output, one JSON object per line')
     .addHelpText('after', `\n${SHELL_HELP}`)
+    .hook('preAction', async (command) => { await applyConfigFile(command, PEER_DEFAULTS.CONFIG_FILE) })
     .action(async (opts: NodeCommandOptions) => {
       const output = createOutput(opts.json === true)
       requireIndexOrBootstrap(opts)
