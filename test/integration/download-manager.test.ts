@@ -65,7 +65,8 @@ describe('download manager on real nodes', function () {
     assert.equal(downloads.pause(book.id).state, 'paused')
     await eventually(async () => (await parts(dl)).length === 2, 5_000, 'the part file kept')
     const done = doneWith(d, book.id)
-    assert.equal(downloads.resume(book.id).state, 'queued')
+    // queued, or active at once when the paused run has already given its place back
+    assert.ok(['queued', 'active'].includes(downloads.resume(book.id).state))
     const result = await done
     assert.ok(result.resumedBytes >= 512 * 1024, `resumed ${result.resumedBytes}`)
     assert.ok((await readFile(result.path)).equals(book.bytes))
