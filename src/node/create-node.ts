@@ -10,7 +10,7 @@ import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { arkshare, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
-import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
+import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit, type RefusalReason } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
 import { ipOf } from '../limits/stream-budget.js'
@@ -80,25 +80,33 @@ export const YAMUX_OPTIONS = {
 /** The node a gater asks about open connections; set once the node exists. */
 interface NodeRef { node?: Libp2p<any> }
 
+/** Hears why an inbound connection was refused (the index counts them). */
+type OnRefused = (reason: RefusalReason) => void
+
 /** Access rules, then the per-IP cap, checked as each inbound connection arrives. */
-function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: number | undefined, ref: NodeRef): ConnectionGater {
+function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: number | undefined, ref: NodeRef, onRefused?: OnRefused): ConnectionGater {
   const fromRules = rules?.gater() ?? {}
+  const refused = (reason: RefusalReason): true => { onRefused?.(reason); return true }
   return {
     ...fromRules,
     denyInboundConnection: async (maConn) => {
-      if (await fromRules.denyInboundConnection?.(maConn) === true) return true
+      if (await fromRules.denyInboundConnection?.(maConn) === true) return refused('denied')
       if (maxConnectionsPerIp == null || ref.node == null) return false
       const ip = ipOf(maConn.remoteAddr)
-      return ip != null && ref.node.getConnections().filter(c => ipOf(c.remoteAddr) === ip).length >= maxConnectionsPerIp
+      if (ip == null || ref.node.getConnections().filter(c => ipOf(c.remoteAddr) === ip).length < maxConnectionsPerIp) return false
+      return refused('per_ip_limit')
+    },
+    denyInboundEncryptedConnection: async (peer, maConn) => {
+      return await fromRules.denyInboundEncryptedConnection?.(peer, maConn) === true && refused('denied')
     }
   }
 }
 
-async function baseOptions (options: BaseNodeOptions, rules: AccessRules | undefined, ref: NodeRef): Promise<Record<string, any>> {
+async function baseOptions (options: BaseNodeOptions, rules: AccessRules | undefined, ref: NodeRef, onRefused?: OnRefused): Promise<Record<string, any>> {
   const privateKey = options.privateKey ?? (options.dataDir != null ? await loadOrCreateKey(options.dataDir) : undefined)
   const { maxConnectionsPerIp, ...managerLimits } = options.connectionLimits ?? {}
   return {
-    connectionGater: connectionGater(rules, maxConnectionsPerIp, ref),
+    connectionGater: connectionGater(rules, maxConnectionsPerIp, ref, onRefused),
     ...(privateKey != null ? { privateKey } : {}),
     connectionManager: managerLimits,
     // the package keeps one table of metric names for the whole process and clears it (and
@@ -149,11 +157,12 @@ async function oneAtATime<T> (build: () => Promise<T>): Promise<T> {
  * One node: TCP + Noise + Yamux, identify, identify-push, ping, the DHT when asked, and the given
  * service under `name`, with the access rules and connection limits applied.
  */
-async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimits, name: string, service: unknown): Promise<N> {
+async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimits, name: string, service: unknown, onRefused?: (node: N, reason: RefusalReason) => void): Promise<N> {
   const rules = await accessRules(options.accessRulesFile)
   const ref: NodeRef = {}
+  const refused = onRefused != null ? (reason: RefusalReason) => { if (ref.node != null) onRefused(ref.node as N, reason) } : undefined
   const create = async (): Promise<Libp2p<any>> => await createLibp2p({
-    ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, rules, ref),
+    ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, rules, ref, refused),
     services: {
       identify: identify(),
       // a peer's new listen addresses reach the index (and other peers) without a reconnect;
@@ -179,5 +188,6 @@ export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexIni
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
   const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, metricsRegistry, ...init } = options
-  return await buildNode<IndexNode>(options, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }))
+  return await buildNode<IndexNode>(options, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }),
+    (node, reason) => { node.services.index.recordRefusedConnection(reason) })
 }

@@ -69,9 +69,9 @@ describe('HTTP uploads and network', function () {
 
   it('shows the caps and slots in force', async () => {
     const limits = await (await fetch(`${uploader.base}/api/v1/limits`, { headers: uploader.bearer })).json()
-    assert.deepEqual(limits, { maxUploadBytesPerSecond: 256 * 1024, maxUploadBytesPerSecondPerPeer: null, maxDownloadBytesPerSecond: null, uploadSlots: 1 })
+    assert.deepEqual(limits, { maxUploadBytesPerSecond: 256 * 1024, maxUploadBytesPerSecondPerPeer: null, maxDownloadBytesPerSecond: null, uploadSlots: 1, maxActiveDownloads: PEER_DEFAULTS.MAX_ACTIVE_DOWNLOADS })
     const defaults = await (await fetch(`${watcher.base}/api/v1/limits`, { headers: watcher.bearer })).json()
-    assert.deepEqual(defaults, { maxUploadBytesPerSecond: null, maxUploadBytesPerSecondPerPeer: null, maxDownloadBytesPerSecond: null, uploadSlots: PEER_DEFAULTS.UPLOAD_SLOTS })
+    assert.deepEqual(defaults, { maxUploadBytesPerSecond: null, maxUploadBytesPerSecondPerPeer: null, maxDownloadBytesPerSecond: null, uploadSlots: PEER_DEFAULTS.UPLOAD_SLOTS, maxActiveDownloads: PEER_DEFAULTS.MAX_ACTIVE_DOWNLOADS })
   })
 
   it('shows the peers it measured in the network view', async () => {

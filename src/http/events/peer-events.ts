@@ -19,7 +19,7 @@ export class PeerEvents implements Startable {
   private readonly progress: KeyedThrottle<DownloadProgress>
   private readonly network: ChangeSampler<Record<string, unknown>>
   private readonly uploads: ChangeSampler<UploadsStatus>
-  private readonly listeners: { [K in keyof ArkshareEvents]: (evt: ArkshareEvents[K]) => void }
+  private readonly listeners: { [K in 'download:progress' | 'download:done' | 'shelf:change']: (evt: ArkshareEvents[K]) => void }
 
   constructor (private readonly node: ArkshareNode, private readonly hub: EventHub) {
     const arkshare = node.services.arkshare

@@ -33,6 +33,7 @@ export class RegisterHandler {
   async handle (stream: Stream, connection: StreamOrigin): Promise<void> {
     const peer = connection.remotePeer
     await serveIndexStream(this.init, stream, connection, {
+      protocol: 'register',
       exchange: REGISTER,
       errorResponse,
       answer: async (request) => await this.answer(peer, request)

@@ -9,12 +9,13 @@ import { normaliseError } from '../../wire/errors.js'
 import { ChunkPlan } from './chunk-plan.js'
 import { ChunkWriter } from './chunk-writer.js'
 import { DEFAULT_MAX_PROVIDERS, DEFAULT_REFRESH_INTERVAL_MS, DEFAULT_STALL_TIMEOUT_MS } from './constants.js'
-import { DownloadError, FinishedError } from './errors.js'
+import { DownloadError, FinishedError, UnreachableError } from './errors.js'
 import { requestManifest, type FetchChannel } from './fetch-channel.js'
 import { PartFile } from './part-file.js'
 import { ProgressMeter, type DownloadProgress } from './progress.js'
 import { ProviderDialer } from './provider-dialer.js'
 import { ProviderFailures, type BadPeers } from './provider-failures.js'
+import { ProviderLedger } from './provider-ledger.js'
 import { safeFileName } from './target.js'
 import { WorkerPool } from './worker-pool.js'
 import type { BandwidthBudget } from '../../limits/token-bucket.js'
@@ -41,6 +42,8 @@ export interface DownloadOptions {
   id: CID
   /** Metadata from the index, used for the file name (untrusted, sanitised). */
   book?: BookRecord
+  /** The name to save under instead of one made from `book` (a resume keeps the name it started with). */
+  fileName?: string
   providers: ProviderInfo[]
   outDir: string
   signal?: AbortSignal
@@ -71,12 +74,14 @@ export class Download {
   private readonly stallTimeoutMs: number
   private readonly finished = new AbortController()
   private readonly failures: ProviderFailures
+  private readonly ledger = new ProviderLedger()
   private readonly dialer: ProviderDialer
   private readonly startedAt = Date.now()
 
   constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
-    this.failures = new ProviderFailures(this.finished.signal, log, options.badPeers)
+    const stopped = options.signal != null ? AbortSignal.any([this.finished.signal, options.signal]) : this.finished.signal
+    this.failures = new ProviderFailures(this.ledger, stopped, log, options.badPeers)
     this.dialer = new ProviderDialer(components, options.refreshProviders)
   }
 
@@ -88,7 +93,11 @@ export class Download {
   }
 
   private async connect (provider: ProviderInfo): Promise<FetchChannel> {
-    return await this.dialer.open(provider, this.signalFor())
+    try {
+      return await this.dialer.open(provider, this.signalFor())
+    } catch (err) {
+      throw new UnreachableError(normaliseError(err).message)
+    }
   }
 
   /** The first provider whose manifest hashes to the book ID wins; its channel is kept for chunks. */
@@ -109,6 +118,7 @@ export class Download {
 
   private fileName (): string {
     const { id, book } = this.options
+    if (this.options.fileName != null) return safeFileName(this.options.fileName, id.toString())
     const format = (book?.format ?? '').replace(/[^a-z0-9]/gi, '')
     return safeFileName(book?.fileName ?? '', `${id.toString()}${format !== '' ? `.${format}` : ''}`)
   }
@@ -140,10 +150,10 @@ export class Download {
     if (part.resumedBytes > 0) this.log('resuming %s with %d verified bytes on disk', fileName, part.resumedBytes)
     const writer = new ChunkWriter(part.file, part.path)
     const progress = new ProgressMeter({
-      id: id.toString(), fileName, totalBytes: manifest.size, plan, resumedBytes: part.resumedBytes, startedAt: this.startedAt, onProgress: this.options.onProgress
+      id: id.toString(), fileName, totalBytes: manifest.size, plan, ledger: this.ledger, resumedBytes: part.resumedBytes, startedAt: this.startedAt, onProgress: this.options.onProgress
     })
     const pool = new WorkerPool(
-      { id, manifest, plan, writer, progress, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
+      { id, manifest, plan, writer, progress, ledger: this.ledger, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
       { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal }
     )
     let published: string | undefined

@@ -61,6 +61,18 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
     }
   }
 
+  /** Upload rates (bytes per second, undefined: unlimited) and slots, as they are now. */
+  get uploadLimits (): { total?: number, perPeer?: number, slots: number } {
+    return { ...this.server.budget.limits, slots: this.server.slots.slots }
+  }
+
+  /** New upload limits, for uploads under way too (a field left out stays; a rate set to undefined is lifted). */
+  setUploadLimits (limits: { total?: number, perPeer?: number, slots?: number }): void {
+    const { slots, ...rates } = limits
+    this.server.budget.setLimits(rates)
+    if (slots != null) this.server.slots.setSlots(slots)
+  }
+
   /** Whether this peer shares anything: a peer with no folder to share serves and registers nothing. */
   get sharing (): boolean {
     return this.dirs.length > 0
@@ -105,14 +117,13 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
     return this.shelf?.list() ?? []
   }
 
-  async rescan (): Promise<void> {
-    await this.shelf?.rescan()
+  /** The shared book with this ID, if this peer shares it. */
+  find (id: string): ShelfEntry | undefined {
+    return this.shelf?.get(id)
   }
 
-  /** The upload caps in force (bytes per second; undefined: unlimited) and the upload slots. */
-  uploadLimits (): { total?: number, perPeer?: number, slots: number } {
-    const { budget, slots } = this.server
-    return { total: budget.limits.total, perPeer: budget.limits.perPeer, slots: slots.slots }
+  async rescan (): Promise<void> {
+    await this.shelf?.rescan()
   }
 
   uploads (): UploadsStatus {
