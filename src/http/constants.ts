@@ -22,6 +22,11 @@ export const MAX_EVENT_CLIENTS = 32
 export const EVENTS_PING_MS = 15_000
 /** A download's progress reaches an event stream at most this often. */
 export const DOWNLOAD_EVENT_MS = 250
+/**
+ * A watched download's detail (ledger and chunk map) at most this often: the map of a 32 GiB book
+ * is 128 KiB (175 KB as base64), so twice a second keeps a tab's map live under ~350 KB/s.
+ */
+export const DOWNLOAD_DETAIL_EVENT_MS = 500
 /** Uploads and the network are looked at this often and sent when they changed. */
 export const UPLOADS_EVENT_MS = 1_000
 export const NETWORK_EVENT_MS = 2_000

@@ -5,11 +5,11 @@ import { commonRoutes } from './api/common-routes.js'
 import { indexRoutes } from './api/index-routes.js'
 import { peerRoutes } from './api/peer-routes.js'
 import { DEFAULT_HOST } from './constants.js'
-import { EventHub } from './events/event-hub.js'
+import { EventHub, type EventClient } from './events/event-hub.js'
 import { IndexEvents } from './events/index-events.js'
 import { PeerEvents } from './events/peer-events.js'
 import { HttpServer } from './http-server.js'
-import { registerIndexMetrics } from './metrics/index-metrics.js'
+import { IndexMetrics } from './metrics/index-metrics.js'
 import { HttpMetrics } from './metrics/http-metrics.js'
 import { builtPage, VERSION } from './package-files.js'
 import { accessRule, type Role } from './security/access.js'
@@ -56,7 +56,7 @@ async function pageFiles (init: HttpInit): Promise<StaticFiles | undefined> {
   return page != null ? await StaticFiles.load(page) : undefined
 }
 
-async function build (role: Role, node: ArkshareNode | IndexNode, init: HttpInit, roleRoutes: Route[], events: { snapshot: () => unknown } & Startable, hub: EventHub, metrics: HttpMetrics, parts: Startable[] = []): Promise<HttpServer> {
+async function build (role: Role, node: ArkshareNode | IndexNode, init: HttpInit, roleRoutes: Route[], events: Startable, hub: EventHub, metrics: HttpMetrics, parts: Startable[] = []): Promise<HttpServer> {
   const host = init.host ?? DEFAULT_HOST
   return new HttpServer({
     host,
@@ -71,22 +71,22 @@ async function build (role: Role, node: ArkshareNode | IndexNode, init: HttpInit
   })
 }
 
-function hubFor (metrics: HttpMetrics, snapshot: () => unknown): EventHub {
+function hubFor (metrics: HttpMetrics, snapshot: (client: EventClient) => unknown): EventHub {
   return new EventHub({ snapshot, onClients: (n) => { metrics.eventClients.set(n) } })
 }
 
 export async function createPeerHttp (node: ArkshareNode, init: PeerHttpInit): Promise<HttpServer> {
   const metrics = new HttpMetrics(init.registry, { version: VERSION, role: 'peer' })
   const peerMetrics = new PeerMetrics(init.registry, node)
-  const hub = hubFor(metrics, () => events.snapshot())
+  const hub = hubFor(metrics, (client) => events.snapshot(client))
   const events = new PeerEvents(node, hub)
-  return await build('peer', node, init, peerRoutes({ node, roots: init.roots ?? [], metrics: peerMetrics }), events, hub, metrics, [peerMetrics])
+  return await build('peer', node, init, peerRoutes({ node, roots: init.roots ?? [] }), events, hub, metrics, [peerMetrics])
 }
 
 export async function createIndexHttp (node: IndexNode, init: HttpInit): Promise<HttpServer> {
   const metrics = new HttpMetrics(init.registry, { version: VERSION, role: 'index' })
-  registerIndexMetrics(init.registry, node)
+  const indexMetrics = new IndexMetrics(init.registry, node)
   const hub = hubFor(metrics, () => events.snapshot())
   const events = new IndexEvents(node, hub)
-  return await build('index', node, init, indexRoutes(node), events, hub, metrics)
+  return await build('index', node, init, indexRoutes(node), events, hub, metrics, [indexMetrics])
 }

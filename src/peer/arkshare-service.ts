@@ -168,10 +168,17 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
    * (at most 16, 2 s), so their latency shows; otherwise only latencies measured earlier do.
    */
   async search (query: string, options: { limit?: number, offset?: number, signal?: AbortSignal, measure?: boolean } = {}): Promise<SearchResults> {
-    const results = await this.indexLinks.search({ query, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
-    if (options.measure === true) await this.providers.ranker.measureResults(results, options.signal)
-    this.providers.ranker.showLatency(results)
-    return results
+    const started = performance.now()
+    let ok = false
+    try {
+      const results = await this.indexLinks.search({ query, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
+      if (options.measure === true) await this.providers.ranker.measureResults(results, options.signal)
+      this.providers.ranker.showLatency(results)
+      ok = true
+      return results
+    } finally {
+      if (this.listenerCount('search') > 0) this.safeDispatchEvent('search', { detail: { ok, durationMs: performance.now() - started } })
+    }
   }
 
   async browse (peerId: string, options: { limit?: number, offset?: number, signal?: AbortSignal } = {}): Promise<SearchResults> {

@@ -152,6 +152,8 @@ export interface ArkshareEvents {
   'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
   /** The limits changed (setLimits). */
   'limits:change': CustomEvent<Limits>
+  /** A search of the indexes ended, answered or not (dispatched only while someone listens). */
+  search: CustomEvent<{ ok: boolean, durationMs: number }>
 }
 
 /**

@@ -136,7 +136,9 @@ describe('HTTP API', function () {
     assert.ok(status.books >= 3)
     assert.ok(status.connections >= 2)
     assert.ok(status.rssBytes > 0)
-    assert.deepEqual(Object.keys(status).sort(), ['books', 'connections', 'peersOnline', 'peersRegistered', 'providers', 'rssBytes', 'uptimeSeconds'])
+    assert.deepEqual(Object.keys(status).sort(), ['books', 'connections', 'connectionsRefused', 'peersOnline', 'peersRegistered', 'providers', 'rateLimited',
+      'registrations', 'registrationsPerSecond', 'rssBytes', 'searches', 'searchesPerSecond', 'streamsRefused', 'uptimeSeconds'])
+    assert.ok((status.registrations as unknown as Record<string, number>).ok >= 2)
     const info = await (await fetch(`${index.base}/api/v1/info`)).json() as Record<string, string>
     assert.equal(info.role, 'index')
     const events = await collectEvents(`${index.base}/api/v1/events`, {}, (seen) => seen.some(e => e.event === 'status'), 10_000)

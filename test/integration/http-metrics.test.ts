@@ -1,9 +1,11 @@
 // /metrics against real nodes on loopback: a scrape parses as Prometheus text, arkshare's series
-// move after a search and a download, labels never carry an ID or a query, and two nodes in one
-// process keep their series apart.
+// move after a search and a download, labels never carry an ID or a query, two nodes in one
+// process keep their series apart, and an index counts what it answered and refused.
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { bookBytes, eventually, removeDir, startPeer, tempDir, waitForProviders, writeBook } from '../helpers.js'
+import { bookBytes, eventually, LOOPBACK, removeDir, startPeer, tempDir, waitForProviders, writeBook } from '../helpers.js'
+import { createArkshareNode } from '../../src/node/create-node.js'
+import { SEARCH_PROTOCOL } from '../../src/wire/protocols.js'
 import { webIndex, webPeer, type WebNode } from '../support/http.js'
 import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
 
@@ -93,8 +95,9 @@ describe('HTTP metrics', function () {
     const search = await fetch(`${a.base}/api/v1/search?q=melville`, { headers: a.bearer })
     assert.equal(search.status, 200)
     await a.node.services.arkshare.get(bookId)
+    await a.node.services.arkshare.search('melville')
     const after = await scrape(a)
-    assert.equal(value(after, 'arkshare_search_duration_seconds_count') - value(before, 'arkshare_search_duration_seconds_count'), 1)
+    assert.equal(value(after, 'arkshare_search_duration_seconds_count') - value(before, 'arkshare_search_duration_seconds_count'), 2, 'the API\'s search and the shell\'s')
     assert.equal(value(after, 'arkshare_downloads_total', { result: 'done' }) - value(before, 'arkshare_downloads_total', { result: 'done' }), 1)
     assert.equal(value(after, 'arkshare_download_duration_seconds_count') - value(before, 'arkshare_download_duration_seconds_count'), 1)
     assert.ok(value(after, 'arkshare_transfer_bytes_total', { direction: 'down' }) - value(before, 'arkshare_transfer_bytes_total', { direction: 'down' }) >= 900_000)
@@ -138,5 +141,52 @@ describe('HTTP metrics', function () {
     assert.equal(value(samples, 'arkshare_index_peers_online'), 3)
     assert.equal(value(samples, 'arkshare_index_books'), index.node.services.index.stats().books)
     assert.equal(value(samples, 'arkshare_build_info', { role: 'index' }), 1)
+    // the peers' search (the test before) and their registrations, by outcome
+    assert.ok(value(samples, 'arkshare_index_searches_total', { result: 'ok' }) >= 1)
+    assert.ok(value(samples, 'arkshare_index_registrations_total', { result: 'ok' }) >= 2)
+    assert.ok(value(samples, 'arkshare_index_search_duration_seconds_count') >= 1)
+    for (const result of ['rate_limited', 'invalid', 'error']) assert.equal(value(samples, 'arkshare_index_searches_total', { result }), 0)
+  })
+
+  it('an index counts rate-limited searches, refused streams and connections, in its metrics and its status', async () => {
+    const own = await webIndex(join(dir, 'strict'), { searchesPerMinute: 2, maxOpenStreams: 4, connectionLimits: { maxConnectionsPerIp: 2 } })
+    const nodes: Array<{ stop: () => void | Promise<void> }> = []
+    try {
+      const before = await scrape(own)
+      for (const name of ['arkshare_index_streams_refused_total', 'arkshare_index_search_duration_seconds_count']) assert.equal(value(before, name), 0, name)
+      assert.equal(value(before, 'arkshare_index_connections_refused_total', { reason: 'per_ip_limit' }), 0)
+      const searcher = await startPeer(own.node)
+      nodes.push(searcher)
+      await searcher.services.arkshare.search('anything')
+      await searcher.services.arkshare.search('anything')
+      await assert.rejects(searcher.services.arkshare.search('anything'), /rate limited/)
+      // idle streams past the cap of 4, from a second connection
+      const opener = await createArkshareNode({ listen: [LOOPBACK] })
+      nodes.push(opener)
+      const streams = await Promise.allSettled(Array.from({ length: 6 }, async () => await opener.dialProtocol(own.node.getMultiaddrs()[0], SEARCH_PROTOCOL)))
+      assert.equal(streams.filter(s => s.status === 'fulfilled').length, 6, 'a refused stream is opened, then answered and closed')
+      // a third connection from 127.0.0.1
+      const third = await createArkshareNode({ listen: [LOOPBACK] })
+      nodes.push(third)
+      await assert.rejects(third.dial(own.node.getMultiaddrs()[0]).then(async (c) => { await c.newStream(SEARCH_PROTOCOL) }))
+
+      const after = await eventually(async () => {
+        const s = await scrape(own)
+        return value(s, 'arkshare_index_streams_refused_total') >= 2 && value(s, 'arkshare_index_connections_refused_total', { reason: 'per_ip_limit' }) >= 1 && s
+      })
+      assert.equal(value(after, 'arkshare_index_searches_total', { result: 'ok' }), 2)
+      assert.equal(value(after, 'arkshare_index_searches_total', { result: 'rate_limited' }), 1)
+      assert.equal(value(after, 'arkshare_index_search_duration_seconds_count'), 3)
+      assert.equal(value(after, 'arkshare_index_connections_refused_total', { reason: 'denied' }), 0)
+      const status = await (await fetch(`${own.base}/api/v1/status`)).json() as any
+      assert.equal(status.rateLimited, 1)
+      assert.deepEqual(status.searches, { ok: 2, rate_limited: 1, invalid: 0, error: 0 })
+      assert.ok(status.searchesPerSecond > 0)
+      assert.ok(status.streamsRefused >= 2)
+      assert.ok(status.connectionsRefused.perIpLimit >= 1)
+    } finally {
+      for (const node of nodes) await node.stop()
+      await own.stop()
+    }
   })
 })

@@ -1,23 +1,24 @@
-// A peer's API under /api/v1: search, books, browsing a provider, the shelf (and its files),
-// the network. Every value from the request is checked (params.ts) before the service sees it.
+// A peer's API under /api/v1: search, books, browsing a provider, downloads (download-routes.ts),
+// uploads, the shelf (and its files), the network, the limits. Every value from the request is
+// checked (params.ts) before the service sees it.
 import { PEER_DEFAULTS } from '../../peer/index.js'
 import { HttpError } from '../errors.js'
+import { downloadRoutes } from './download-routes.js'
+import { limitChanges } from './limit-changes.js'
 import { bookId, page, peerId, searchWords } from './params.js'
 import { bookOf, entryView, networkView, resultsView, shelfEntryView, shelfSummary } from './peer-views.js'
 import { sendShelfFile } from './shelf-file.js'
 import type { ArkshareNode } from '../../node/create-node.js'
 import type { SearchResultEntry, ShelfEntry } from '../../peer/index.js'
-import type { PeerMetrics } from '../metrics/peer-metrics.js'
 import type { Route } from '../router.js'
 
 export interface PeerApiInit {
   node: ArkshareNode
   /** The shared folders (and the downloads folder), shown read-only. */
   roots: string[]
-  metrics: PeerMetrics
 }
 
-export function peerRoutes ({ node, roots, metrics }: PeerApiInit): Route[] {
+export function peerRoutes ({ node, roots }: PeerApiInit): Route[] {
   const arkshare = node.services.arkshare
   const shelfIds = (): Set<string> => new Set(arkshare.list().map(e => e.id))
   const shelf = (): Record<string, unknown> => {
@@ -31,7 +32,7 @@ export function peerRoutes ({ node, roots, metrics }: PeerApiInit): Route[] {
       handler: async ({ query, signal }) => {
         const q = searchWords(query)
         const { limit, offset } = page(query, PEER_DEFAULTS.DEFAULT_SEARCH_LIMIT)
-        const results = await metrics.timeSearch(async () => await arkshare.search(q, { limit, offset, signal, measure: true }))
+        const results = await arkshare.search(q, { limit, offset, signal, measure: true })
         return { body: resultsView(results, shelfIds()) }
       }
     },
@@ -84,6 +85,8 @@ export function peerRoutes ({ node, roots, metrics }: PeerApiInit): Route[] {
     },
     { method: 'GET', path: '/api/v1/network', handler: () => ({ body: networkView(node) }) },
     { method: 'GET', path: '/api/v1/uploads', handler: () => ({ body: arkshare.uploads() }) },
-    { method: 'GET', path: '/api/v1/limits', handler: () => ({ body: arkshare.limits() }) }
+    { method: 'GET', path: '/api/v1/limits', handler: () => ({ body: arkshare.limits() }) },
+    { method: 'PATCH', path: '/api/v1/limits', handler: async ({ body }) => ({ body: await limitChanges(arkshare, body) }) },
+    ...downloadRoutes(node)
   ]
 }

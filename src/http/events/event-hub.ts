@@ -71,6 +71,12 @@ export class EventHub implements Startable {
     for (const client of this.clients) if (wants == null || wants(client)) client.send(event, data)
   }
 
+  /** Whether any stream is open that `wants` this. */
+  some (wants: (client: EventClient) => boolean): boolean {
+    for (const client of this.clients) if (wants(client)) return true
+    return false
+  }
+
   /** The route's handler: holds the response open as an event stream until either side closes it. */
   async open (ctx: RequestContext): Promise<undefined> {
     if (this.clients.size >= (this.init.maxClients ?? MAX_EVENT_CLIENTS)) throw new HttpError(503, 'too many event streams open')

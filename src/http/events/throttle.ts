@@ -17,7 +17,16 @@ export class KeyedThrottle<T> {
       return
     }
     entry.pending = value
-    entry.timer ??= setTimeout(() => { this.flush(key) }, Math.max(0, entry.at + this.intervalMs - now))
+    entry.timer ??= setTimeout(() => { this.release(key) }, Math.max(0, entry.at + this.intervalMs - now))
+  }
+
+  /** Sends what was held back for `key` at its turn; the key stays, so the next value waits a whole interval. */
+  private release (key: string): void {
+    const entry = this.last.get(key)
+    if (entry == null) return
+    const value = entry.pending as T
+    this.last.set(key, { at: Date.now() })
+    this.emit(value)
   }
 
   /** Sends what is held back for `key` now, and forgets the key (its story has ended). */
@@ -27,6 +36,12 @@ export class KeyedThrottle<T> {
     clearTimeout(entry.timer)
     this.last.delete(key)
     if (entry.pending !== undefined) this.emit(entry.pending)
+  }
+
+  /** Forgets `key` and what is held back for it, sending nothing. */
+  drop (key: string): void {
+    clearTimeout(this.last.get(key)?.timer)
+    this.last.delete(key)
   }
 
   clear (): void {

@@ -20,3 +20,8 @@ export function totalsCounter (registry: Registry, name: string, help: string, l
     }
   }))
 }
+
+/** A counter of one total that only grows, kept elsewhere. */
+export function totalCounter (registry: Registry, name: string, help: string, read: () => number): void {
+  registry.registerMetric(new Counter({ name, help, registers: [], collect () { this.reset(); this.inc(read()) } }))
+}
