@@ -1,10 +1,11 @@
 // The HTTP face's defences, against a real peer on loopback: tokens and the session cookie, Host
-// and origin checks, paths that try to leave the page's files, bodies, and the bad-token lockout.
+// and origin checks, paths that try to leave the page's files, bodies, and the bad-token lockout
+// (which refuses guesses, not the user).
 import assert from 'node:assert/strict'
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bookBytes, eventually, removeDir, startIndex, tempDir, writeBook } from '../helpers.js'
-import { raw, TEST_PAGE, webPeer, type WebNode } from '../support/http.js'
+import { raw, TEST_PAGE, webPeer, type RawResponse, type WebNode } from '../support/http.js'
 import type { ArkshareNode, IndexNode } from '../../src/node/create-node.js'
 
 const json = (body: string): any => JSON.parse(body)
@@ -187,20 +188,45 @@ describe('HTTP security', function () {
     assert.equal((await get(`/api/v1/shelf/${bookId}/file`)).status, 401)
   })
 
-  it('answers 429 for 60 s to an address that sent more than 10 bad tokens in a minute', async () => {
+  it('answers 429 for 60 s to an address that sent more than 10 bad tokens in a minute, unless the request proves itself', async () => {
     // a server of its own: the lockout is per address, and every test here comes from 127.0.0.1
     const own = await webPeer(index, join(dir, 'lockout'))
     try {
+      const origin = `http://127.0.0.1:${own.port}`
+      const exchange = async (token: string): Promise<RawResponse> => await raw(own.port, { method: 'POST', path: '/api/v1/session', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ token }) })
+      const cookie = ((await exchange(own.token)).headers['set-cookie'] as string[])[0].split(';')[0]
       const statuses: number[] = []
       for (let i = 0; i < 11; i++) statuses.push((await raw(own.port, { path: '/api/v1/info', headers: { authorization: `Bearer wrong-${i}` } })).status)
       assert.deepEqual(statuses, [...Array(10).fill(401), 429])
-      const locked = await raw(own.port, { path: '/api/v1/info', headers: own.bearer })
-      assert.equal(locked.status, 429, 'the right token waits too')
-      assert.equal(locked.headers['retry-after'], '60')
-      const session = await raw(own.port, { method: 'POST', path: '/api/v1/session', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: own.token }) })
-      assert.equal(session.status, 429)
+      // whoever sent them (any program on this machine shares 127.0.0.1), the user is not locked out
+      assert.equal((await raw(own.port, { path: '/api/v1/info', headers: own.bearer })).status, 200, 'the right token passes')
+      assert.equal((await raw(own.port, { path: '/api/v1/info', headers: { cookie } })).status, 200, 'the session cookie passes')
+      assert.equal((await exchange(own.token)).status, 200, 'the right token still buys a cookie')
+      // nothing else does, and no guess is judged: a wrong or missing credential waits
+      const unproven: Array<Record<string, string>> = [{ authorization: 'Bearer wrong-again' }, { cookie: `arkshare_session_${own.port}=forged` }, {}]
+      for (const headers of unproven) {
+        const locked = await raw(own.port, { path: '/api/v1/info', headers })
+        assert.equal(locked.status, 429, JSON.stringify(headers))
+        assert.equal(locked.headers['retry-after'], '60')
+      }
+      const guess = await exchange('a-guess')
+      assert.equal(guess.status, 429)
       assert.equal((await raw(own.port, { path: '/healthz' })).status, 200)
       assert.equal((await raw(own.port, { path: '/' })).status, 200)
+    } finally {
+      await own.stop()
+    }
+  })
+
+  it('takes the session from any cookie of its name: one set by another local page does not lock the user out', async () => {
+    const own = await webPeer(index, join(dir, 'tossed'))
+    try {
+      const session = await raw(own.port, { method: 'POST', path: '/api/v1/session', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: own.token }) })
+      const cookie = (session.headers['set-cookie'] as string[])[0].split(';')[0]
+      // a page on another port of 127.0.0.1 can set a cookie of the same name with a longer path, sent first
+      const tossed = `arkshare_session_${own.port}=planted; ${cookie}`
+      for (let i = 0; i < 12; i++) assert.equal((await raw(own.port, { path: '/api/v1/shelf', headers: { cookie: tossed } })).status, 200)
+      assert.equal((await raw(own.port, { path: '/api/v1/info', headers: { authorization: 'Bearer wrong' } })).status, 401, 'none of them counted as a bad token')
     } finally {
       await own.stop()
     }
