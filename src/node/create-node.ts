@@ -45,6 +45,11 @@ export interface BaseNodeOptions {
   dht?: boolean
   /** Multiaddrs to listen on (default /ip4/0.0.0.0/tcp/0). */
   listen?: string[]
+  /**
+   * Multiaddrs others reach this node at, told to peers instead of the listen addresses: a node
+   * behind a port forward or a load balancer announces the public side of it.
+   */
+  announce?: string[]
   /** Folder holding the peer key and databases; a fresh identity each run when omitted. */
   dataDir?: string
   privateKey?: PrivateKey
@@ -94,7 +99,7 @@ async function baseOptions (options: BaseNodeOptions, rules: AccessRules | undef
     connectionGater: connectionGater(rules, maxConnectionsPerIp, ref),
     ...(privateKey != null ? { privateKey } : {}),
     connectionManager: managerLimits,
-    addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
+    addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'], announce: options.announce ?? [] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux(YAMUX_OPTIONS)]
@@ -146,13 +151,13 @@ async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimit
 export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit, 'dataDir'> {}
 
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
+  const { listen, announce, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
   return await buildNode<ArkshareNode>(options, PEER_CONNECTION_LIMITS, 'arkshare', arkshare({ ...init, dataDir, dht }))
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
+  const { listen, announce, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
   return await buildNode<IndexNode>(options, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }))
 }

@@ -50,6 +50,8 @@ describe('cli program', () => {
     assert.equal(opts.heapGrowth, INDEX_DEFAULTS.HEAP_GROWTH_PERCENT)
     assert.deepEqual(indexNodeOptions(opts as IndexCommandOptions), {
       listen: undefined, // create-node applies its own default address
+      announce: undefined,
+      relay: true,
       dataDir: resolve(INDEX_DEFAULTS.DEFAULT_DATA_DIR),
       defaultTtlSeconds: INDEX_DEFAULTS.DEFAULT_TTL_SECONDS,
       disconnectGraceMs: INDEX_DEFAULTS.DISCONNECT_GRACE_MS,
@@ -66,9 +68,12 @@ describe('cli program', () => {
 
   it('index: flags reach the node options (grace in seconds, paths from the working directory)', async () => {
     const { opts } = await parse('index', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/1', '--grace', '2',
-      '--ttl', '5', '--data', 'idx', '--deny', 'rules.txt', '--dht', '--max-connections-per-ip', '3')
+      '--ttl', '5', '--data', 'idx', '--deny', 'rules.txt', '--dht', '--max-connections-per-ip', '3',
+      '--announce', '/ip4/11.0.0.1/tcp/5001', '--no-relay')
     const node = indexNodeOptions(opts as IndexCommandOptions)
     assert.deepEqual(node.listen, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/1'])
+    assert.deepEqual(node.announce, ['/ip4/11.0.0.1/tcp/5001'])
+    assert.equal(node.relay, false)
     assert.equal(node.disconnectGraceMs, 2_000)
     assert.equal(node.defaultTtlSeconds, 5)
     assert.equal(node.dataDir, resolve('idx'))
