@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline'
 import { formatSize } from './output.js'
 import { downloadWithProgress } from './download-flow.js'
-import { printIndexStats, printPeers, printSearchResults, printShelf } from './render.js'
+import { printIndexStats, printPeers, printReachability, printSearchResults, printShelf, type PeerRow } from './render.js'
 import { errorMessage } from './errors.js'
 import type { Output } from './output.js'
 import type { ArkshareNode } from '../node/create-node.js'
@@ -14,8 +14,8 @@ export const SHELL_HELP = `Commands:
   get <id | #>       download a book by ID, or by its number in the last search
   browse <peer id>   list everything one peer shares
   list               the books this peer shares
-  peers              connected peers, with measured latency
-  status             this peer's registrations with its indexes
+  peers              connected peers, with measured latency and how each is reached (direct, hole-punched, relayed)
+  status             whether others can reach this peer, and its registrations with its indexes
   stats              peers online, books and providers, as each index counts them
   help               this text
   quit               stop the node`
@@ -27,15 +27,16 @@ export interface ShellOptions {
   onQuit: () => void
 }
 
-async function peersWithLatency (node: ArkshareNode): Promise<Array<{ peerId: string, addresses: string[], latencyMs?: number, role: string }>> {
-  const indexPeers = new Set(node.services.arkshare.indexes().map(s => s.peerId).filter(p => p != null))
+async function peersWithLatency (node: ArkshareNode): Promise<PeerRow[]> {
+  const arkshare = node.services.arkshare
+  const indexPeers = new Set(arkshare.indexes().map(s => s.peerId).filter(p => p != null))
   return await Promise.all(node.getConnections().map(async connection => {
     const peerId = connection.remotePeer.toString()
     let latencyMs: number | undefined
     try {
-      latencyMs = await node.services.ping.ping(connection.remotePeer, { signal: AbortSignal.timeout(2_000) })
+      latencyMs = await node.services.ping.ping(connection.remotePeer, { signal: AbortSignal.timeout(2_000), runOnLimitedConnection: true })
     } catch { /* unreachable for ping: shown as "-" */ }
-    return { peerId, addresses: [connection.remoteAddr.toString()], latencyMs, role: indexPeers.has(peerId) ? 'index' : 'peer' }
+    return { peerId, addresses: [connection.remoteAddr.toString()], latencyMs, role: indexPeers.has(peerId) ? 'index' : 'peer', connection: arkshare.connectionKind(connection) }
   }))
 }
 
@@ -92,6 +93,7 @@ export function startShell (options: ShellOptions): { close: () => void } {
         printPeers(output, await peersWithLatency(node))
         return
       case 'status':
+        printReachability(output, arkshare.reachability())
         for (const s of arkshare.indexes()) {
           output.emit({ event: 'index', ...s }, () => `${s.address}: ${s.registered ? `registered, ${s.books} book(s), lease ${s.leaseSeconds} s` : `not registered${s.lastError != null ? ` (${s.lastError})` : ''}`}`)
         }

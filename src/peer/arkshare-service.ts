@@ -1,24 +1,28 @@
 // The peer's libp2p service: a facade over parts that start and stop together: the serving side
-// (the shelf and /arkshare/fetch), the links to every index, the DHT announcer, the provider finder
-// and the downloads. A book ID is parsed here, once, and its CID handed down.
+// (the shelf and /arkshare/fetch), the links to every index, the DHT announcer, the provider finder,
+// the downloads and the reachability part (being reached behind a NAT). A book ID is parsed here,
+// once, and its CID handed down.
 import { InvalidParametersError, serviceCapabilities, type Logger, type Startable } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { parseBookId } from '../content/book-id.js'
 import { normaliseError } from '../wire/errors.js'
 import { peerIdToBytes } from '../wire/records.js'
-import { DIAL_TIMEOUT_MS } from './constants.js'
+import { DIAL_TIMEOUT_MS, UPNP } from './constants.js'
 import { DhtAnnouncer } from './dht-announcer.js'
 import { Downloads } from './downloads.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
+import { ReachabilityPart, type ReachabilityStatus } from './reachability/reachability.js'
 import { ServingSide } from './serving/serving-side.js'
 import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, GetOptions } from './index.js'
 import type { DownloadResult } from './download/index.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
+import type { ConnectionKind } from './reachability/connection-kinds.js'
 import type { IndexStats } from '../wire/messages.js'
+import type { Connection } from '@libp2p/interface'
 
 export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implements Startable, Arkshare {
   readonly [Symbol.toStringTag] = 'arkshare'
@@ -30,6 +34,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private readonly announcer?: DhtAnnouncer
   private readonly providers: ProviderFinder
   private readonly downloads: Downloads
+  private readonly reach: ReachabilityPart
 
   constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
     super()
@@ -45,6 +50,11 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     if (init.dht === true) this.announcer = new DhtAnnouncer(components, { books: this.serving, log })
     this.providers = new ProviderFinder(components, { indexes: this.indexLinks, dht: init.dht === true, badPeerMs: init.badPeerMs })
     this.downloads = new Downloads(components, { ...init, log }, { providers: this.providers, serving: this.serving })
+    this.reach = new ReachabilityPart(components, { upnp: init.upnp ?? UPNP, log })
+    // each registration (and renewal) is when the reachability part checks its NAT and relay slot there
+    this.indexLinks.addEventListener('registered', (evt) => {
+      this.reach.registered(evt.detail).catch((err) => { log.error('reachability: %e', err) })
+    })
     this.serving.addEventListener('change', (evt) => {
       const { added, removed } = evt.detail
       this.safeDispatchEvent('shelf:change', { detail: { added: added.length, removed: removed.length, total: this.serving.list().length } })
@@ -54,6 +64,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   /** In order: the announcer hears the shelf's first scan, and the index links register what it found. */
   async start (): Promise<void> {
     this.announcer?.start()
+    await this.reach.start()
     await this.serving.start()
     this.dialBootstrapPeers()
     this.indexLinks.start()
@@ -67,6 +78,15 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
 
   async stop (): Promise<void> {
     await this.serving.stop()
+    await this.reach.stop()
+  }
+
+  reachability (): ReachabilityStatus {
+    return this.reach.status()
+  }
+
+  connectionKind (connection: Connection): ConnectionKind {
+    return this.reach.connectionKind(connection)
   }
 
   private dialBootstrapPeers (): void {

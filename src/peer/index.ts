@@ -5,9 +5,10 @@ import type { DownloadProgress, DownloadResult } from './download/index.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
+import type { ConnectionKind } from './reachability/connection-kinds.js'
+import type { ReachabilityComponents, ReachabilityStatus } from './reachability/reachability.js'
 import type { IndexStats } from '../wire/messages.js'
-import type { ComponentLogger, ContentRouting, Libp2pEvents, PeerId, PeerStore } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { Connection, ContentRouting } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
 
@@ -15,6 +16,9 @@ export type { DownloadProgress, DownloadResult } from './download/index.js'
 export type { IndexStatus } from './index-links/index-link.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
+export type { ConnectionKind } from './reachability/connection-kinds.js'
+export type { Reachability, ReachabilityStatus } from './reachability/reachability.js'
+export { iceServersFor } from './reachability/ice-servers.js'
 
 /** Every default of the peer service (and of the CLI's peer commands), from one place. */
 export * as PEER_DEFAULTS from './constants.js'
@@ -94,18 +98,23 @@ export interface ArkshareInit {
   dht?: boolean
   /** Peers to connect to at start (DHT entry points when no index is reachable). */
   bootstrap?: string[]
+  /**
+   * Ask the home router to forward a port to us (UPnP IGD), so peers can connect directly.
+   *
+   * @default UPNP
+   */
+  upnp?: boolean
 }
 
-export interface ArkshareComponents {
-  peerId: PeerId
+/**
+ * What the service uses of the node. For peers behind NATs to reach each other the node also needs
+ * the circuit relay and WebRTC transports (createArkshareNode adds them), WebRTC's ICE servers set
+ * to the indexes' STUN responders (iceServersFor), and '/webrtc' among its listen addresses.
+ */
+export interface ArkshareComponents extends ReachabilityComponents {
   contentRouting: ContentRouting
   /** The ping service, when the node has one under `services.ping` (used to measure latency). */
   ping?: Ping
-  registrar: Registrar
-  connectionManager: ConnectionManager
-  peerStore: PeerStore
-  events: TypedEventTarget<Libp2pEvents>
-  logger: ComponentLogger
 }
 
 export interface GetOptions {
@@ -131,6 +140,10 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>>
   /** Rescans shared folders now (they are also watched). */
   rescan(): Promise<void>
+  /** Whether and how others can reach this peer. */
+  reachability(): ReachabilityStatus
+  /** How a connection reaches its peer: directly, hole-punched (through the relay's signalling), or relayed. */
+  connectionKind(connection: Connection): ConnectionKind
 }
 
 export function arkshare (init: ArkshareInit = {}): (components: ArkshareComponents) => Arkshare {

@@ -4,8 +4,10 @@ import { RequestError, Status } from '../../wire/errors.js'
 import { REGISTER, RegisterRequest, type RegisterResponse } from '../../wire/messages.js'
 import { bookFromWire } from '../../wire/records.js'
 import { CatalogLimitError } from '../errors.js'
+import { listedAddresses } from '../listed-addresses.js'
 import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
 import type { Reply } from '../../wire/request-loop.js'
+import { isLoopback } from '@libp2p/utils'
 import type { PeerId, PeerStore, Stream } from '@libp2p/interface'
 
 /** Leases a peer may ask for, seconds; `default` is granted when it asks for none (ttl 0). */
@@ -32,14 +34,15 @@ export class RegisterHandler {
   /** Serves one register stream until it closes (a registrar stream handler). */
   async handle (stream: Stream, connection: StreamOrigin): Promise<void> {
     const peer = connection.remotePeer
+    const fromLoopback = isLoopback(connection.remoteAddr)
     await serveIndexStream(this.init, stream, connection, {
       exchange: REGISTER,
       errorResponse,
-      answer: async (request) => await this.answer(peer, request)
+      answer: async (request) => await this.answer(peer, fromLoopback, request)
     })
   }
 
-  private async answer (peer: PeerId, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
+  private async answer (peer: PeerId, fromLoopback: boolean, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
     const peerKey = peer.toString()
     const catalog = this.init.catalog()
     switch (request.type) {
@@ -47,12 +50,12 @@ export class RegisterHandler {
         const ttl = this.grantTtl(request.ttl)
         const books = request.books.map(bookFromWire)
         const expires = this.init.now() + ttl * 1000
-        const addrs = await this.addressesOf(peer)
+        const addrs = await this.addressesOf(peer, fromLoopback)
         catalog.upsertPeer(peerKey, addrs, expires)
         if (addrs.length === 0) {
           // identify may finish between that read and the upsert, and the service's identify
           // listener only updates peers it already knows: look once more (a later identify updates it too)
-          const late = await this.addressesOf(peer)
+          const late = await this.addressesOf(peer, fromLoopback)
           if (late.length > 0) catalog.upsertPeer(peerKey, late, expires)
         }
         try {
@@ -100,9 +103,9 @@ export class RegisterHandler {
     return Math.max(0, Math.round(((this.init.catalog().leaseExpiresAt(peer) ?? 0) - this.init.now()) / 1000))
   }
 
-  /** Dialable addresses of a peer, as identify reported them (none yet on a brand-new connection). */
-  private async addressesOf (peerId: PeerId): Promise<string[]> {
+  /** Dialable addresses of a peer, as identify reported them (none yet on a brand-new connection), as listed. */
+  private async addressesOf (peerId: PeerId, fromLoopback: boolean): Promise<string[]> {
     const peer = await this.init.peerStore.get(peerId).catch(() => undefined)
-    return (peer?.addresses ?? []).map(a => a.multiaddr.toString())
+    return listedAddresses((peer?.addresses ?? []).map(a => a.multiaddr), fromLoopback)
   }
 }

@@ -133,7 +133,7 @@ export class MeetingPoint implements Startable {
 
   async start (): Promise<void> {
     // transports listen after services start: STUN follows each TCP listener as it comes up
-    if (this.stun != null) this.components.events.addEventListener('transport:listening', this.onListening)
+    this.components.events.addEventListener('transport:listening', this.onListening)
     await start(this.relay, this.autonat)
     if (this.relay != null) await this.meterHopStreams()
   }
@@ -144,8 +144,14 @@ export class MeetingPoint implements Startable {
     await stop(this.relay, this.autonat)
   }
 
+  /**
+   * An index is a server: where it listens (its operator's choice) is where peers reach it, so its
+   * public addresses are announced at once, not after AutoNAT has had peers dial it back.
+   */
   private onListening (evt: CustomEvent<Listener>): void {
-    this.stun?.listen(tcpEndpoints(evt.detail.getAddrs())).catch((err) => { this.init.log.error('STUN: %e', err) })
+    const addrs = evt.detail.getAddrs()
+    for (const addr of addrs) this.components.addressManager.confirmObservedAddr(addr, { type: 'transport' })
+    this.stun?.listen(tcpEndpoints(addrs)).catch((err) => { this.init.log.error('STUN: %e', err) })
   }
 
   stats (): MeetingPointStats {

@@ -28,6 +28,8 @@ export interface IndexLinkInit {
    * @default DEFAULT_TTL_SECONDS
    */
   ttlSeconds?: number
+  /** Called after each full registration and each renewal, with the index's peer ID. */
+  onRegistered?: (index: PeerId) => void
   log: Logger
 }
 
@@ -157,6 +159,7 @@ export class IndexLink {
     }
     this.needsFull = false
     this.init.log('registered %d books with %a', books.length, this.address)
+    if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer)
   }
 
   private async sendDelta (): Promise<void> {
@@ -191,6 +194,7 @@ export class IndexLink {
           await this.sendDelta()
         } else if (Date.now() >= this.renewAt) {
           await this.register(registerRequest({ type: RegisterRequest.Type.RENEW }))
+          if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer)
         }
         this.lastError = undefined
         backoff = INDEX_MIN_BACKOFF_MS

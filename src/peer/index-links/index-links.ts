@@ -1,6 +1,8 @@
 // This peer's links to every configured index, started and stopped together: one registration
-// kept with each, and every search asked of all of them at once, their answers merged.
-import { multiaddr } from '@multiformats/multiaddr'
+// kept with each (a `registered` event after each registration and renewal), and every search
+// asked of all of them at once, their answers merged.
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
 import { normaliseError } from '../../wire/errors.js'
 import { NoIndexError } from '../errors.js'
 import { indexDialer, type IndexDialerComponents } from './index-dialer.js'
@@ -29,10 +31,16 @@ export interface IndexLinksInit {
   log: Logger
 }
 
-export class IndexLinks implements Startable {
+export interface IndexLinksEvents {
+  /** We hold a live registration with this index (after a full registration, or a renewal). */
+  registered: CustomEvent<{ address: Multiaddr, peerId: PeerId }>
+}
+
+export class IndexLinks extends TypedEventEmitter<IndexLinksEvents> implements Startable {
   private links: IndexLink[] = []
 
   constructor (private readonly components: IndexLinksComponents, private readonly init: IndexLinksInit) {
+    super()
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
   }
 
@@ -45,7 +53,8 @@ export class IndexLinks implements Startable {
     const { books, ttlSeconds, log } = this.init
     this.links = this.init.addresses.map(addr => {
       const address = multiaddr(addr)
-      return new IndexLink({ address, dial: indexDialer(this.components, address), books, ttlSeconds, log })
+      const onRegistered = (peerId: PeerId): void => { this.safeDispatchEvent('registered', { detail: { address, peerId } }) }
+      return new IndexLink({ address, dial: indexDialer(this.components, address), books, ttlSeconds, onRegistered, log })
     })
     this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
     for (const link of this.links) link.start()

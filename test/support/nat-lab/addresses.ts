@@ -13,6 +13,8 @@
 // Homes are the private 10.<n>.0.0/24 networks real routers hand out.
 
 export const LAB_INTERNET = '11.0.0.0/24'
+/** Every home's network (another home's address is unreachable, but not outside the lab). */
+export const LAB_HOMES = '10.0.0.0/8'
 const INTERNET_PREFIX = '11.0.0.'
 /** The lab's resolver: every namespace's resolv.conf names it, and a trap there records what was looked up. */
 export const RESOLVER = `${INTERNET_PREFIX}53`

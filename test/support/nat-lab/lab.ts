@@ -131,6 +131,17 @@ export class NatLab {
     return Number(/packets (\d+)/.exec(out)?.[1] ?? NaN)
   }
 
+  /** A chain of a home router's nftables table, as `nft list chain` prints it (miniupnpd adds its forwards to `prerouting_miniupnpd`). */
+  async routerChain (home: string, chain: string): Promise<string> {
+    return await inNamespace(this.router(home), 'nft', ['list', 'chain', 'inet', TABLE, chain])
+  }
+
+  /** The addresses outside the lab something in a home sent packets to. */
+  async outsideAddresses (home: string): Promise<string[]> {
+    const out = await inNamespace(this.router(home), 'nft', ['list', 'set', 'inet', TABLE, 'outside_addresses'])
+    return /elements = \{([^}]*)\}/.exec(out)?.[1].split(',').map(a => a.trim()).filter(a => a !== '') ?? []
+  }
+
   async exec (host: string, command: string, args: string[]): Promise<string> {
     return await inNamespace(this.host(host).namespace, command, args)
   }
@@ -242,7 +253,7 @@ export class NatLab {
   private async configureRouter (home: HomeSpec, index: number): Promise<void> {
     const router = namespaceName(`${home.name}-router`)
     await inNamespace(router, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1'])
-    await inNamespace(router, 'nft', ['-f', '-'], routerRuleset(home.mode, homeLan(index)))
+    await inNamespace(router, 'nft', ['-f', '-'], routerRuleset(home.mode))
     if (home.upnp !== true) return
     const config = join(this.files, `${home.name}-miniupnpd.conf`)
     writeFileSync(config, miniupnpdConfig(homeLan(index), randomUUID()))

@@ -3,8 +3,11 @@
 // - `udp-echo <port>...`: replies to every datagram with the address and port it came from;
 // - `udp-map <ip> <port>...`: from one socket, asks each port of a udp-echo and prints what it saw;
 // - `tcp-listen <port>` / `tcp-connect <ip> <port>`: is a TCP connection let through?
-// - `ssdp`: looks for UPnP gateways as a UPnP client does, prints each one's description URL.
+// - `ssdp`: looks for UPnP gateways as a UPnP client does, prints each one's description URL;
+// - `relay-reserve <multiaddr>`: a bare libp2p node (no arkshare, no registration) asks an index's
+//   relay for a reservation, prints "reserved" or "refused <why>".
 // Each prints "ready" once listening (or sending), then one line per observation.
+import '../../../src/runtime/promise-with-resolvers.js'
 import { createSocket } from 'node:dgram'
 import { connect, createServer } from 'node:net'
 
@@ -78,6 +81,29 @@ function ssdp (): void {
   setTimeout(() => { socket.close() }, 2_000)
 }
 
+async function relayReserve (relay: string): Promise<void> {
+  // loaded here: the other probes start faster without libp2p
+  const [{ noise }, { yamux }, { circuitRelayTransport }, { identify }, { tcp }, { multiaddr }, { createLibp2p }] = await Promise.all([
+    import('@chainsafe/libp2p-noise'), import('@chainsafe/libp2p-yamux'), import('@libp2p/circuit-relay-v2'), import('@libp2p/identify'),
+    import('@libp2p/tcp'), import('@multiformats/multiaddr'), import('libp2p')
+  ])
+  const node = await createLibp2p({
+    addresses: { listen: [] },
+    transports: [tcp(), circuitRelayTransport()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: { identify: identify() }
+  })
+  console.log('ready')
+  try {
+    await (node as any).components.transportManager.listen([multiaddr(`${relay}/p2p-circuit`)])
+    console.log('reserved')
+  } catch (err) {
+    console.log(`refused ${(err as Error).message.replace(/\s+/g, ' ')}`)
+  }
+  await node.stop()
+}
+
 const [what, ...args] = process.argv.slice(2)
 switch (what) {
   case 'dns-trap': dnsTrap(args[0]); break
@@ -86,5 +112,6 @@ switch (what) {
   case 'tcp-listen': tcpListen(Number(args[0])); break
   case 'tcp-connect': tcpConnect(args[0], Number(args[1])); break
   case 'ssdp': ssdp(); break
+  case 'relay-reserve': await relayReserve(args[0]); break
   default: throw new Error(`unknown probe ${what}`)
 }

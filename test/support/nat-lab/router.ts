@@ -1,7 +1,7 @@
 // A home router of the NAT lab: nftables masquerade in one of the modes real routers use, a stateful
 // filter that lets in only what answers traffic from inside (or a UPnP port forward), and optionally
 // miniupnpd. It also counts every packet from its home to an address outside the lab.
-import { LAB_INTERNET } from './addresses.js'
+import { LAB_HOMES, LAB_INTERNET } from './addresses.js'
 
 /**
  * - `port-preserving`: plain masquerade, which keeps a connection's source port when it is free
@@ -21,9 +21,13 @@ const MASQUERADE: Record<NatMode, string> = {
 /** The nftables table of every router; miniupnpd adds its forwards to the chains named below. */
 export const TABLE = 'lab'
 
-export function routerRuleset (mode: NatMode, lan: string): string {
+export function routerRuleset (mode: NatMode): string {
   return `table inet ${TABLE} {
   counter outside {
+  }
+  set outside_addresses {
+    type ipv4_addr
+    flags dynamic
   }
   chain miniupnpd {
   }
@@ -33,7 +37,7 @@ export function routerRuleset (mode: NatMode, lan: string): string {
   }
   chain count_outside {
     type filter hook prerouting priority raw; policy accept;
-    iifname "lan0" ip daddr != { ${LAB_INTERNET}, ${lan}, 224.0.0.0/4, 255.255.255.255 } counter name "outside"
+    iifname "lan0" ip daddr != { ${LAB_INTERNET}, ${LAB_HOMES}, 224.0.0.0/4, 255.255.255.255 } add @outside_addresses { ip daddr } counter name "outside"
   }
   chain forward {
     type filter hook forward priority filter; policy drop;

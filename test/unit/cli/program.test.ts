@@ -86,6 +86,8 @@ describe('cli program', () => {
     const { opts } = await parse('node', '--index', '/ip4/127.0.0.1/tcp/1')
     assert.deepEqual(peerNodeOptions(opts as NodeCommandOptions), {
       listen: undefined,
+      announce: undefined,
+      upnp: PEER_DEFAULTS.UPNP,
       dataDir: resolve(PEER_DEFAULTS.DEFAULT_DATA_DIR),
       indexes: ['/ip4/127.0.0.1/tcp/1'],
       dht: false,
@@ -105,8 +107,9 @@ describe('cli program', () => {
 
   it('node: rates and folders reach the node options', async () => {
     const { opts } = await parse('node', '--bootstrap', '/ip4/127.0.0.1/tcp/2', '--share', 'a', '--share', 'b', '--max-upload', '2MiB/s',
-      '--max-download', '1KiB/s', '--ttl', '60', '--upload-slots', '8')
+      '--max-download', '1KiB/s', '--ttl', '60', '--upload-slots', '8', '--no-upnp')
     const node = peerNodeOptions(opts as NodeCommandOptions)
+    assert.equal(node.upnp, false)
     assert.deepEqual(node.share, [resolve('a'), resolve('b')])
     assert.deepEqual(node.bootstrap, ['/ip4/127.0.0.1/tcp/2'])
     assert.equal(node.maxUploadBytesPerSecond, 2 * 1024 * 1024)
