@@ -12,8 +12,9 @@ export interface DownloadFlowOptions {
   savedText?: (result: DownloadResult) => string
 }
 
+/** The `done` event: the book, and each provider it came from with what it sent and how it was reached. */
 function doneEvent (result: DownloadResult): Record<string, unknown> {
-  return { event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providersUsed.length }
+  return { event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providers }
 }
 
 const savedText = (result: DownloadResult): string => `Saved ${result.path} (${formatSize(result.bytes)}).`

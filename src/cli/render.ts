@@ -1,6 +1,6 @@
 // Turns search results, shelves and peers into CLI output (JSON objects or tables).
 import { formatSize, shortId, table, type Output } from './output.js'
-import type { ConnectionKind, Reachability, ReachabilityStatus, SearchResults, ShelfEntry } from '../peer/index.js'
+import type { ConnectionKind, IndexCounts, Reachability, ReachabilityStatus, SearchResults, ShelfEntry } from '../peer/index.js'
 
 function searchResultObjects (results: SearchResults): Array<Record<string, unknown>> {
   return results.results.map(r => ({
@@ -11,7 +11,7 @@ function searchResultObjects (results: SearchResults): Array<Record<string, unkn
     size: r.book.size,
     fileName: r.book.fileName,
     language: r.book.language,
-    providers: r.providers.map(p => ({ peerId: p.peerId, multiaddrs: p.multiaddrs, latencyMs: p.latencyMs ?? null }))
+    providers: r.providers.map(p => ({ peerId: p.peerId, multiaddrs: p.multiaddrs, latencyMs: p.latencyMs ?? null, reachability: p.reachability ?? 'unknown', relayOnly: p.reachability === 'relay-only' }))
   }))
 }
 
@@ -37,7 +37,9 @@ export function printSearchResults (output: Output, results: SearchResults, offs
   ], results.results.map((r, i) => {
     i += offset
     const rtts = r.providers.map(p => p.latencyMs).filter((x): x is number => x != null)
-    return [String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), String(r.providers.length),
+    // providers behind symmetric NATs: reachable only through a relay (and by public peers)
+    const relayOnly = r.providers.filter(p => p.reachability === 'relay-only').length
+    return [String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), `${r.providers.length}${relayOnly > 0 ? ` (${relayOnly} relay only)` : ''}`,
       rtts.length > 0 ? `${Math.min(...rtts)} ms` : '-', r.book.id]
   })))
   const more = results.total - offset - results.results.length
@@ -94,7 +96,7 @@ export function printReachability (output: Output, status: ReachabilityStatus): 
   ].filter(line => line !== '').join('\n'))
 }
 
-export function printIndexStats (output: Output, stats: Array<{ index: string, stats?: { peersOnline: number, peersRegistered: number, books: number, providers: number }, error?: string }>): void {
+export function printIndexStats (output: Output, stats: Array<{ index: string, stats?: IndexCounts, error?: string }>): void {
   for (const s of stats) {
     if (s.stats == null) {
       output.emit({ event: 'stats', index: s.index, error: s.error ?? 'no answer' }, () => `${s.index}: ${s.error ?? 'no answer'}`)
@@ -102,6 +104,7 @@ export function printIndexStats (output: Output, stats: Array<{ index: string, s
     }
     const st = s.stats
     output.emit({ event: 'stats', index: s.index, ...st },
-      () => `${s.index}: ${st.peersOnline} peer(s) online (${st.peersRegistered} registered), ${st.books} book(s), ${st.providers} provider record(s)`)
+      () => `${s.index}: ${st.peersOnline} peer(s) online (${st.peersRegistered} registered), ${st.books} book(s), ${st.providers} provider record(s); ` +
+        `relay: ${st.relayReservations} reservation(s), ${st.relayCircuits} connection(s) open, ${formatSize(st.relayedBytes)} relayed (at most ${formatSize(st.relayLargestCircuitBytes)} on one)`)
   }
 }

@@ -67,7 +67,16 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
     this.searchHandler = new SearchHandler({
       ...shared,
       rateLimiter: new PeerRateLimiter(init.searchesPerMinute ?? SEARCHES_PER_MINUTE),
-      cache: this.cache
+      cache: this.cache,
+      relayCounts: () => {
+        const relay = this.meeting.stats().relay
+        return {
+          relayReservations: relay?.reservations ?? 0,
+          relayCircuits: relay?.open ?? 0,
+          relayedBytes: BigInt(relay?.bytes ?? 0),
+          relayLargestCircuitBytes: BigInt(relay?.largestCircuitBytes ?? 0)
+        }
+      }
     })
     this.presence = new PeerPresence({ events: components.events, peerStore: components.peerStore, connectionManager: components.connectionManager, catalog, cache: this.cache, now: this.now })
     this.sweep = repeatingTask(() => { this.sweepExpired() }, init.sweepIntervalMs ?? SWEEP_INTERVAL_MS)

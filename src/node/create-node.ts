@@ -6,13 +6,13 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webRTC } from '@libp2p/webrtc'
 import { isLoopback } from '@libp2p/utils'
-import { multiaddr } from '@multiformats/multiaddr'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { arkshare, iceServersFor, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
+import { announcedAddresses, arkshare, iceServersFor, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
@@ -79,8 +79,11 @@ export const YAMUX_OPTIONS = {
   streamOptions: { maxStreamWindowSize: 4 * 1024 * 1024, maxReadBufferLength: 8 * 1024 * 1024 }
 }
 
-/** The node a gater asks about open connections; set once the node exists. */
-interface NodeRef { node?: Libp2p<any> }
+/** The node a gater asks about open connections, and what filters the addresses it announces; set once the node exists. */
+interface NodeRef {
+  node?: Libp2p<any>
+  announce?: (addrs: Multiaddr[]) => Multiaddr[]
+}
 
 /** Access rules, then the per-IP cap, checked as each inbound connection arrives. */
 function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: number | undefined, ref: NodeRef): ConnectionGater {
@@ -109,7 +112,7 @@ async function baseOptions (options: BaseNodeOptions, kind: NodeKind, rules: Acc
     connectionGater: connectionGater(rules, maxConnectionsPerIp, ref),
     ...(privateKey != null ? { privateKey } : {}),
     connectionManager: managerLimits,
-    addresses: { listen: kind.listen, announce: options.announce ?? [] },
+    addresses: { listen: kind.listen, announce: options.announce ?? [], announceFilter: (addrs: Multiaddr[]) => ref.announce?.(addrs) ?? addrs },
     transports: [tcp(), ...kind.transports],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux(YAMUX_OPTIONS)]
@@ -163,9 +166,8 @@ function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined
  * One node: TCP + Noise + Yamux, identify, identify-push, ping, the DHT when asked, and the given
  * service under `name`, with the access rules and connection limits applied.
  */
-async function buildNode<N> (options: BaseNodeOptions, kind: NodeKind, defaults: ConnectionLimits, name: string, service: unknown): Promise<N> {
+async function buildNode<N> (options: BaseNodeOptions, kind: NodeKind, defaults: ConnectionLimits, name: string, service: unknown, ref: NodeRef = {}): Promise<N> {
   const rules = await accessRules(options.accessRulesFile)
-  const ref: NodeRef = {}
   const node = await createLibp2p({
     ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, kind, rules, ref),
     services: {
@@ -187,7 +189,14 @@ export async function createArkshareNode (options: ArkshareNodeOptions = {}): Pr
   const { listen, announce, dataDir, privateKey, dht, connectionLimits, accessRulesFile, upnp, ...init } = options
   // a node on loopback only has no router to ask (and must not send UPnP searches onto the network)
   const service = arkshare({ ...init, dataDir, dht, upnp: upnp !== false && beyondLoopback(listen ?? DEFAULT_LISTEN) })
-  return await buildNode<ArkshareNode>(options, peerKind(options), PEER_CONNECTION_LIMITS, 'arkshare', service)
+  const ref: NodeRef = {}
+  const node = await buildNode<ArkshareNode>(options, peerKind(options), PEER_CONNECTION_LIMITS, 'arkshare', service, ref)
+  // what the peer offers depends on how it can be reached; a change reaches its peers (and indexes) at once
+  ref.announce = (addrs) => announcedAddresses(addrs, node.services.arkshare.reachability().reachability)
+  node.services.arkshare.addEventListener('reachability:change', () => {
+    node.services.identifyPush.push().catch(() => {})
+  })
+  return node
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}

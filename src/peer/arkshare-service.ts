@@ -21,7 +21,7 @@ import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
 import type { ConnectionKind } from './reachability/connection-kinds.js'
-import type { IndexStats } from '../wire/messages.js'
+import type { IndexCounts } from './index-links/index-links.js'
 import type { Connection } from '@libp2p/interface'
 
 export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implements Startable, Arkshare {
@@ -40,17 +40,29 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     super()
     const log = this.log = components.logger.forComponent('arkshare:peer')
     this.serving = new ServingSide(components, { ...init, log })
+    this.reach = new ReachabilityPart(components, { upnp: init.upnp ?? UPNP, log })
     this.indexLinks = new IndexLinks(components, {
       addresses: init.indexes ?? [],
       // a peer that shares nothing registers nothing
       books: this.serving.sharing ? this.serving : undefined,
       ttlSeconds: init.ttlSeconds,
+      reachability: () => {
+        const now = this.reach.reachability()
+        return now === 'local' ? 'unknown' : now
+      },
       log
     })
     if (init.dht === true) this.announcer = new DhtAnnouncer(components, { books: this.serving, log })
     this.providers = new ProviderFinder(components, { indexes: this.indexLinks, dht: init.dht === true, badPeerMs: init.badPeerMs })
-    this.downloads = new Downloads(components, { ...init, log }, { providers: this.providers, serving: this.serving })
-    this.reach = new ReachabilityPart(components, { upnp: init.upnp ?? UPNP, log })
+    this.downloads = new Downloads(components, { ...init, log }, {
+      providers: this.providers,
+      serving: this.serving,
+      paths: { kindOf: (connection) => this.reach.connectionKind(connection), reachability: () => this.reach.reachability() }
+    })
+    this.reach.addEventListener('change', (evt) => {
+      this.indexLinks.reachabilityChanged()
+      this.safeDispatchEvent('reachability:change', { detail: evt.detail })
+    })
     // each registration (and renewal) is when the reachability part checks its NAT and relay slot there
     this.indexLinks.addEventListener('registered', (evt) => {
       this.reach.registered(evt.detail).catch((err) => { log.error('reachability: %e', err) })
@@ -105,7 +117,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     return this.indexLinks.status()
   }
 
-  async indexStats (options: { signal?: AbortSignal } = {}): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>> {
+  async indexStats (options: { signal?: AbortSignal } = {}): Promise<Array<{ index: string, stats?: IndexCounts, error?: string }>> {
     return await this.indexLinks.stats(options.signal)
   }
 

@@ -66,3 +66,11 @@ export const AUTONAT_WAIT_MS = 10_000
 export const STUN_TIMEOUT_MS = 2_000
 /** How often the NAT's mapping is checked again (routers restart, networks change). */
 export const STUN_CHECK_INTERVAL_MS = 30 * 60_000
+/**
+ * The largest book that may come over a relayed connection, when no direct path exists (spec 5.5):
+ * half the reference index's 2 MiB per relayed connection. A relay that allows less lowers it: a
+ * book may take at most half of what the connection may still carry.
+ */
+export const RELAY_FALLBACK_MAX_BYTES = 1024 * 1024
+/** Relay-fallback streams one relayed connection may carry at once (both ways). */
+export const MAX_RELAYED_FETCH_STREAMS = 1

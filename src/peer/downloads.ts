@@ -5,6 +5,7 @@ import { Download, DownloadError, type DownloaderComponents, type DownloadResult
 import type { GetOptions } from './index.js'
 import type { ProviderFinder } from './providers/provider-finder.js'
 import type { ServingSide } from './serving/serving-side.js'
+import type { PathOptions } from './download/paths.js'
 import type { Logger } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 
@@ -25,6 +26,8 @@ export interface DownloadsInit {
 export interface DownloadsParts {
   providers: ProviderFinder
   serving: ServingSide
+  /** How connections reach their peers and others reach us (the reachability part). */
+  paths: PathOptions
 }
 
 export class Downloads {
@@ -51,7 +54,8 @@ export class Downloads {
       badPeers: providers.badPeers,
       refreshProviders: async (signal) => await providers.refresh(cid, signal ?? options.signal),
       refreshIntervalMs: this.init.providerRefreshMs,
-      onProgress: options.onProgress
+      onProgress: options.onProgress,
+      paths: this.parts.paths
     }, this.init.log)
     const result = await download.run()
     // the downloads folder is shared: list the new copy at once instead of waiting for the watcher

@@ -6,18 +6,20 @@ import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
 import type { ConnectionKind } from './reachability/connection-kinds.js'
-import type { ReachabilityComponents, ReachabilityStatus } from './reachability/reachability.js'
-import type { IndexStats } from '../wire/messages.js'
+import type { Reachability, ReachabilityComponents, ReachabilityStatus } from './reachability/reachability.js'
+import type { IndexCounts } from './index-links/index-links.js'
 import type { Connection, ContentRouting } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
 
 export type { DownloadProgress, DownloadResult } from './download/index.js'
 export type { IndexStatus } from './index-links/index-link.js'
+export type { IndexCounts } from './index-links/index-links.js'
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
 export type { ConnectionKind } from './reachability/connection-kinds.js'
 export type { Reachability, ReachabilityStatus } from './reachability/reachability.js'
+export { announcedAddresses } from './reachability/reachability.js'
 export { iceServersFor } from './reachability/ice-servers.js'
 
 /** Every default of the peer service (and of the CLI's peer commands), from one place. */
@@ -127,6 +129,8 @@ export interface ArkshareEvents {
   'download:progress': CustomEvent<DownloadProgress>
   'download:done': CustomEvent<DownloadResult>
   'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
+  /** How others can reach this peer changed (its addresses may have too: announcedAddresses). */
+  'reachability:change': CustomEvent<Reachability>
 }
 
 export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
@@ -137,7 +141,7 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   list(): ShelfEntry[]
   indexes(): IndexStatus[]
   /** Counts from every index that answers. */
-  indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>>
+  indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexCounts, error?: string }>>
   /** Rescans shared folders now (they are also watched). */
   rescan(): Promise<void>
   /** Whether and how others can reach this peer. */

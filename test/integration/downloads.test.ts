@@ -9,6 +9,12 @@ import { bookBytes, eventually, indexAddr, startPeer, useSwarm, waitForProviders
 import { startLiar } from './liar.js'
 import type { ArkshareNode } from '../../src/node/create-node.js'
 import type { DownloadProgress } from '../../src/peer/index.js'
+import type { PathOptions } from '../../src/peer/download/paths.js'
+
+/** What a peer's reachability part tells its downloads. */
+function pathsOf (node: ArkshareNode): PathOptions {
+  return { kindOf: (connection) => node.services.arkshare.connectionKind(connection), reachability: () => node.services.arkshare.reachability().reachability }
+}
 
 describe('downloads from several providers', function () {
   this.timeout(90_000)
@@ -85,7 +91,8 @@ describe('downloads from several providers', function () {
       id: parseBookId(book.id),
       providers: [stale],
       outDir: join(swarm.dir, 'd', 'dl'),
-      refreshProviders: async (signal?: AbortSignal) => (await downloader.services.arkshare.findProviders(book.id, { signal }))?.providers ?? []
+      refreshProviders: async (signal?: AbortSignal) => (await downloader.services.arkshare.findProviders(book.id, { signal }))?.providers ?? [],
+      paths: pathsOf(downloader)
     }, components.logger.forComponent('arkshare:test')).run()
     assert.deepEqual(result.providersUsed, [stale.peerId])
     assert.deepEqual(result.providersFailed, [])
@@ -107,7 +114,8 @@ describe('downloads from several providers', function () {
       providers: [stale],
       outDir: join(swarm.dir, 'd', 'dl'),
       // an index that still lists the provider where it was
-      refreshProviders: async () => { lookups++; return [stale] }
+      refreshProviders: async () => { lookups++; return [stale] },
+      paths: pathsOf(downloader)
     }, components.logger.forComponent('arkshare:test')).run(), /all 1 provider\(s\) failed.*ECONNREFUSED/)
     assert.equal(lookups, 1)
   })

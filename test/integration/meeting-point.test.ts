@@ -15,7 +15,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { bookIdOf } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
-import { REGISTER, RegisterRequest } from '../../src/wire/messages.js'
+import { REGISTER, Reachability, RegisterRequest } from '../../src/wire/messages.js'
 import { REGISTER_PROTOCOL } from '../../src/wire/protocols.js'
 import { bookToWire } from '../../src/wire/records.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
@@ -44,7 +44,7 @@ async function register (node: Libp2p, index: IndexNode, dir: string): Promise<v
   const book = { id: bookIdOf(manifest).toString(), title: 'Reg', author: '', format: 'txt', size: manifest.size, fileName: 'reg.txt', language: '' }
   const connection = await node.dial(multiaddr(indexAddr(index)))
   const channel = new RequestChannel(await connection.newStream(REGISTER_PROTOCOL), REGISTER)
-  const reply = await channel.request({ type: RegisterRequest.Type.PUT, replace: true, books: [bookToWire(book)], remove: [], ttl: 0 }, AbortSignal.timeout(5_000))
+  const reply = await channel.request({ type: RegisterRequest.Type.PUT, replace: true, books: [bookToWire(book)], remove: [], ttl: 0, reachability: Reachability.UNKNOWN }, AbortSignal.timeout(5_000))
   assert.equal(reply.books, 1)
 }
 

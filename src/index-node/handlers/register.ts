@@ -2,7 +2,7 @@
 // requests on one stream. The registrant is always the stream's remote peer.
 import { RequestError, Status } from '../../wire/errors.js'
 import { REGISTER, RegisterRequest, type RegisterResponse } from '../../wire/messages.js'
-import { bookFromWire } from '../../wire/records.js'
+import { bookFromWire, reachabilityFromWire } from '../../wire/records.js'
 import { CatalogLimitError } from '../errors.js'
 import { listedAddresses } from '../listed-addresses.js'
 import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
@@ -51,12 +51,13 @@ export class RegisterHandler {
         const books = request.books.map(bookFromWire)
         const expires = this.init.now() + ttl * 1000
         const addrs = await this.addressesOf(peer, fromLoopback)
-        catalog.upsertPeer(peerKey, addrs, expires)
+        const reachability = reachabilityFromWire(request.reachability)
+        catalog.upsertPeer(peerKey, addrs, expires, reachability)
         if (addrs.length === 0) {
           // identify may finish between that read and the upsert, and the service's identify
           // listener only updates peers it already knows: look once more (a later identify updates it too)
           const late = await this.addressesOf(peer, fromLoopback)
-          if (late.length > 0) catalog.upsertPeer(peerKey, late, expires)
+          if (late.length > 0) catalog.upsertPeer(peerKey, late, expires, reachability)
         }
         try {
           return reply(catalog.putBooks(peerKey, books, request.replace), ttl)
@@ -72,7 +73,7 @@ export class RegisterHandler {
       }
       case RegisterRequest.Type.RENEW: {
         const ttl = this.grantTtl(request.ttl)
-        if (!catalog.renew(peerKey, this.init.now() + ttl * 1000)) {
+        if (!catalog.renew(peerKey, this.init.now() + ttl * 1000, reachabilityFromWire(request.reachability))) {
           throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer: register again')
         }
         return reply(catalog.bookCount(peerKey), ttl)

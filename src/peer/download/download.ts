@@ -13,7 +13,8 @@ import { DownloadError, FinishedError } from './errors.js'
 import { requestManifest, type FetchChannel } from './fetch-channel.js'
 import { PartFile } from './part-file.js'
 import { ProgressMeter, type DownloadProgress } from './progress.js'
-import { ProviderDialer } from './provider-dialer.js'
+import { NoDirectPathError, PathFinder, type PathComponents, type PathOptions } from './paths.js'
+import { ProviderDialer, type ProviderPath } from './provider-dialer.js'
 import { ProviderFailures, type BadPeers } from './provider-failures.js'
 import { safeFileName } from './target.js'
 import { WorkerPool } from './worker-pool.js'
@@ -21,8 +22,8 @@ import type { BandwidthBudget } from '../../limits/token-bucket.js'
 import type { PeerStats } from '../peer-stats.js'
 import type { BookRecord, ProviderInfo } from '../../wire/records.js'
 import type { CID } from 'multiformats/cid'
+import type { ConnectionKind } from '../reachability/connection-kinds.js'
 import type { Logger, PeerId, PeerStore } from '@libp2p/interface'
-import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface DownloadResult {
   id: string
@@ -33,6 +34,8 @@ export interface DownloadResult {
   /** Bytes received from the network, duplicates included. */
   bytesFetched: number
   providersUsed: string[]
+  /** What each provider we pulled from sent (chunk bytes, duplicates included), and how we reached it. */
+  providers: Array<{ peerId: string, bytes: number, connection: ConnectionKind }>
   /** Providers dropped during this download, with the reason (bad data, stalled, unreachable). */
   providersFailed: Array<{ peerId: string, reason: string }>
 }
@@ -59,12 +62,13 @@ export interface DownloadOptions {
   budget?: BandwidthBudget
   stats?: PeerStats
   badPeers?: BadPeers
+  /** How connections reach their peers, and how others reach us (the reachability part). */
+  paths: PathOptions
 }
 
-export interface DownloaderComponents {
+export interface DownloaderComponents extends PathComponents {
   peerId: PeerId
   peerStore: PeerStore
-  connectionManager: ConnectionManager
 }
 
 export class Download {
@@ -73,11 +77,15 @@ export class Download {
   private readonly failures: ProviderFailures
   private readonly dialer: ProviderDialer
   private readonly startedAt = Date.now()
+  /** The last path opened to each provider: how we reached it, and what a path over a relay may carry. */
+  private readonly opened = new Map<string, ProviderPath>()
+  /** Known once the first provider sent it: a path over a relay is checked against it. */
+  private manifest?: Manifest
 
   constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
     this.failures = new ProviderFailures(this.finished.signal, log, options.badPeers)
-    this.dialer = new ProviderDialer(components, options.refreshProviders)
+    this.dialer = new ProviderDialer(components, new PathFinder(components, options.paths), options.book?.size ?? 0, options.refreshProviders)
   }
 
   /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
@@ -88,7 +96,18 @@ export class Download {
   }
 
   private async connect (provider: ProviderInfo): Promise<FetchChannel> {
-    return await this.dialer.open(provider, this.signalFor())
+    const path = await this.dialer.open(provider, this.signalFor())
+    if (this.manifest != null) this.checkRelayLimit(path, this.manifest)
+    this.opened.set(provider.peerId, path)
+    return path.channel
+  }
+
+  /** A book larger than a relayed path may carry is never started on it: the relay would cut it silently. */
+  private checkRelayLimit (path: ProviderPath, manifest: Manifest): void {
+    if (path.maxBookBytes == null || manifest.size <= path.maxBookBytes) return
+    const why = new NoDirectPathError(`no direct path to the provider, and the book (${manifest.size} bytes) is over the ${path.maxBookBytes} bytes its relay may carry`)
+    path.channel.abort(why)
+    throw why
   }
 
   /** The first provider whose manifest hashes to the book ID wins; its channel is kept for chunks. */
@@ -97,7 +116,11 @@ export class Download {
       let channel: FetchChannel | undefined
       try {
         channel = await this.connect(provider)
-        return { manifest: await requestManifest(channel, this.options.id, this.signalFor()), provider, channel }
+        const manifest = await requestManifest(channel, this.options.id, this.signalFor())
+        const path = this.opened.get(provider.peerId)
+        if (path != null) this.checkRelayLimit(path, manifest)
+        this.manifest = manifest
+        return { manifest, provider, channel }
       } catch (err) {
         channel?.abort(normaliseError(err))
         this.failures.record(provider, err)
@@ -165,6 +188,10 @@ export class Download {
         resumedBytes: part.resumedBytes,
         bytesFetched: progress.bytesFetched,
         providersUsed: [...pool.used],
+        providers: [...pool.used].flatMap(peerId => {
+          const path = this.opened.get(peerId)
+          return path == null ? [] : [{ peerId, bytes: progress.byProvider.get(peerId) ?? 0, connection: path.connection }]
+        }),
         providersFailed: this.failures.list()
       }
     } finally {

@@ -33,6 +33,8 @@ export class ProgressMeter {
   /** Bytes in the part file: progress counts written bytes only, so what a user saw reported survives a kill. */
   bytesDone: number
   bytesFetched = 0
+  /** Bytes received from each provider (duplicates included). */
+  readonly byProvider = new Map<string, number>()
   activeProviders = 0
   /** Our place in each provider's upload queue, while we wait in it. */
   readonly queued = new Map<string, number>()

@@ -114,6 +114,7 @@ export class ProviderWorker {
       // a payload frame holds one chunk: a longer one is refused before it is read
       const data = (await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)).subarray()
       progress.bytesFetched += data.byteLength
+      progress.byProvider.set(this.provider.peerId, (progress.byProvider.get(this.provider.peerId) ?? 0) + data.byteLength)
       received += data.byteLength
       if (!chunkMatches(manifest, index, data)) throw new BadDataError(`sent chunk ${index} that fails verification`)
       // done means verified; the download flushes every write before the file is published

@@ -1,7 +1,8 @@
 // What kind of path a connection to a peer is: direct, hole-punched (a direct connection that the
 // relay's signalling made possible: WebRTC through ICE, or DCUtR, a reversal included), or relayed
 // (through an index's relay, limited). DCUtR's connections look like any other TCP connection, so
-// a direct one that opens while the peer is reachable only through the relay is remembered as hole-punched.
+// one the peer opens to us while it is connected to us only through a relay (it dialled us back) is
+// remembered as hole-punched.
 import type { Connection, Libp2pEvents } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
@@ -41,7 +42,7 @@ export class ConnectionKinds {
 
   private onOpen (evt: CustomEvent<Connection>): void {
     const connection = evt.detail
-    if (!connection.direct) return
+    if (!connection.direct || connection.direction !== 'inbound') return
     const relayed = this.components.connectionManager.getConnections(connection.remotePeer).some(c => c.id !== connection.id && !c.direct)
     if (relayed) this.upgraded.add(connection.id)
   }

@@ -12,7 +12,9 @@ import { start, stop, type ComponentLogger, type Connection, type Libp2pEvents, 
 import { uPnPNAT } from '@libp2p/upnp-nat'
 import { isLoopback, isPrivate } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
 import { normaliseError } from '../../wire/errors.js'
+import type { ProviderReachability } from '../../wire/records.js'
 import { AUTONAT_WAIT_MS, RESERVATION_TIMEOUT_MS, STUN_CHECK_INTERVAL_MS, STUN_TIMEOUT_MS } from '../constants.js'
 import { ConnectionKinds, type ConnectionKind } from './connection-kinds.js'
 import { checkMapping, type MappingCheck } from './nat-mapping.js'
@@ -28,7 +30,7 @@ import type { TypedEventTarget } from 'main-event'
  * - `relay-only`: behind a symmetric NAT: only the relay and public peers (by reversal) reach us;
  * - `unknown`: not known (yet).
  */
-export type Reachability = 'local' | 'public' | 'upnp' | 'hole-punching' | 'relay-only' | 'unknown'
+export type Reachability = 'local' | ProviderReachability
 
 export interface ReachabilityStatus {
   reachability: Reachability
@@ -66,7 +68,12 @@ export interface RegisteredIndex { address: Multiaddr, peerId: PeerId }
 
 const isCircuit = (ma: Multiaddr): boolean => ma.getComponents().some(c => c.name === 'p2p-circuit')
 
-export class ReachabilityPart implements Startable {
+export interface ReachabilityEvents {
+  /** What reachability() says changed (the index links tell their indexes). */
+  change: CustomEvent<Reachability>
+}
+
+export class ReachabilityPart extends TypedEventEmitter<ReachabilityEvents> implements Startable {
   private readonly services: unknown[]
   readonly connections: ConnectionKinds
   private mappingCheck: MappingCheck = { mapping: 'unknown' }
@@ -75,8 +82,11 @@ export class ReachabilityPart implements Startable {
   private readonly startedAt = Date.now()
   /** Reservations under way, by index peer ID: one at a time each. */
   private readonly reserving = new Set<string>()
+  private last: Reachability = 'unknown'
 
   constructor (private readonly components: ReachabilityComponents, private readonly init: ReachabilityInit) {
+    super()
+    this.noticeChange = this.noticeChange.bind(this)
     this.services = [
       autoNATv2()(components),
       dcutr()(components),
@@ -90,21 +100,36 @@ export class ReachabilityPart implements Startable {
 
   async start (): Promise<void> {
     this.connections.start()
+    // a confirmed, mapped or lost address changes what others can do
+    this.components.events.addEventListener('self:peer:update', this.noticeChange)
+    this.components.events.addEventListener('transport:listening', this.noticeChange)
     await start(...this.services)
   }
 
   async stop (): Promise<void> {
+    this.components.events.removeEventListener('self:peer:update', this.noticeChange)
+    this.components.events.removeEventListener('transport:listening', this.noticeChange)
     this.connections.stop()
     await stop(...this.services)
+  }
+
+  /** Works reachability out again; a change is announced (the `change` event). */
+  private noticeChange (): void {
+    const now = this.assess()
+    if (now === this.last) return
+    this.last = now
+    this.init.log('reachability: %s', now)
+    this.safeDispatchEvent('change', { detail: now })
   }
 
   connectionKind (connection: Connection): ConnectionKind {
     return this.connections.kind(connection)
   }
 
+  /** Reads only what the part keeps and the node's address metadata (never its filtered addresses: announcedAddresses asks it). */
   status (): ReachabilityStatus {
     return {
-      reachability: this.reachability(),
+      reachability: this.last,
       nat: this.mappingCheck.mapping,
       publicAddresses: this.publicAddresses().map(a => a.multiaddr.toString()),
       relays: this.relays(),
@@ -112,7 +137,15 @@ export class ReachabilityPart implements Startable {
     }
   }
 
+  /**
+   * How others can reach us, as last worked out (when our addresses or the NAT check changed). It
+   * reads nothing of the node, so the node's address filter may ask it (announcedAddresses).
+   */
   reachability (): Reachability {
+    return this.last
+  }
+
+  private assess (): Reachability {
     if (this.local()) return 'local'
     const reachable = this.publicAddresses()
     if (reachable.some(a => a.type === 'ip-mapping')) return 'upnp'
@@ -129,7 +162,8 @@ export class ReachabilityPart implements Startable {
    * and, unless others reach us directly, hold a relay reservation there.
    */
   async registered (index: RegisteredIndex): Promise<void> {
-    if (this.local()) return
+    this.noticeChange()
+    if (this.last === 'local') return
     if (Date.now() - this.mappingCheckedAt > STUN_CHECK_INTERVAL_MS || this.mappingCheck.mapping === 'unknown') await this.checkNat(index)
     await this.reserve(index)
   }
@@ -149,7 +183,8 @@ export class ReachabilityPart implements Startable {
   /** Indexes (relays, by peer ID) we hold a reservation on: those our circuit addresses go through. */
   private relays (): string[] {
     const relays = new Set<string>()
-    for (const addr of this.components.addressManager.getAddresses()) {
+    for (const { multiaddr: addr, verified } of this.components.addressManager.getAddressesWithMetadata()) {
+      if (!verified) continue
       const parts = addr.getComponents()
       const circuit = parts.findIndex(c => c.name === 'p2p-circuit')
       const relay = parts.slice(0, Math.max(0, circuit)).findLast(c => c.name === 'p2p')?.value
@@ -165,6 +200,7 @@ export class ReachabilityPart implements Startable {
     const check = await checkMapping(host.value, Number(port.value), STUN_TIMEOUT_MS).catch(() => undefined)
     if (check != null && (check.mapping !== 'unknown' || this.mappingCheck.mapping === 'unknown')) this.mappingCheck = check
     this.init.log('NAT check through %a: %s', index.address, this.mappingCheck.mapping)
+    this.noticeChange()
   }
 
   private async reserve (index: RegisteredIndex): Promise<void> {
@@ -197,4 +233,17 @@ async function withTimeout<T> (promise: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * The addresses a peer offers others, given its reachability: reached directly (public, UPnP), no
+ * relay addresses (a dialer might pick one first, and the relay would carry what needs none);
+ * behind a symmetric NAT, no WebRTC addresses (ICE cannot cross that NAT, and each attempt, a
+ * libp2p DCUtR upgrade's among them, would cost the relay its signalling for nothing).
+ */
+export function announcedAddresses (addrs: Multiaddr[], reachability: Reachability): Multiaddr[] {
+  const has = (addr: Multiaddr, name: string): boolean => addr.getComponents().some(c => c.name === name)
+  if (reachability === 'public' || reachability === 'upnp') return addrs.filter(a => !has(a, 'p2p-circuit'))
+  if (reachability === 'relay-only') return addrs.filter(a => !has(a, 'webrtc'))
+  return addrs
 }

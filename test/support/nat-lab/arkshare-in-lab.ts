@@ -24,10 +24,10 @@ export interface LabPeer {
   run: (command: string, last: (event: Record<string, any>) => boolean, timeoutMs?: number) => Promise<Array<Record<string, any>>>
 }
 
-export async function startLabPeer (lab: NatLab, host: string, index: LabIndex, dir: string, options: { share?: string, extra?: string[] } = {}): Promise<LabPeer> {
+export async function startLabPeer (lab: NatLab, host: string, index: LabIndex, dir: string, options: { share?: string, extra?: string[], env?: NodeJS.ProcessEnv } = {}): Promise<LabPeer> {
   const args = ['node', '--index', index.addr, '--data', join(dir, host, 'data'), '--downloads', join(dir, host, 'downloads'), '--json',
     ...(options.share != null ? ['--share', options.share] : []), ...(options.extra ?? [])]
-  const proc = lab.cli(host, args)
+  const proc = lab.cli(host, args, { env: options.env })
   const listening = await proc.waitFor(e => e.event === 'listening')
   // the shell runs one command at a time: commands sent together are answered in order
   let queue: Promise<unknown> = Promise.resolve()

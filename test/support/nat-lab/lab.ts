@@ -73,6 +73,19 @@ function watchLines (child: ChildProcess): LabProcess {
   }
 }
 
+/**
+ * Waits until every link of a namespace has carrier: Node lists only the interfaces that are up
+ * and running, so a process started on a link still coming up would not see its own address.
+ */
+async function linksUp (namespace: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const links = await inNamespace(namespace, 'ip', ['-o', 'link', 'show'])
+    if (!/NO-CARRIER|state DOWN|LOWERLAYERDOWN/.test(links)) return
+    await new Promise(resolve => setTimeout(resolve, 20))
+  }
+  throw new Error(`the links of ${namespace} did not come up`)
+}
+
 export class NatLab {
   private readonly hosts = new Map<string, LabHost>()
   private readonly homes = new Map<string, { index: number, router: string }>()
@@ -245,6 +258,7 @@ export class NatLab {
     })
     await ipBatch(links)
     await Promise.all([...setup].map(async ([ns, lines]) => { await ipBatch(lines, ns) }))
+    await Promise.all([...setup.keys()].map(async ns => { await linksUp(ns) }))
     await Promise.all(spec.homes.map(async (home, h) => { await this.configureRouter(home, h + 1) }))
     this.dnsTrap = this.spawn(inet, process.execPath, ['--import', 'tsx', PROBE, 'dns-trap', RESOLVER])
     await this.dnsTrap.line(/^ready$/)
