@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bookBytes, removeDir, tempDir, writeBook } from '../helpers.js'
-import { routerWan } from '../support/nat-lab/addresses.js'
-import { reachabilityOf, startLabIndex, startLabPeer, until, type LabIndex, type LabPeer } from '../support/nat-lab/arkshare-in-lab.js'
+import { routerWan } from '../../scripts/nat-lab/addresses.js'
+import { reachabilityOf, startLabIndex, startLabPeer, until, type LabIndex, type LabPeer } from '../../scripts/nat-lab/arkshare-in-lab.js'
 import { useLab } from '../support/nat-lab/use-lab.js'
 
 const MiB = 1024 * 1024

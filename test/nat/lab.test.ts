@@ -3,9 +3,9 @@
 // nothing behind, even after a crashed run.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { routerWan } from '../support/nat-lab/addresses.js'
-import { NatLab } from '../support/nat-lab/lab.js'
-import { listNamespaces, namespaceName, PREFIX } from '../support/nat-lab/namespaces.js'
+import { routerWan } from '../../scripts/nat-lab/addresses.js'
+import { NatLab } from '../../scripts/nat-lab/lab.js'
+import { listNamespaces, namespaceName, PREFIX } from '../../scripts/nat-lab/namespaces.js'
 import { requireLab, useLab } from '../support/nat-lab/use-lab.js'
 
 describe('NAT lab', function () {

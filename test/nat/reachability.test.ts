@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { bookBytes, removeDir, tempDir, writeBook } from '../helpers.js'
-import { routerWan } from '../support/nat-lab/addresses.js'
+import { routerWan } from '../../scripts/nat-lab/addresses.js'
 import { stopCli } from '../../scripts/cli-process.js'
-import { reachabilityOf, startLabIndex, startLabPeer, until, type LabIndex, type LabPeer } from '../support/nat-lab/arkshare-in-lab.js'
+import { reachabilityOf, startLabIndex, startLabPeer, until, type LabIndex, type LabPeer } from '../../scripts/nat-lab/arkshare-in-lab.js'
 import { useLab } from '../support/nat-lab/use-lab.js'
 
 describe('reachability across NATs', function () {

@@ -2,8 +2,8 @@
 // removed after them, also when they fail. Where network namespaces cannot be made (not root, a
 // container without the capability) the tests skip with one line saying why, except on CI
 // (CI=true), where a machine that permits them must run them and one that does not fails.
-import { NatLab, type LabSpec } from './lab.js'
-import { labUnavailable } from './namespaces.js'
+import { NatLab, type LabSpec } from '../../../scripts/nat-lab/lab.js'
+import { labUnavailable } from '../../../scripts/nat-lab/namespaces.js'
 
 export interface LabFixture { lab: NatLab }
 

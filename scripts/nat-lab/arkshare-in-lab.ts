@@ -1,7 +1,7 @@
 // arkshare's CLI in the NAT lab: an index on a public host, peers in homes or on the internet,
 // each driven through its JSON shell as a user's would be.
 import { join } from 'node:path'
-import type { CliProcess } from '../../../scripts/cli-process.js'
+import type { CliProcess } from '../cli-process.js'
 import type { NatLab } from './lab.js'
 
 /** The port every lab index listens on (an operator's choice; STUN answers on it and the next, over UDP). */

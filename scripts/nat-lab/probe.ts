@@ -7,7 +7,7 @@
 // - `relay-reserve <multiaddr>`: a bare libp2p node (no arkshare, no registration) asks an index's
 //   relay for a reservation, prints "reserved" or "refused <why>".
 // Each prints "ready" once listening (or sending), then one line per observation.
-import '../../../src/runtime/promise-with-resolvers.js'
+import '../../src/runtime/promise-with-resolvers.js'
 import { createSocket } from 'node:dgram'
 import { connect, createServer } from 'node:net'
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { startCli, stopCli, type CliProcess, type StartCliOptions } from '../../../scripts/cli-process.js'
+import { startCli, stopCli, type CliProcess, type StartCliOptions } from '../cli-process.js'
 import { homeHostAddress, homeLan, publicAddress, RESOLVER, routerLan, routerWan } from './addresses.js'
 import { inNamespace, ipBatch, namespaceName, NETNS_ETC, removeNamespacesSync, removeStaleNamespaces } from './namespaces.js'
 import { miniupnpdConfig, routerRuleset, TABLE, type NatMode } from './router.js'
@@ -37,7 +37,10 @@ export interface LabHost {
   home?: string
 }
 
-const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url))
+/** probe.ts, run compiled (dist/) or through tsx (tests run the sources). */
+const PROBE = import.meta.url.includes('/dist/')
+  ? [fileURLToPath(new URL('./probe.js', import.meta.url))]
+  : ['--import', 'tsx', fileURLToPath(new URL('./probe.ts', import.meta.url))]
 
 /** A line-reading child process in the lab. */
 export interface LabProcess {
@@ -169,7 +172,7 @@ export class NatLab {
 
   /** One of probe.ts's probes, in a host. */
   probe (host: string, args: string[]): LabProcess {
-    return this.spawn(this.host(host).namespace, process.execPath, ['--import', 'tsx', PROBE, ...args])
+    return this.spawn(this.host(host).namespace, process.execPath, [...PROBE, ...args])
   }
 
   /** The arkshare CLI in a host, stopped by destroy(). */
@@ -260,7 +263,7 @@ export class NatLab {
     await Promise.all([...setup].map(async ([ns, lines]) => { await ipBatch(lines, ns) }))
     await Promise.all([...setup.keys()].map(async ns => { await linksUp(ns) }))
     await Promise.all(spec.homes.map(async (home, h) => { await this.configureRouter(home, h + 1) }))
-    this.dnsTrap = this.spawn(inet, process.execPath, ['--import', 'tsx', PROBE, 'dns-trap', RESOLVER])
+    this.dnsTrap = this.spawn(inet, process.execPath, [...PROBE, 'dns-trap', RESOLVER])
     await this.dnsTrap.line(/^ready$/)
   }
 
