@@ -155,8 +155,9 @@ async function main (): Promise<void> {
         const wanted = events.filter(e => e.event == null && typeof e.id === 'string' && !peer.own.has(e.id) && e.providers?.length > 0)
         if (wanted.length === 0) continue
         const target = pick(wanted)
-        const got = await command(peer, `get ${target.id as string}`, e => (e.event === 'done' && e.id === target.id) || e.event === 'error', 180_000)
-        if (got.end.event === 'error') { error(`get: ${kindOf(got.end.message)}`); continue }
+        // the shell queues the download and returns; the node reports when it is saved or failed
+        const got = await command(peer, `get ${target.id as string}`, e => ((e.event === 'done' || e.event === 'failed') && e.id === target.id) || e.event === 'error', 180_000)
+        if (got.end.event !== 'done') { error(`get: ${kindOf(got.end.message ?? got.end.error)}`); continue }
         const expected = sourceHash.get(target.id)
         if (expected == null || await sha256(got.end.path) !== expected) {
           report.verificationFailures++

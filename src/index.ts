@@ -1,8 +1,8 @@
 // arkshare as a library. The shim comes first: libp2p 3 needs Promise.withResolvers (Node 22+).
 import './runtime/promise-with-resolvers.js'
 
-export { arkshare } from './peer/index.js'
-export type { Arkshare, ArkshareInit, ArkshareEvents, SearchResults, SearchResultEntry, GetOptions, DownloadProgress, DownloadResult, IndexStatus, ShelfEntry } from './peer/index.js'
+export { arkshare, FROM_DISK, OTHER_PROVIDERS, InvalidLimitError, bookLinkForFile, formatBookLink, isBookLink, parseBookLink } from './peer/index.js'
+export type { Arkshare, ArkshareInit, ArkshareEvents, SearchResults, SearchResultEntry, GetOptions, DownloadProgress, DownloadResult, IndexStatus, ShelfEntry, ChunkMap, DropReason, ProviderLedgerEntry, Downloads, DownloadInfo, DownloadDetail, DownloadState, Limits, BookLink } from './peer/index.js'
 export { arkshareIndex } from './index-node/index.js'
 export type { ArkshareIndex, ArkshareIndexInit, CatalogStats, SearchHit, SearchPage } from './index-node/index.js'
 export { createArkshareNode, createIndexNode, YAMUX_OPTIONS } from './node/create-node.js'

@@ -3,6 +3,7 @@ import { Command } from 'commander'
 import { addBrowseCommand } from './commands/browse.js'
 import { addGetCommand } from './commands/get.js'
 import { addIndexCommand } from './commands/index-command.js'
+import { addLinkCommand } from './commands/link.js'
 import { addNodeCommand } from './commands/node.js'
 import { addSearchCommand } from './commands/search.js'
 import { addStatsCommand } from './commands/stats.js'
@@ -18,6 +19,6 @@ export function buildProgram (): Command {
     .showHelpAfterError()
   // commands are created through program.command() so they inherit its settings (help after an
   // error); the order here is the order of `arkshare --help`
-  for (const add of [addIndexCommand, addNodeCommand, addSearchCommand, addBrowseCommand, addStatsCommand, addGetCommand]) add(program)
+  for (const add of [addIndexCommand, addNodeCommand, addSearchCommand, addBrowseCommand, addStatsCommand, addGetCommand, addLinkCommand]) add(program)
   return program
 }

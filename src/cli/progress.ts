@@ -10,7 +10,8 @@ export interface ProgressReporter {
 
 const JSON_INTERVAL_MS = 250
 
-function progressEvent (p: DownloadProgress): Record<string, unknown> {
+/** A `progress` event, as `get --json` and a node's JSON output print it. */
+export function progressEvent (p: DownloadProgress): Record<string, unknown> {
   return {
     event: 'progress',
     id: p.id,

@@ -1,6 +1,6 @@
 // Turns search results, shelves and peers into CLI output (JSON objects or tables).
-import { formatSize, shortId, table, type Output } from './output.js'
-import type { ConnectionKind, IndexCounts, Reachability, ReachabilityStatus, SearchResults, ShelfEntry } from '../peer/index.js'
+import { formatDuration, formatSize, shortId, table, type Output } from './output.js'
+import type { ConnectionKind, DownloadInfo, IndexCounts, Reachability, ReachabilityStatus, SearchResults, ShelfEntry } from '../peer/index.js'
 
 function searchResultObjects (results: SearchResults): Array<Record<string, unknown>> {
   return results.results.map(r => ({
@@ -107,4 +107,29 @@ export function printIndexStats (output: Output, stats: Array<{ index: string, s
       () => `${s.index}: ${st.peersOnline} peer(s) online (${st.peersRegistered} registered), ${st.books} book(s), ${st.providers} provider record(s); ` +
         `relay: ${st.relayReservations} reservation(s), ${st.relayCircuits} connection(s) open, ${formatSize(st.relayedBytes)} relayed (at most ${formatSize(st.relayLargestCircuitBytes)} on one)`)
   }
+}
+
+function percent (d: DownloadInfo): string {
+  return d.size > 0 ? `${Math.floor((d.bytesDone / d.size) * 100)}%` : d.state === 'done' ? '100%' : '-'
+}
+
+export function printDownloads (output: Output, downloads: DownloadInfo[]): void {
+  if (output.json) {
+    for (const d of downloads) output.emit({ event: 'download', ...d })
+    return
+  }
+  if (downloads.length === 0) {
+    output.info('No downloads.')
+    return
+  }
+  output.info(table([
+    { header: '#', align: 'right' }, { header: 'State' }, { header: 'Done', align: 'right' }, { header: 'Size', align: 'right' },
+    { header: 'Rate', align: 'right' }, { header: 'ETA', align: 'right' }, { header: 'Peers', align: 'right' }, { header: 'Name', max: 40 }, { header: 'ID', max: 200 }
+  ], downloads.map((d, i) => [
+    String(i + 1), d.state, percent(d), d.size > 0 ? formatSize(d.size) : '-',
+    d.state === 'active' ? `${formatSize(Math.round(d.bytesPerSecond))}/s` : '-',
+    d.etaSeconds != null ? formatDuration(d.etaSeconds) : '-',
+    d.state === 'active' ? String(d.activeProviders) : '-',
+    d.state === 'failed' ? `${d.fileName !== '' ? d.fileName : d.title} (${d.error ?? 'failed'})` : d.fileName !== '' ? d.fileName : d.title, d.id
+  ])))
 }

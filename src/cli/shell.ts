@@ -1,22 +1,24 @@
 // The interactive arkshare shell of `arkshare node`: one command per line from stdin, TTY or not,
 // so people can type and scripts can pipe. Commands run one at a time, in order.
 import { createInterface } from 'node:readline'
-import { formatSize } from './output.js'
-import { downloadWithProgress } from './download-flow.js'
 import { printIndexStats, printPeers, printReachability, printSearchResults, printShelf, type PeerRow } from './render.js'
 import { errorMessage } from './errors.js'
+import { DOWNLOAD_HELP, runDownloadCommand } from './shell-downloads.js'
+import { LIMITS_HELP, runLimitsCommand } from './shell-limits.js'
 import type { Output } from './output.js'
 import type { ArkshareNode } from '../node/create-node.js'
-import type { SearchResults } from '../peer/index.js'
+import { parseBookLink, type SearchResults } from '../peer/index.js'
 
 export const SHELL_HELP = `Commands:
   search <words>     find books on the index (every word must match; "quoted phrase", -exclude, format:epub)
-  get <id | #>       download a book by ID, or by its number in the last search
   browse <peer id>   list everything one peer shares
+${DOWNLOAD_HELP}
+  link <id | #>      a book link to pass on (a book on this shelf names this peer as its provider)
   list               the books this peer shares
   peers              connected peers, with measured latency and how each is reached (direct, hole-punched, relayed)
   status             whether others can reach this peer, and its registrations with its indexes
   stats              peers online, books and providers, as each index counts them
+${LIMITS_HELP}
   help               this text
   quit               stop the node`
 
@@ -58,6 +60,14 @@ export function startShell (options: ShellOptions): { close: () => void } {
     if (output.json) output.emit({ event: 'searched', results: results.results.length, total: results.total, failures: results.failures.length })
   }
 
+  /** A book ID, link, or the number of a result of the last search. */
+  const bookId = (arg: string): string => {
+    if (!/^\d+$/.test(arg)) return arg
+    const id = last?.results[Number(arg) - 1]?.book.id
+    if (id == null) throw new Error(`no result #${arg} in the last search`)
+    return id
+  }
+
   const run = async (line: string): Promise<void> => {
     const [command, ...rest] = line.trim().split(/\s+/)
     const args = rest.join(' ')
@@ -77,13 +87,10 @@ export function startShell (options: ShellOptions): { close: () => void } {
         printSearchResults(output, last)
         searched(last)
         return
-      case 'get': {
-        if (args === '') throw new Error('usage: get <id | #>')
-        const byNumber = /^\d+$/.test(args) ? last?.results[Number(args) - 1]?.book.id : undefined
-        if (/^\d+$/.test(args) && byNumber == null) throw new Error(`no result #${args} in the last search`)
-        await downloadWithProgress(arkshare, output, byNumber ?? args, {
-          savedText: (result) => `Saved ${result.path} (${formatSize(result.bytes)}, from ${result.providersUsed.length} peer(s)); now sharing it.`
-        })
+      case 'link': {
+        if (args === '') throw new Error('usage: link <id | #>')
+        const link = await arkshare.bookLink(bookId(args))
+        output.emit({ event: 'link', id: parseBookLink(link).id.toString(), link }, () => link)
         return
       }
       case 'list':
@@ -101,6 +108,9 @@ export function startShell (options: ShellOptions): { close: () => void } {
       case 'stats':
         printIndexStats(output, await arkshare.indexStats())
         return
+      case 'limits':
+        await runLimitsCommand(arkshare, output, args)
+        return
       case 'help':
         output.info(SHELL_HELP)
         return
@@ -111,7 +121,7 @@ export function startShell (options: ShellOptions): { close: () => void } {
         options.onQuit()
         return
       default:
-        throw new Error(`unknown command "${command}" (try: help)`)
+        if (!runDownloadCommand(arkshare, output, command, args, bookId)) throw new Error(`unknown command "${command}" (try: help)`)
     }
   }
 

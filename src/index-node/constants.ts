@@ -25,6 +25,8 @@ export const MAX_OPEN_STREAMS_PER_ADDRESS = LIMITS.openStreams.index.maxOpenPerA
 /** Per-peer request budgets, a minute (a peer may spend them in a burst). */
 export const REGISTRATIONS_PER_MINUTE = 120
 export const SEARCHES_PER_MINUTE = 600
+/** Requests a second, as the index's counters report them, are averaged over this many seconds. */
+export const REQUEST_RATE_WINDOW_SECONDS = 10
 /** Search pages kept for repeated queries, and for how long at most. */
 export const SEARCH_CACHE_ENTRIES = 1000
 export const SEARCH_CACHE_TTL_MS = 5_000
@@ -35,6 +37,8 @@ export const MAX_CONNECTIONS = 5_000
 export const MAX_CONNECTIONS_PER_IP = 256
 export const INBOUND_CONNECTIONS_PER_SECOND = 100
 export const MAX_INCOMING_PENDING_CONNECTIONS = 100
+/** The config file in the data folder: settings read at start. */
+export const CONFIG_FILE = 'arkshare.conf'
 /** Where an index keeps its key and catalog when not told. */
 export const DEFAULT_DATA_DIR = '.arkshare/index'
 

@@ -3,6 +3,7 @@
 // point where peers behind NATs find each other (meeting-point/: relay, STUN, AutoNAT).
 import { NotStartedError, serviceCapabilities, type Logger, type Startable } from '@libp2p/interface'
 import { repeatingTask, type RepeatingTask } from '@libp2p/utils'
+import { TypedEventEmitter } from 'main-event'
 import { PeerRateLimiter } from '../limits/peer-rate-limiter.js'
 import { StreamBudget } from '../limits/stream-budget.js'
 import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
@@ -13,9 +14,10 @@ import { SearchHandler } from './handlers/search.js'
 import { MeetingPoint, type MeetingPointStats, type RelayLimits } from './meeting-point/meeting-point.js'
 import { PeerPresence } from './peer-presence.js'
 import { parseQuery } from './query.js'
+import { RequestCounters, type IndexCounters, type IndexProtocol, type RefusalReason, type RequestOutcome } from './request-counters.js'
 import { SearchCache } from './search-cache.js'
 import type { CatalogStats, SearchOptions, SearchPage } from './catalog/types.js'
-import type { ArkshareIndex, ArkshareIndexComponents, ArkshareIndexInit } from './index.js'
+import type { ArkshareIndex, ArkshareIndexComponents, ArkshareIndexEvents, ArkshareIndexInit } from './index.js'
 
 /** The index opens no register or search streams of its own; libp2p still asks for a cap. */
 const MAX_OUTBOUND_STREAMS = 1
@@ -31,7 +33,7 @@ function relayLimits (given: Partial<RelayLimits> = {}): RelayLimits {
   }
 }
 
-export class ArkshareIndexService implements Startable, ArkshareIndex {
+export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents> implements Startable, ArkshareIndex {
   readonly [Symbol.toStringTag] = 'arkshare-index'
   readonly [serviceCapabilities]: string[] = ['@arkshare/index']
 
@@ -44,9 +46,11 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
   private readonly searchHandler: SearchHandler
   private readonly presence: PeerPresence
   private readonly sweep: RepeatingTask
+  private readonly counters: RequestCounters
   private readonly meeting: MeetingPoint
 
   constructor (private readonly components: ArkshareIndexComponents, private readonly init: ArkshareIndexInit = {}) {
+    super()
     this.log = components.logger.forComponent('arkshare:index')
     this.now = init.now ?? Date.now
     this.cache = new SearchCache<SearchPage>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, this.now)
@@ -56,7 +60,9 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
       maxOpen: init.maxOpenStreams ?? MAX_OPEN_STREAMS,
       maxOpenPerAddress: init.maxOpenStreamsPerAddress ?? MAX_OPEN_STREAMS_PER_ADDRESS
     })
-    const shared = { catalog, streams, log: this.log, streamIdleMs: init.streamIdleMs }
+    this.counters = new RequestCounters(this.now, () => streams.refused)
+    const onRequest = (protocol: IndexProtocol, outcome: RequestOutcome, durationMs: number): void => { this.requestEnded(protocol, outcome, durationMs) }
+    const shared = { catalog, streams, log: this.log, streamIdleMs: init.streamIdleMs, onRequest }
     this.registerHandler = new RegisterHandler({
       ...shared,
       rateLimiter: new PeerRateLimiter(init.registrationsPerMinute ?? REGISTRATIONS_PER_MINUTE),
@@ -135,6 +141,20 @@ export class ArkshareIndexService implements Startable, ArkshareIndex {
 
   meetingPoint (): MeetingPointStats {
     return this.meeting.stats()
+  }
+
+  requestCounters (): IndexCounters {
+    return this.counters.snapshot()
+  }
+
+  recordRefusedConnection (reason: RefusalReason): void {
+    this.counters.connectionRefused(reason)
+  }
+
+  private requestEnded (protocol: IndexProtocol, outcome: RequestOutcome, durationMs: number): void {
+    this.counters.request(protocol, outcome)
+    // no event made when nobody listens (thousands of searches a second)
+    if (this.listenerCount('request') > 0) this.safeDispatchEvent('request', { detail: { protocol, outcome, durationMs } })
   }
 
   private sweepExpired (): void {

@@ -5,16 +5,32 @@ import { ArkshareIndexService } from './index-service.js'
 import type { Catalog } from './catalog/catalog.js'
 import type { CatalogStats, SearchOptions, SearchPage } from './catalog/types.js'
 import type { MeetingPointComponents, MeetingPointStats, RelayLimits } from './meeting-point/meeting-point.js'
+import type { IndexCounters, IndexProtocol, RefusalReason, RequestOutcome } from './request-counters.js'
+import type { TypedEventTarget } from 'main-event'
 
 export type { CatalogStats, SearchHit, SearchPage } from './catalog/types.js'
 export type { MeetingPointStats, RelayLimits } from './meeting-point/meeting-point.js'
+export type { IndexCounters, IndexProtocol, RefusalReason, RequestOutcome } from './request-counters.js'
 
 /** Every default of the index service (and of `arkshare index`), from one place. */
 export * as INDEX_DEFAULTS from './constants.js'
 
-export interface ArkshareIndex {
+export interface ArkshareIndexEvents {
+  /** A register or search request ended (dispatched only while someone listens). */
+  request: CustomEvent<{ protocol: IndexProtocol, outcome: RequestOutcome, durationMs: number }>
+}
+
+export interface ArkshareIndex extends TypedEventTarget<ArkshareIndexEvents> {
   readonly catalog: Catalog
+  /** Peers online and registered, books and provider records (what a stats request answers). */
   stats(): CatalogStats
+  /**
+   * What the index was asked and refused since start: requests by protocol and outcome, their
+   * rate a second, rate-limited requests, streams and connections refused. No query, no peer ID.
+   */
+  requestCounters(): IndexCounters
+  /** Counts an inbound connection the node refused (its connection gater calls this). */
+  recordRefusedConnection(reason: RefusalReason): void
   /** Searches as a search request would, without a cache: words (the query language), a provider, a page. */
   search(query: string, options?: Pick<SearchOptions, 'limit' | 'offset' | 'provider'>): SearchPage
   /** What the meeting point (relay, STUN, AutoNAT) has done so far. */

@@ -12,6 +12,8 @@ export interface StreamBudgetOptions {
 export class StreamBudget {
   private open = 0
   private readonly perAddress = new Map<string, number>()
+  /** Streams refused since start. */
+  refused = 0
 
   constructor (readonly options: StreamBudgetOptions) {}
 
@@ -20,7 +22,10 @@ export class StreamBudget {
   /** Takes a place for a stream from `address`; false (taking nothing) when either cap is reached. */
   tryOpen (address: string): boolean {
     const mine = this.perAddress.get(address) ?? 0
-    if (this.open >= this.options.maxOpen || mine >= this.options.maxOpenPerAddress) return false
+    if (this.open >= this.options.maxOpen || mine >= this.options.maxOpenPerAddress) {
+      this.refused++
+      return false
+    }
     this.open++
     this.perAddress.set(address, mine + 1)
     return true

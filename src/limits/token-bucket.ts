@@ -22,22 +22,56 @@ export const systemClock: Clock = {
 export class TokenBucket {
   private tokens: number
   private last: number
-  readonly burst: number
+  private rate: number
+  private readonly fixedBurst?: number
+  burst: number
+  /** Every token credited so far: a waiter waits until this has grown by the debt it found. */
+  private credited = 0
+  /** Aborted, and replaced, when the rate changes: waiters work out their wait again. */
+  private changed = new AbortController()
+  private released = false
 
   /**
    * @param bytesPerSecond sustained rate
    * @param burst bytes that may pass at once after an idle spell (default: 1/10 s of rate, ≥ 64 KiB)
    */
-  constructor (readonly bytesPerSecond: number, burst?: number, private readonly clock: Clock = systemClock) {
+  constructor (bytesPerSecond: number, burst?: number, private readonly clock: Clock = systemClock) {
     if (!(bytesPerSecond > 0)) throw new RangeError('rate must be positive')
-    this.burst = burst ?? Math.max(64 * 1024, Math.round(bytesPerSecond / 10))
+    this.rate = bytesPerSecond
+    this.fixedBurst = burst
+    this.burst = burst ?? defaultBurst(bytesPerSecond)
     this.tokens = this.burst
     this.last = clock.now()
   }
 
+  get bytesPerSecond (): number { return this.rate }
+
+  /** A new rate, for the waits under way too: what is owed so far is paid at the old rate. */
+  setRate (bytesPerSecond: number): void {
+    if (!(bytesPerSecond > 0)) throw new RangeError('rate must be positive')
+    this.refill()
+    this.rate = bytesPerSecond
+    this.burst = this.fixedBurst ?? defaultBurst(bytesPerSecond)
+    this.tokens = Math.min(this.tokens, this.burst)
+    this.wake()
+  }
+
+  /** No limit any more: every wait ends now, and every take passes. */
+  release (): void {
+    this.released = true
+    this.wake()
+  }
+
+  private wake (): void {
+    this.changed.abort()
+    this.changed = new AbortController()
+  }
+
   private refill (): void {
     const now = this.clock.now()
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.bytesPerSecond)
+    const added = ((now - this.last) / 1000) * this.rate
+    this.credited += added
+    this.tokens = Math.min(this.burst, this.tokens + added)
     this.last = now
   }
 
@@ -45,7 +79,7 @@ export class TokenBucket {
   delayFor (bytes: number): number {
     this.refill()
     const after = this.tokens - bytes
-    return after >= 0 ? 0 : (-after / this.bytesPerSecond) * 1000
+    return after >= 0 || this.released ? 0 : (-after / this.rate) * 1000
   }
 
   /** Takes `amount` now if the bucket holds it; otherwise takes nothing and returns the ms to wait. */
@@ -59,14 +93,29 @@ export class TokenBucket {
   async take (bytes: number, signal?: AbortSignal): Promise<void> {
     this.refill()
     this.tokens -= bytes
-    if (this.tokens >= 0) return
+    if (this.tokens >= 0 || this.released) return
+    const until = this.credited - this.tokens
     try {
-      await this.clock.sleep((-this.tokens / this.bytesPerSecond) * 1000, signal)
+      while (!this.released) {
+        this.refill()
+        const missing = until - this.credited
+        if (missing <= 0) return
+        const changed = this.changed.signal
+        try {
+          await this.clock.sleep((missing / this.rate) * 1000, signal != null ? AbortSignal.any([signal, changed]) : changed)
+        } catch (err) {
+          if (!changed.aborted || signal?.aborted === true) throw err
+        }
+      }
     } catch (err) {
       this.tokens += bytes
       throw err
     }
   }
+}
+
+function defaultBurst (bytesPerSecond: number): number {
+  return Math.max(64 * 1024, Math.round(bytesPerSecond / 10))
 }
 
 /** Parses "2MiB/s", "500KiB", "1.5 MB/s", "1048576" into bytes per second (powers of 1024). */
@@ -87,24 +136,55 @@ export interface BandwidthLimits {
   perPeer?: number
 }
 
-/** A global bucket and one bucket per remote peer; a transfer waits for both. */
+/** A global bucket and one bucket per remote peer; a transfer waits for both. Limits may change at any time. */
 export class BandwidthBudget {
-  private readonly total?: TokenBucket
+  private total?: TokenBucket
   private readonly peers = new Map<string, { bucket: TokenBucket, used: number }>()
+  private current: BandwidthLimits
 
-  constructor (readonly limits: BandwidthLimits, private readonly clock: Clock = systemClock) {
+  constructor (limits: BandwidthLimits, private readonly clock: Clock = systemClock) {
+    this.current = { ...limits }
     if (limits.total != null) this.total = new TokenBucket(limits.total, undefined, clock)
   }
 
+  get limits (): BandwidthLimits { return { ...this.current } }
+
   get limited (): boolean {
-    return this.total != null || this.limits.perPeer != null
+    return this.total != null || this.current.perPeer != null
+  }
+
+  /**
+   * New limits (a field left out stays as it is; undefined lifts it), for transfers under way too:
+   * a wait already begun is worked out again at the new rate, and ends at once when a limit is lifted.
+   */
+  setLimits (limits: BandwidthLimits): void {
+    if ('total' in limits) {
+      if (limits.total == null) {
+        this.total?.release()
+        this.total = undefined
+      } else if (this.total != null) {
+        this.total.setRate(limits.total)
+      } else {
+        this.total = new TokenBucket(limits.total, undefined, this.clock)
+      }
+      this.current.total = limits.total
+    }
+    if ('perPeer' in limits) {
+      for (const { bucket } of this.peers.values()) {
+        if (limits.perPeer == null) bucket.release()
+        else bucket.setRate(limits.perPeer)
+      }
+      if (limits.perPeer == null) this.peers.clear()
+      this.current.perPeer = limits.perPeer
+    }
   }
 
   private peerBucket (peer: string): TokenBucket | undefined {
-    if (this.limits.perPeer == null) return undefined
+    const perPeer = this.current.perPeer
+    if (perPeer == null) return undefined
     let entry = this.peers.get(peer)
     if (entry == null) {
-      entry = { bucket: new TokenBucket(this.limits.perPeer, undefined, this.clock), used: 0 }
+      entry = { bucket: new TokenBucket(perPeer, undefined, this.clock), used: 0 }
       this.peers.set(peer, entry)
       // forget peers idle for a minute so the map stays small
       for (const [key, e] of this.peers) if (this.clock.now() - e.used > 60_000 && key !== peer) this.peers.delete(key)

@@ -15,9 +15,24 @@ export class UploadSlots {
   private readonly waiting = new Map<string, Ticket[]>()
   private rotation: string[] = []
 
-  constructor (readonly slots: number) {
-    if (!(slots >= 1)) throw new RangeError('at least one upload slot')
+  constructor (private count: number) {
+    if (!(count >= 1)) throw new RangeError('at least one upload slot')
   }
+
+  get slots (): number { return this.count }
+
+  /**
+   * More slots serve waiting peers at once; fewer leave running uploads be until they ask again
+   * (overCapacity tells them to give their slot up and queue).
+   */
+  setSlots (count: number): void {
+    if (!(Number.isInteger(count) && count >= 1)) throw new RangeError('at least one upload slot')
+    this.count = count
+    this.grantNext()
+  }
+
+  /** More uploads hold a slot than there are slots (they were lowered). */
+  get overCapacity (): boolean { return this.active > this.count }
 
   get inUse (): number { return this.active }
   get queued (): number { return [...this.waiting.values()].reduce((n, list) => n + list.length, 0) }
@@ -28,7 +43,7 @@ export class UploadSlots {
    */
   async acquire (peer: string, options: { signal?: AbortSignal, onPosition?: (position: number) => void } = {}): Promise<() => void> {
     options.signal?.throwIfAborted()
-    if (this.active < this.slots && this.queued === 0) {
+    if (this.active < this.count && this.queued === 0) {
       this.active++
       return this.releaser()
     }
@@ -97,7 +112,7 @@ export class UploadSlots {
   }
 
   private grantNext (): void {
-    while (this.active < this.slots && this.rotation.length > 0) {
+    while (this.active < this.count && this.rotation.length > 0) {
       const peer = this.rotation.shift() as string
       const list = this.waiting.get(peer) as Ticket[]
       const ticket = list.shift() as Ticket

@@ -13,7 +13,7 @@ import { tcp } from '@libp2p/tcp'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { announcedAddresses, arkshare, iceServersFor, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
-import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit } from '../index-node/index.js'
+import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit, type RefusalReason } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
 import { ipOf } from '../limits/stream-budget.js'
@@ -85,16 +85,24 @@ interface NodeRef {
   announce?: (addrs: Multiaddr[]) => Multiaddr[]
 }
 
+/** Hears why an inbound connection was refused (the index counts them). */
+type OnRefused = (reason: RefusalReason) => void
+
 /** Access rules, then the per-IP cap, checked as each inbound connection arrives. */
-function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: number | undefined, ref: NodeRef): ConnectionGater {
+function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: number | undefined, ref: NodeRef, onRefused?: OnRefused): ConnectionGater {
   const fromRules = rules?.gater() ?? {}
+  const refused = (reason: RefusalReason): true => { onRefused?.(reason); return true }
   return {
     ...fromRules,
     denyInboundConnection: async (maConn) => {
-      if (await fromRules.denyInboundConnection?.(maConn) === true) return true
+      if (await fromRules.denyInboundConnection?.(maConn) === true) return refused('denied')
       if (maxConnectionsPerIp == null || ref.node == null) return false
       const ip = ipOf(maConn.remoteAddr)
-      return ip != null && ref.node.getConnections().filter(c => ipOf(c.remoteAddr) === ip).length >= maxConnectionsPerIp
+      if (ip == null || ref.node.getConnections().filter(c => ipOf(c.remoteAddr) === ip).length < maxConnectionsPerIp) return false
+      return refused('per_ip_limit')
+    },
+    denyInboundEncryptedConnection: async (peer, maConn) => {
+      return await fromRules.denyInboundEncryptedConnection?.(peer, maConn) === true && refused('denied')
     }
   }
 }
@@ -105,11 +113,11 @@ interface NodeKind {
   listen: string[]
 }
 
-async function baseOptions (options: BaseNodeOptions, kind: NodeKind, rules: AccessRules | undefined, ref: NodeRef): Promise<Record<string, any>> {
+async function baseOptions (options: BaseNodeOptions, kind: NodeKind, rules: AccessRules | undefined, ref: NodeRef, onRefused?: OnRefused): Promise<Record<string, any>> {
   const privateKey = options.privateKey ?? (options.dataDir != null ? await loadOrCreateKey(options.dataDir) : undefined)
   const { maxConnectionsPerIp, ...managerLimits } = options.connectionLimits ?? {}
   return {
-    connectionGater: connectionGater(rules, maxConnectionsPerIp, ref),
+    connectionGater: connectionGater(rules, maxConnectionsPerIp, ref, onRefused),
     ...(privateKey != null ? { privateKey } : {}),
     connectionManager: managerLimits,
     addresses: { listen: kind.listen, announce: options.announce ?? [], announceFilter: (addrs: Multiaddr[]) => ref.announce?.(addrs) ?? addrs },
@@ -166,10 +174,11 @@ function enforce<T extends Libp2p<any>> (node: T, rules: AccessRules | undefined
  * One node: TCP + Noise + Yamux, identify, identify-push, ping, the DHT when asked, and the given
  * service under `name`, with the access rules and connection limits applied.
  */
-async function buildNode<N> (options: BaseNodeOptions, kind: NodeKind, defaults: ConnectionLimits, name: string, service: unknown, ref: NodeRef = {}): Promise<N> {
+async function buildNode<N> (options: BaseNodeOptions, kind: NodeKind, defaults: ConnectionLimits, name: string, service: unknown, ref: NodeRef = {}, onRefused?: (node: N, reason: RefusalReason) => void): Promise<N> {
   const rules = await accessRules(options.accessRulesFile)
+  const refused = onRefused != null ? (reason: RefusalReason) => { if (ref.node != null) onRefused(ref.node as N, reason) } : undefined
   const node = await createLibp2p({
-    ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, kind, rules, ref),
+    ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, kind, rules, ref, refused),
     services: {
       identify: identify(),
       // a peer's new listen addresses reach the index (and other peers) without a reconnect;
@@ -203,5 +212,6 @@ export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexIni
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
   const { listen, announce, dataDir, privateKey, dht, connectionLimits, accessRulesFile, ...init } = options
-  return await buildNode<IndexNode>(options, { transports: [], listen: listen ?? DEFAULT_LISTEN }, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }))
+  return await buildNode<IndexNode>(options, { transports: [], listen: listen ?? DEFAULT_LISTEN }, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }), {},
+    (node, reason) => { node.services.index.recordRefusedConnection(reason) })
 }

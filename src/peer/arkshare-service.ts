@@ -5,17 +5,22 @@
 import { InvalidParametersError, serviceCapabilities, type Logger, type Startable } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
-import { parseBookId } from '../content/book-id.js'
+import { join } from 'node:path'
 import { normaliseError } from '../wire/errors.js'
 import { peerIdToBytes } from '../wire/records.js'
-import { DIAL_TIMEOUT_MS, UPNP } from './constants.js'
+import { DIAL_TIMEOUT_MS, DOWNLOAD_LIST_FILE, UPNP } from './constants.js'
+import { parseBookRef } from './book-ref.js'
+import { writeBookLink } from './book-link-writer.js'
 import { DhtAnnouncer } from './dht-announcer.js'
-import { Downloads } from './downloads.js'
+import { DownloadManager, type DownloadManagerEvents } from './download-manager/download-manager.js'
+import { DownloadRunner } from './download-manager/download-runner.js'
+import { checkLimits, type Limits } from './limits.js'
+import { SettingsFile } from './settings-file.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
 import { ReachabilityPart, type ReachabilityStatus } from './reachability/reachability.js'
 import { ServingSide } from './serving/serving-side.js'
-import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, GetOptions } from './index.js'
+import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, Downloads, GetOptions } from './index.js'
 import type { DownloadResult } from './download/index.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
@@ -33,7 +38,9 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private readonly indexLinks: IndexLinks
   private readonly announcer?: DhtAnnouncer
   private readonly providers: ProviderFinder
-  private readonly downloads: Downloads
+  private readonly manager: DownloadManager
+  private readonly runner: DownloadRunner
+  private readonly settings?: SettingsFile
   private readonly reach: ReachabilityPart
 
   constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
@@ -54,11 +61,19 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     })
     if (init.dht === true) this.announcer = new DhtAnnouncer(components, { books: this.serving, log })
     this.providers = new ProviderFinder(components, { indexes: this.indexLinks, dht: init.dht === true, badPeerMs: init.badPeerMs })
-    this.downloads = new Downloads(components, { ...init, log }, {
+    const runner = this.runner = new DownloadRunner(components, { ...init, log }, {
       providers: this.providers,
       serving: this.serving,
       paths: { kindOf: (connection) => this.reach.connectionKind(connection), reachability: () => this.reach.reachability() }
     })
+    this.manager = new DownloadManager({
+      listPath: init.dataDir != null ? join(init.dataDir, DOWNLOAD_LIST_FILE) : undefined,
+      downloads: init.downloads,
+      maxActiveDownloads: init.maxActiveDownloads,
+      log
+    }, runner)
+    this.forwardDownloadEvents()
+    if (init.settingsFile != null) this.settings = new SettingsFile(init.settingsFile)
     this.reach.addEventListener('change', (evt) => {
       this.indexLinks.reachabilityChanged()
       this.safeDispatchEvent('reachability:change', { detail: evt.detail })
@@ -73,19 +88,65 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     })
   }
 
-  /** In order: the announcer hears the shelf's first scan, and the index links register what it found. */
+  /**
+   * In order: the announcer hears the shelf's first scan, the index links register what it found,
+   * and the saved downloads resume once there is somewhere to find their providers.
+   */
   async start (): Promise<void> {
     this.announcer?.start()
     await this.reach.start()
     await this.serving.start()
     this.dialBootstrapPeers()
     this.indexLinks.start()
+    await this.manager.start()
   }
 
-  /** Unregisters while the connections are still up (libp2p stops components together after this). */
+  /** Stops downloads and unregisters while the connections are still up (libp2p stops components together after this). */
   async beforeStop (): Promise<void> {
     this.announcer?.stop()
-    await this.indexLinks.stop()
+    await Promise.all([this.manager.stop(), this.indexLinks.stop()])
+  }
+
+  get downloads (): Downloads {
+    return this.manager
+  }
+
+  limits (): Limits {
+    const upload = this.serving.uploadLimits
+    return {
+      maxUploadBytesPerSecond: upload.total ?? null,
+      maxUploadBytesPerSecondPerPeer: upload.perPeer ?? null,
+      maxDownloadBytesPerSecond: this.runner.budget.limits.total ?? null,
+      uploadSlots: upload.slots,
+      maxActiveDownloads: this.manager.maxActiveDownloads
+    }
+  }
+
+  /**
+   * Changes limits at runtime, for transfers under way too; all or none (a bad value throws
+   * InvalidLimitError, a config file that cannot be written its error, and nothing changes).
+   */
+  async setLimits (changes: Partial<Limits>): Promise<Limits> {
+    const c = checkLimits(changes)
+    await this.settings?.saveLimits(c)
+    const rate = (value: number | null | undefined): number | undefined => value ?? undefined
+    this.serving.setUploadLimits({
+      ...('maxUploadBytesPerSecond' in c ? { total: rate(c.maxUploadBytesPerSecond) } : {}),
+      ...('maxUploadBytesPerSecondPerPeer' in c ? { perPeer: rate(c.maxUploadBytesPerSecondPerPeer) } : {}),
+      slots: c.uploadSlots
+    })
+    if ('maxDownloadBytesPerSecond' in c) this.runner.budget.setLimits({ total: rate(c.maxDownloadBytesPerSecond) })
+    if (c.maxActiveDownloads != null) this.manager.setMaxActiveDownloads(c.maxActiveDownloads)
+    const limits = this.limits()
+    this.safeDispatchEvent('limits:change', { detail: limits })
+    return limits
+  }
+
+  private forwardDownloadEvents (): void {
+    const types: Array<keyof DownloadManagerEvents> = ['download:change', 'download:progress', 'download:done', 'download:failed', 'download:removed']
+    for (const type of types) {
+      this.manager.addEventListener(type, (evt) => { this.safeDispatchEvent(type, { detail: (evt as CustomEvent).detail }) })
+    }
   }
 
   async stop (): Promise<void> {
@@ -146,19 +207,46 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     return await this.indexLinks.search({ provider, limit: options.limit ?? 0, offset: options.offset ?? 0 }, options.signal)
   }
 
-  async findProviders (id: string, options: { signal?: AbortSignal } = {}): Promise<SearchResultEntry | undefined> {
-    return await this.providers.fromIndexes(parseBookId(id), options.signal)
+  async findProviders (idOrLink: string, options: { signal?: AbortSignal } = {}): Promise<SearchResultEntry | undefined> {
+    const ref = parseBookRef(idOrLink)
+    let found: SearchResultEntry | undefined
+    try {
+      found = await this.providers.fromIndexes(ref.cid, options.signal)
+    } catch (err) {
+      // a link's hints answer when no index does
+      if (ref.hints.length === 0) throw err
+    }
+    if (ref.hints.length === 0) return found
+    const listed = found?.providers ?? []
+    return {
+      book: found?.book ?? { id: ref.id, title: ref.title ?? '', author: '', format: '', size: ref.size ?? 0, fileName: ref.fileName ?? '', language: '' },
+      providers: [...listed, ...ref.hints.filter(h => !listed.some(p => p.peerId === h.peerId))]
+    }
   }
 
-  async get (id: string, options: GetOptions = {}): Promise<DownloadResult> {
-    const result = await this.downloads.get(parseBookId(id), {
-      ...options,
-      onProgress: (progress) => {
-        options.onProgress?.(progress)
-        this.safeDispatchEvent('download:progress', { detail: progress })
+  async bookLink (idOrLink: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    const ref = parseBookRef(idOrLink)
+    const shared = this.serving.find(ref.id)
+    const listed = this.manager.list().find(d => d.id === ref.id)
+    // only a book known nowhere here is looked up
+    const found = shared == null && listed == null && this.indexLinks.configured ? await this.findProviders(idOrLink, options).catch(() => undefined) : undefined
+    return writeBookLink(ref, { shared, listed, found, ownAddresses: this.components.addressManager.getAddresses() })
+  }
+
+  /**
+   * Downloads a book through the download list: joins its download if one is running, starts a
+   * finished one again, resumes a paused one. If the caller's signal aborts a download this call
+   * set going, it is paused (its verified chunks kept, as for any stopped download).
+   */
+  async get (idOrLink: string, options: GetOptions = {}): Promise<DownloadResult> {
+    const { id, started } = this.manager.ensure(parseBookRef(idOrLink), { outDir: options.outDir })
+    try {
+      return await this.manager.wait(id, { signal: options.signal, onProgress: options.onProgress })
+    } catch (err) {
+      if (started && options.signal?.aborted === true) {
+        try { this.manager.pause(id) } catch { /* it ended meanwhile */ }
       }
-    })
-    this.safeDispatchEvent('download:done', { detail: result })
-    return result
+      throw err
+    }
   }
 }

@@ -6,6 +6,12 @@ import { LIMITS } from '../wire/protocols.js'
 export const DEFAULT_TTL_SECONDS = 0
 /** Peers served at once; the others wait in a fair queue and are told their place. */
 export const UPLOAD_SLOTS = 4
+/** Downloads running at once; the others wait in the download list, queued. */
+export const MAX_ACTIVE_DOWNLOADS = 3
+/** Finished downloads (done or cancelled) the list keeps; older ones are forgotten first. */
+export const MAX_FINISHED_DOWNLOADS = 1_000
+/** The file in the data folder that keeps the unfinished downloads across restarts. */
+export const DOWNLOAD_LIST_FILE = 'downloads.json'
 /** A queued downloader hears its place at least this often (spec 3: at least every 5 s). */
 export const QUEUE_HEARTBEAT_MS = 5_000
 /** Fetch streams one connection may open at once, and that we open to one peer. */
@@ -51,6 +57,8 @@ export const DEFAULT_SEARCH_LIMIT = 50
 export const DEFAULT_BROWSE_LIMIT = 100
 /** Results one page may hold (the wire's limit): an index returns no more, whatever is asked. */
 export const MAX_SEARCH_LIMIT = LIMITS.search.maxResultsPerPage
+/** The config file in the data folder: settings read at start, limits changed at runtime saved. */
+export const CONFIG_FILE = 'arkshare.conf'
 /** Where a node keeps its key and databases, and where downloads land, when not told. */
 export const DEFAULT_DATA_DIR = '.arkshare/node'
 export const DEFAULT_DOWNLOADS_DIR = 'downloads'

@@ -31,6 +31,8 @@ export interface RequestLoopOptions<Req, Res> {
   budget?: { streams: StreamBudget, remote: Multiaddr }
   errorResponse: (status: Status, message: string, retryAfterSeconds: number) => Res
   handle: (request: Req, context: HandlerContext<Res>) => Promise<Reply<Res>>
+  /** Hears of a frame refused before it reached `handle` (unreadable, or not a valid request). */
+  onRefused?: (status: Status) => void
 }
 
 export interface HandlerContext<Res> {
@@ -91,6 +93,7 @@ async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promi
         const reply = unreadableFrame(err)
         if (reply != null) {
           reader.detach()
+          opts.onRefused?.(reply.status)
           await sendError(opts, reply)
           return
         }
@@ -104,7 +107,9 @@ async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promi
       try {
         request = decodeMessage(exchange.request, bytes)
       } catch (e) {
-        await sendError(opts, undecodableRequest(normaliseError(e)))
+        const refusal = undecodableRequest(normaliseError(e))
+        opts.onRefused?.(refusal.status)
+        await sendError(opts, refusal)
         return
       }
 

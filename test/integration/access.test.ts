@@ -31,6 +31,9 @@ describe('access rules on an index', function () {
 
     assert.equal((await a.services.arkshare.search('anything')).failures.length, 0)
     await assert.rejects(b.services.arkshare.search('anything'), /no index answered/)
+    const refused = index.services.index.requestCounters().connectionsRefused
+    assert.ok(refused.denied >= 1, JSON.stringify(refused))
+    assert.equal(refused.perIpLimit, 0)
 
     // lift the ban on B, ban A: B gets in, A's open connection is dropped and it stays out
     await writeFile(rulesFile, `deny ${peerIdFromPrivateKey(keyA).toString()}\n`)
@@ -46,6 +49,9 @@ describe('access rules on an index', function () {
     await peers[0].services.arkshare.search('x')
     await peers[1].services.arkshare.search('x')
     await assert.rejects(peers[2].services.arkshare.search('x'), /no index answered/)
+    const refused = index.services.index.requestCounters().connectionsRefused
+    assert.ok(refused.perIpLimit >= 1, JSON.stringify(refused))
+    assert.equal(refused.denied, 0)
     await peers[0].stop()
     await eventually(async () => (await peers[2].services.arkshare.search('x')).failures.length === 0, 15_000, 'a slot freed')
   })

@@ -5,16 +5,10 @@ import { join } from 'node:path'
 import { bookIdOf, parseBookId } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { Download, type DownloaderComponents } from '../../src/peer/download/index.js'
-import { bookBytes, eventually, indexAddr, startPeer, useSwarm, waitForProviders, writeBook } from '../helpers.js'
+import { bookBytes, eventually, indexAddr, pathsOf, startPeer, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 import { startLiar } from './liar.js'
 import type { ArkshareNode } from '../../src/node/create-node.js'
 import type { DownloadProgress } from '../../src/peer/index.js'
-import type { PathOptions } from '../../src/peer/download/paths.js'
-
-/** What a peer's reachability part tells its downloads. */
-function pathsOf (node: ArkshareNode): PathOptions {
-  return { kindOf: (connection) => node.services.arkshare.connectionKind(connection), reachability: () => node.services.arkshare.reachability().reachability }
-}
 
 describe('downloads from several providers', function () {
   this.timeout(90_000)

@@ -72,6 +72,7 @@ describe('open-stream limits', function () {
     const statuses = await Promise.all(channels.map(ask))
     assert.equal(statuses.filter(s => s === Status.OK).length, 16)
     assert.equal(statuses.filter(s => s === Status.E_UNAVAILABLE).length, 184)
+    assert.equal(index.services.index.requestCounters().streamsRefused, 184, 'the index counts the streams it refused')
 
     // closing them gives the address its places back
     await Promise.all(channels.map(async c => { await c.close() }))

@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8'
 import type { Command } from 'commander'
 import { INDEX_DEFAULTS } from '../../index-node/index.js'
 import { createIndexNode, type IndexNode, type IndexNodeOptions } from '../../node/create-node.js'
+import { applyConfigFile } from '../config-file.js'
 import { announce, stopOnSignals } from '../lifecycle.js'
 import { collect, nonNegativeInt, positiveInt } from '../options.js'
 import { createOutput, formatSize, type Output } from '../output.js'
@@ -28,6 +29,7 @@ export interface IndexCommandOptions {
   maxSearchesPerMinute: number
   maxRegistrationsPerMinute: number
   heapGrowth: number
+  config?: string
   json?: boolean
 }
 
@@ -87,7 +89,9 @@ export function addIndexCommand (program: Command): Command {
     .option('--max-searches-per-minute <n>', 'searches one peer may make per minute', positiveInt, INDEX_DEFAULTS.SEARCHES_PER_MINUTE)
     .option('--max-registrations-per-minute <n>', 'register requests one peer may make per minute', positiveInt, INDEX_DEFAULTS.REGISTRATIONS_PER_MINUTE)
     .option('--heap-growth <percent>', 'how far the JS heap may grow past its live data before a full collection (0: V8 decides)', nonNegativeInt, INDEX_DEFAULTS.HEAP_GROWTH_PERCENT)
+    .option('--config <file>', `settings, one "name = value" a line named as these options (default: <data>/${INDEX_DEFAULTS.CONFIG_FILE}); a flag given here wins`)
     .option('--json', 'machine-readable output, one JSON object per line')
+    .hook('preAction', async (command) => { await applyConfigFile(command, INDEX_DEFAULTS.CONFIG_FILE) })
     .action(async (opts: IndexCommandOptions) => {
       const output = createOutput(opts.json === true)
       // V8 lets the heap grow up to ~4x its live data between full collections when allocation is

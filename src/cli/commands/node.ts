@@ -5,7 +5,9 @@ import type { Command } from 'commander'
 import { PEER_DEFAULTS } from '../../peer/index.js'
 import { createArkshareNode, type ArkshareNode, type ArkshareNodeOptions } from '../../node/create-node.js'
 import { announce, stopOnSignals } from '../lifecycle.js'
-import { collect, positiveInt, rate, requireIndexOrBootstrap } from '../options.js'
+import { collect, limit, positiveInt, rate, requireIndexOrBootstrap } from '../options.js'
+import { applyConfigFile, configPath } from '../config-file.js'
+import { reportDownloads } from '../download-events.js'
 import { createOutput, formatSize, type Output } from '../output.js'
 import { startShell, SHELL_HELP } from '../shell.js'
 
@@ -24,9 +26,11 @@ export interface NodeCommandOptions {
   maxUploadPerPeer?: number
   maxDownload?: number
   uploadSlots: number
+  maxActiveDownloads: number
   maxOpenStreams: number
   maxOpenStreamsPerIp: number
   deny?: string
+  config?: string
   json?: boolean
 }
 
@@ -43,13 +47,16 @@ export function peerNodeOptions (opts: NodeCommandOptions): ArkshareNodeOptions 
     share: (opts.share ?? []).map(d => resolve(d)),
     downloads: resolve(opts.downloads),
     ttlSeconds: opts.ttl,
-    maxUploadBytesPerSecond: opts.maxUpload,
-    maxUploadBytesPerSecondPerPeer: opts.maxUploadPerPeer,
-    maxDownloadBytesPerSecond: opts.maxDownload,
+    maxUploadBytesPerSecond: limit(opts.maxUpload),
+    maxUploadBytesPerSecondPerPeer: limit(opts.maxUploadPerPeer),
+    maxDownloadBytesPerSecond: limit(opts.maxDownload),
     uploadSlots: opts.uploadSlots,
+    maxActiveDownloads: opts.maxActiveDownloads,
     maxOpenStreams: opts.maxOpenStreams,
     maxOpenStreamsPerAddress: opts.maxOpenStreamsPerIp,
-    accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined
+    accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined,
+    // limits changed at runtime are saved where they were read from
+    settingsFile: configPath(opts, PEER_DEFAULTS.CONFIG_FILE)
   }
 }
 
@@ -81,11 +88,14 @@ export function addNodeCommand (program: Command): Command {
     .option('--max-upload-per-peer <rate>', 'upload limit for each remote peer', rate)
     .option('--max-download <rate>', 'download limit, e.g. 5MiB/s', rate)
     .option('--upload-slots <n>', 'peers served at once; others queue', positiveInt, PEER_DEFAULTS.UPLOAD_SLOTS)
+    .option('--max-active-downloads <n>', 'downloads running at once; others wait in the list', positiveInt, PEER_DEFAULTS.MAX_ACTIVE_DOWNLOADS)
     .option('--max-open-streams <n>', 'download streams served at once (queued ones too), in all', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS)
     .option('--max-open-streams-per-ip <n>', 'download streams served at once to one IP address', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
+    .option('--config <file>', `settings, one "name = value" a line named as these options (default: <data>/${PEER_DEFAULTS.CONFIG_FILE}); a flag given here wins`)
     .option('--json', 'machine-readable output, one JSON object per line')
     .addHelpText('after', `\n${SHELL_HELP}`)
+    .hook('preAction', async (command) => { await applyConfigFile(command, PEER_DEFAULTS.CONFIG_FILE) })
     .action(async (opts: NodeCommandOptions) => {
       const output = createOutput(opts.json === true)
       requireIndexOrBootstrap(opts)
@@ -95,6 +105,7 @@ export function addNodeCommand (program: Command): Command {
       const stop = stopOnSignals(node, output, () => running.shell?.close())
       announce(output, node, 'peer')
       reportShelf(node, output)
+      reportDownloads(node.services.arkshare, output)
       running.shell = startShell({ node, output, onQuit: () => { void stop() } })
     })
 }

@@ -1,20 +1,14 @@
 // Every statement the catalog runs on its tables, prepared once and typed by what it binds and returns.
 // (The text index's loader and triggers are in text-index-sync.ts.)
 import type Database from 'better-sqlite3'
+import type { BookRecord } from '../../wire/records.js'
 
 /** A peer's row number and lease end. */
 export interface PeerLeaseRow { id: number, lease_expires_at: number }
 
-/** A listings row as bound by upsertListing; `peer` is the peers row number. */
-export interface ListingParams {
+/** A listings row as bound by upsertListing: a book as its provider lists it; `peer` is the peers row number. */
+export interface ListingParams extends BookRecord {
   peer: number
-  id: string
-  title: string
-  author: string
-  fileName: string
-  format: string
-  size: number
-  language: string
 }
 
 /** A peer's lease and addresses (`multiaddrs` as a JSON array); `reachability` null keeps the one it had. */

@@ -3,6 +3,7 @@
 import { parseBookId } from '../../content/book-id.js'
 import { RequestError, Status } from '../../wire/errors.js'
 import { serveRequests, type Reply } from '../../wire/request-loop.js'
+import { outcomeOf, type IndexProtocol, type RequestOutcome } from '../request-counters.js'
 import type { Catalog } from '../catalog/catalog.js'
 import type { ExchangeSpec } from '../../wire/messages.js'
 import type { PeerRateLimiter } from '../../limits/peer-rate-limiter.js'
@@ -23,12 +24,15 @@ export interface HandlerInit {
    * @default LIMITS.streamIdleMs
    */
   streamIdleMs?: number
+  /** Hears how every request ended and how long answering it took (refused frames count as invalid). */
+  onRequest?: (protocol: IndexProtocol, outcome: RequestOutcome, durationMs: number) => void
 }
 
 /** What a handler reads of a stream's connection. */
 export type StreamOrigin = Pick<Connection, 'remotePeer' | 'remoteAddr'>
 
 export interface IndexStream<Req, Res> {
+  protocol: IndexProtocol
   exchange: ExchangeSpec<Req, Res>
   errorResponse: (status: Status, message: string, retryAfterSeconds: number) => Res
   /** Answers one request that its peer's rate allowed. */
@@ -45,10 +49,19 @@ export async function serveIndexStream<Req, Res> (init: HandlerInit, stream: Str
     exchange: protocol.exchange,
     idleTimeoutMs: init.streamIdleMs,
     errorResponse: protocol.errorResponse,
+    onRefused: () => { init.onRequest?.(protocol.protocol, 'invalid', 0) },
     handle: async (request) => {
-      const wait = init.rateLimiter.check(peer)
-      if (wait > 0) throw new RequestError(Status.E_RATE_LIMITED, `rate limited, retry after ${wait} s`, wait)
-      return await protocol.answer(request)
+      const started = performance.now()
+      try {
+        const wait = init.rateLimiter.check(peer)
+        if (wait > 0) throw new RequestError(Status.E_RATE_LIMITED, `rate limited, retry after ${wait} s`, wait)
+        const reply = await protocol.answer(request)
+        init.onRequest?.(protocol.protocol, 'ok', performance.now() - started)
+        return reply
+      } catch (err) {
+        init.onRequest?.(protocol.protocol, outcomeOf(err), performance.now() - started)
+        throw err
+      }
     }
   })
 }

@@ -36,6 +36,7 @@ export class RegisterHandler {
     const peer = connection.remotePeer
     const fromLoopback = isLoopback(connection.remoteAddr)
     await serveIndexStream(this.init, stream, connection, {
+      protocol: 'register',
       exchange: REGISTER,
       errorResponse,
       answer: async (request) => await this.answer(peer, fromLoopback, request)

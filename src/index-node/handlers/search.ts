@@ -64,6 +64,7 @@ export class SearchHandler {
   /** Serves one search stream until it closes (a registrar stream handler). */
   async handle (stream: Stream, connection: StreamOrigin): Promise<void> {
     await serveIndexStream(this.init, stream, connection, {
+      protocol: 'search',
       exchange: SEARCH,
       errorResponse,
       answer: async (request) => ({ response: this.answer(request) })

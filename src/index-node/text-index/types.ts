@@ -1,18 +1,13 @@
 // The text index's public types: what it is fed, what a search is asked and answers.
+import type { BookRecord } from '../../wire/records.js'
 
-/** One row of the catalog's listings table, as the index needs it. */
-export interface IndexedListing {
+/** One row of the catalog's listings table, as the index needs it: a book as one provider lists it. */
+export interface IndexedListing extends Omit<BookRecord, 'id'> {
   /** listings.id */
   id: number
   /** peers.id of the provider */
   peer: number
   bookId: string
-  title: string
-  author: string
-  fileName: string
-  format: string
-  size: number
-  language: string
 }
 
 export interface TextSearchFilters {

@@ -4,31 +4,38 @@ import { MAX_CLAIMS } from './constants.js'
 export interface ChunkRun { first: number, count: number }
 
 /**
- * Which chunks are done, and who is fetching the rest. Workers claim contiguous runs of pending
- * chunks; once none are pending they may claim runs already in flight elsewhere (the end game).
+ * Which chunks are done, who delivered each, and who is fetching the rest. Workers claim
+ * contiguous runs of pending chunks; once none are pending they may claim runs already in flight
+ * elsewhere (the end game). One byte per chunk for each of the owner and the claims: a book of
+ * 131,072 chunks (32 GiB) takes 256 KiB.
  */
 export class ChunkPlan {
-  private readonly done: boolean[]
-  private readonly claims: number[]
+  /**
+   * For each chunk, 0 while it is not done, else who delivered it (a provider's number in the
+   * download's ledger, or FROM_DISK): the chunk map the UI colours by provider.
+   */
+  readonly owners: Uint8Array
+  private readonly claims: Uint8Array
   /** No chunk below this index is pending: claims start here instead of at 0 (books of 100k+ chunks). */
   private firstPending = 0
   doneCount = 0
 
   constructor (readonly total: number) {
-    this.done = new Array<boolean>(total).fill(false)
-    this.claims = new Array<number>(total).fill(0)
+    this.owners = new Uint8Array(total)
+    this.claims = new Uint8Array(total)
   }
 
-  isDone (i: number): boolean { return this.done[i] }
+  isDone (i: number): boolean { return this.owners[i] !== 0 }
 
-  markDone (i: number): boolean {
-    if (this.done[i]) return false
-    this.done[i] = true
+  /** Marks chunk `i` verified, delivered by `owner` (1..255); false when it already was. */
+  markDone (i: number, owner: number): boolean {
+    if (this.owners[i] !== 0) return false
+    this.owners[i] = owner
     this.doneCount++
     return true
   }
 
-  private pending (i: number): boolean { return !this.done[i] && this.claims[i] === 0 }
+  private pending (i: number): boolean { return this.owners[i] === 0 && this.claims[i] === 0 }
 
   private nextPending (): number {
     while (this.firstPending < this.total && !this.pending(this.firstPending)) this.firstPending++
@@ -47,7 +54,7 @@ export class ChunkPlan {
     const first = this.nextPending()
     if (first < this.total) return this.runFrom(first, max, i => this.pending(i))
     // the end game: nothing pending, so duplicate what is still in flight elsewhere
-    const duplicable = (i: number): boolean => !this.done[i] && this.claims[i] < MAX_CLAIMS && !mine.has(i)
+    const duplicable = (i: number): boolean => this.owners[i] === 0 && this.claims[i] < MAX_CLAIMS && !mine.has(i)
     for (let i = 0; i < this.total; i++) {
       if (duplicable(i)) return this.runFrom(i, max, duplicable)
     }

@@ -9,13 +9,14 @@ import { normaliseError } from '../../wire/errors.js'
 import { ChunkPlan } from './chunk-plan.js'
 import { ChunkWriter } from './chunk-writer.js'
 import { DEFAULT_MAX_PROVIDERS, DEFAULT_REFRESH_INTERVAL_MS, DEFAULT_STALL_TIMEOUT_MS } from './constants.js'
-import { DownloadError, FinishedError } from './errors.js'
+import { DownloadError, FinishedError, UnreachableError } from './errors.js'
 import { requestManifest, type FetchChannel } from './fetch-channel.js'
 import { PartFile } from './part-file.js'
 import { ProgressMeter, type DownloadProgress } from './progress.js'
-import { NoDirectPathError, PathFinder, type PathComponents, type PathOptions } from './paths.js'
+import { PathFinder, type PathComponents, type PathOptions } from './paths.js'
 import { ProviderDialer, type ProviderPath } from './provider-dialer.js'
 import { ProviderFailures, type BadPeers } from './provider-failures.js'
+import { ProviderLedger } from './provider-ledger.js'
 import { safeFileName } from './target.js'
 import { WorkerPool } from './worker-pool.js'
 import type { BandwidthBudget } from '../../limits/token-bucket.js'
@@ -44,6 +45,8 @@ export interface DownloadOptions {
   id: CID
   /** Metadata from the index, used for the file name (untrusted, sanitised). */
   book?: BookRecord
+  /** The name to save under instead of one made from `book` (a resume keeps the name it started with). */
+  fileName?: string
   providers: ProviderInfo[]
   outDir: string
   signal?: AbortSignal
@@ -75,6 +78,7 @@ export class Download {
   private readonly stallTimeoutMs: number
   private readonly finished = new AbortController()
   private readonly failures: ProviderFailures
+  private readonly ledger = new ProviderLedger()
   private readonly dialer: ProviderDialer
   private readonly startedAt = Date.now()
   /** The last path opened to each provider: how we reached it, and what a path over a relay may carry. */
@@ -84,7 +88,8 @@ export class Download {
 
   constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
-    this.failures = new ProviderFailures(this.finished.signal, log, options.badPeers)
+    const stopped = options.signal != null ? AbortSignal.any([this.finished.signal, options.signal]) : this.finished.signal
+    this.failures = new ProviderFailures(this.ledger, stopped, log, options.badPeers)
     this.dialer = new ProviderDialer(components, new PathFinder(components, options.paths), options.book?.size ?? 0, options.refreshProviders)
   }
 
@@ -96,7 +101,12 @@ export class Download {
   }
 
   private async connect (provider: ProviderInfo): Promise<FetchChannel> {
-    const path = await this.dialer.open(provider, this.signalFor())
+    let path: ProviderPath
+    try {
+      path = await this.dialer.open(provider, this.signalFor())
+    } catch (err) {
+      throw new UnreachableError(normaliseError(err).message)
+    }
     if (this.manifest != null) this.checkRelayLimit(path, this.manifest)
     this.opened.set(provider.peerId, path)
     return path.channel
@@ -105,7 +115,7 @@ export class Download {
   /** A book larger than a relayed path may carry is never started on it: the relay would cut it silently. */
   private checkRelayLimit (path: ProviderPath, manifest: Manifest): void {
     if (path.maxBookBytes == null || manifest.size <= path.maxBookBytes) return
-    const why = new NoDirectPathError(`no direct path to the provider, and the book (${manifest.size} bytes) is over the ${path.maxBookBytes} bytes its relay may carry`)
+    const why = new UnreachableError(`no direct path to the provider, and the book (${manifest.size} bytes) is over the ${path.maxBookBytes} bytes its relay may carry`)
     path.channel.abort(why)
     throw why
   }
@@ -132,6 +142,7 @@ export class Download {
 
   private fileName (): string {
     const { id, book } = this.options
+    if (this.options.fileName != null) return safeFileName(this.options.fileName, id.toString())
     const format = (book?.format ?? '').replace(/[^a-z0-9]/gi, '')
     return safeFileName(book?.fileName ?? '', `${id.toString()}${format !== '' ? `.${format}` : ''}`)
   }
@@ -163,10 +174,10 @@ export class Download {
     if (part.resumedBytes > 0) this.log('resuming %s with %d verified bytes on disk', fileName, part.resumedBytes)
     const writer = new ChunkWriter(part.file, part.path)
     const progress = new ProgressMeter({
-      id: id.toString(), fileName, totalBytes: manifest.size, plan, resumedBytes: part.resumedBytes, startedAt: this.startedAt, onProgress: this.options.onProgress
+      id: id.toString(), fileName, totalBytes: manifest.size, plan, ledger: this.ledger, resumedBytes: part.resumedBytes, startedAt: this.startedAt, onProgress: this.options.onProgress
     })
     const pool = new WorkerPool(
-      { id, manifest, plan, writer, progress, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
+      { id, manifest, plan, writer, progress, ledger: this.ledger, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
       { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal }
     )
     let published: string | undefined
@@ -190,7 +201,7 @@ export class Download {
         providersUsed: [...pool.used],
         providers: [...pool.used].flatMap(peerId => {
           const path = this.opened.get(peerId)
-          return path == null ? [] : [{ peerId, bytes: progress.byProvider.get(peerId) ?? 0, connection: path.connection }]
+          return path == null ? [] : [{ peerId, bytes: this.ledger.entry(peerId).bytes, connection: path.connection }]
         }),
         providersFailed: this.failures.list()
       }

@@ -19,3 +19,8 @@ export class DiskWriteError extends Error {
 export class FinishedError extends Error {
   override name = 'FinishedError'
 }
+
+/** A provider could not be dialled, or no fetch stream could be opened to it. */
+export class UnreachableError extends Error {
+  override name = 'UnreachableError'
+}

@@ -4,6 +4,7 @@
 import { open, unlink, mkdir, readFile, writeFile, rename, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chunkLength, chunkMatches, type Manifest } from '../../content/book-id.js'
+import { FROM_DISK } from './provider-ledger.js'
 import { publishFile } from './target.js'
 import type { ChunkPlan } from './chunk-plan.js'
 import type { CID } from 'multiformats/cid'
@@ -34,11 +35,16 @@ async function verifyChunksOnDisk (file: FileHandle, plan: ChunkPlan, manifest: 
     if (i * manifest.chunkSize + length > size) break
     const { bytesRead } = await file.read(buffer, 0, length, i * manifest.chunkSize)
     if (bytesRead === length && chunkMatches(manifest, i, buffer.subarray(0, length))) {
-      plan.markDone(i)
+      plan.markDone(i, FROM_DISK)
       verifiedBytes += length
     }
   }
   return verifiedBytes
+}
+
+/** Where the part of book `id` named `name` lives in `dir`: its own name, or beside another book's. */
+function partBases (dir: string, name: string, id: string): string[] {
+  return [join(dir, name), join(dir, `${name}.${id.slice(-12)}`)]
 }
 
 export class PartFile {
@@ -53,11 +59,12 @@ export class PartFile {
   /** Opens (or resumes) the part file of book `id` in `dir`; chunks already on disk are verified and marked done in `plan`. */
   static async open (dir: string, name: string, id: CID, manifest: Manifest, plan: ChunkPlan): Promise<PartFile> {
     await mkdir(dir, { recursive: true })
-    let base = join(dir, name)
+    const [own, apart] = partBases(dir, name, id.toString())
+    let base = own
     let state = await readState(`${base}.arkstate`)
     if (state != null && state.id !== id.toString()) {
       // another book's partial download has this name: keep ours apart
-      base = join(dir, `${name}.${id.toString().slice(-12)}`)
+      base = apart
       state = await readState(`${base}.arkstate`)
     }
     const statePath = `${base}.arkstate`
@@ -71,6 +78,15 @@ export class PartFile {
     const file = await openOrCreate(partPath)
     const resumedBytes = state != null ? await verifyChunksOnDisk(file, plan, manifest) : 0
     return new PartFile(file, partPath, statePath, resumedBytes)
+  }
+
+  /** Removes the part of book `id` saved as `name` in `dir` (a cancelled download), never another book's. */
+  static async remove (dir: string, name: string, id: string): Promise<void> {
+    for (const base of partBases(dir, name, id)) {
+      if ((await readState(`${base}.arkstate`))?.id !== id) continue
+      await unlink(`${base}.arkpart`).catch(() => {})
+      await unlink(`${base}.arkstate`).catch(() => {})
+    }
   }
 
   /** Gives the complete file its final name in `dir` (never replacing a file) and returns it. */

@@ -1,5 +1,6 @@
 // The counters of one running download, and the progress reports made from them.
 import type { ChunkPlan } from './chunk-plan.js'
+import type { ChunkMap, ProviderLedger, ProviderLedgerEntry } from './provider-ledger.js'
 
 export interface DownloadProgress {
   id: string
@@ -16,6 +17,10 @@ export interface DownloadProgress {
   /** Providers that put us in their upload queue, with our place in it. */
   queued: Array<{ peerId: string, position: number }>
   bytesPerSecond: number
+  /** What each provider delivered, got wrong, and why it was dropped. */
+  providers: ProviderLedgerEntry[]
+  /** Which provider delivered each verified chunk (a live view: copy what you keep). */
+  chunkMap: ChunkMap
 }
 
 export interface ProgressMeterInit {
@@ -23,6 +28,7 @@ export interface ProgressMeterInit {
   fileName: string
   totalBytes: number
   plan: ChunkPlan
+  ledger: ProviderLedger
   resumedBytes: number
   /** When the download started (the rate counts from there). */
   startedAt: number
@@ -33,8 +39,6 @@ export class ProgressMeter {
   /** Bytes in the part file: progress counts written bytes only, so what a user saw reported survives a kill. */
   bytesDone: number
   bytesFetched = 0
-  /** Bytes received from each provider (duplicates included). */
-  readonly byProvider = new Map<string, number>()
   activeProviders = 0
   /** Our place in each provider's upload queue, while we wait in it. */
   readonly queued = new Map<string, number>()
@@ -44,7 +48,7 @@ export class ProgressMeter {
   }
 
   report (): void {
-    const { id, fileName, totalBytes, plan, resumedBytes, startedAt } = this.init
+    const { id, fileName, totalBytes, plan, ledger, resumedBytes, startedAt } = this.init
     const elapsed = (Date.now() - startedAt) / 1000
     this.init.onProgress?.({
       id,
@@ -57,7 +61,9 @@ export class ProgressMeter {
       bytesFetched: this.bytesFetched,
       activeProviders: this.activeProviders,
       queued: [...this.queued].map(([peerId, position]) => ({ peerId, position })),
-      bytesPerSecond: elapsed > 0 ? (this.bytesDone - resumedBytes) / elapsed : 0
+      bytesPerSecond: elapsed > 0 ? (this.bytesDone - resumedBytes) / elapsed : 0,
+      providers: ledger.list(),
+      chunkMap: { providers: ledger.providers, owners: plan.owners }
     })
   }
 }

@@ -1,6 +1,8 @@
-// The providers one download has dropped, and why; liars are also reported to the peer's BadPeers.
+// The providers one download has dropped, and why (kept in its ledger); liars are also reported to
+// the peer's BadPeers.
 import { normaliseError } from '../../wire/errors.js'
 import { BadDataError, DiskWriteError, DownloadError, FinishedError } from './errors.js'
+import type { ProviderLedger } from './provider-ledger.js'
 import type { ProviderInfo } from '../../wire/records.js'
 import type { Logger } from '@libp2p/interface'
 
@@ -11,31 +13,32 @@ export interface BadPeers {
 }
 
 export class ProviderFailures {
-  private readonly reasons = new Map<string, string>()
-
-  /** `finished` aborts once the download is over: what fails after that is nobody's fault. */
-  constructor (private readonly finished: AbortSignal, private readonly log: Logger, private readonly badPeers?: BadPeers) {}
+  /**
+   * @param stopped - aborts once the download is over or its caller stopped it: what fails after
+   * that is nobody's fault
+   */
+  constructor (private readonly ledger: ProviderLedger, private readonly stopped: AbortSignal, private readonly log: Logger, private readonly badPeers?: BadPeers) {}
 
   record (provider: ProviderInfo, err: unknown): void {
     const e = normaliseError(err)
     // our own disk failing is not the provider's fault
-    if (e instanceof FinishedError || e instanceof DiskWriteError || this.finished.aborted) return
-    this.reasons.set(provider.peerId, e.message)
+    if (e instanceof FinishedError || e instanceof DiskWriteError || this.stopped.aborted) return
+    this.ledger.dropped(provider.peerId, e)
     if (e instanceof BadDataError) this.badPeers?.add(provider.peerId, e.message)
     this.log('provider %s dropped: %s', provider.peerId, e.message)
   }
 
   has (peerId: string): boolean {
-    return this.reasons.has(peerId)
+    return this.ledger.isDropped(peerId)
   }
 
   list (): Array<{ peerId: string, reason: string }> {
-    return [...this.reasons].map(([peerId, reason]) => ({ peerId, reason }))
+    return this.ledger.list().flatMap(e => e.dropped != null ? [{ peerId: e.peerId, reason: e.dropped.message }] : [])
   }
 
   /** The download's error once every one of `count` providers has failed. */
   allFailed (count: number): DownloadError {
-    const reasons = [...this.reasons].map(([peer, why]) => `${peer.slice(-8)}: ${why}`).join('; ')
+    const reasons = this.list().map(({ peerId, reason }) => `${peerId.slice(-8)}: ${reason}`).join('; ')
     return new DownloadError(`all ${count} provider(s) failed${reasons === '' ? '' : ` (${reasons})`}`)
   }
 }

@@ -9,6 +9,7 @@ import { chunksRequest, type FetchChannel } from './fetch-channel.js'
 import type { ChunkPlan, ChunkRun } from './chunk-plan.js'
 import type { ChunkWriter } from './chunk-writer.js'
 import type { ProgressMeter } from './progress.js'
+import type { ProviderLedger } from './provider-ledger.js'
 import type { BandwidthBudget } from '../../limits/token-bucket.js'
 import type { PeerStats } from '../peer-stats.js'
 import type { ProviderInfo } from '../../wire/records.js'
@@ -21,6 +22,8 @@ export interface WorkerContext {
   plan: ChunkPlan
   writer: ChunkWriter
   progress: ProgressMeter
+  /** What each provider delivered; numbers providers for the chunk map. */
+  ledger: ProviderLedger
   /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
   signal: () => AbortSignal
   /** Download rate limit. */
@@ -109,16 +112,22 @@ export class ProviderWorker {
   /** Receives and verifies the chunks of one run, handing new ones to the writer. */
   private async receive (run: InflightRun): Promise<void> {
     const { manifest, plan, writer, progress } = this.ctx
+    const ledger = this.ctx.ledger.entry(this.provider.peerId)
     let received = 0
     for (let index = run.first; index < run.first + run.count; index++) {
       // a payload frame holds one chunk: a longer one is refused before it is read
       const data = (await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)).subarray()
       progress.bytesFetched += data.byteLength
-      progress.byProvider.set(this.provider.peerId, (progress.byProvider.get(this.provider.peerId) ?? 0) + data.byteLength)
+      ledger.bytes += data.byteLength
       received += data.byteLength
-      if (!chunkMatches(manifest, index, data)) throw new BadDataError(`sent chunk ${index} that fails verification`)
+      if (!chunkMatches(manifest, index, data)) {
+        ledger.chunksRejected++
+        throw new BadDataError(`sent chunk ${index} that fails verification`)
+      }
+      ledger.chunksVerified++
       // done means verified; the download flushes every write before the file is published
-      if (plan.markDone(index)) {
+      if (plan.markDone(index, ledger.mapIndex)) {
+        ledger.chunksUsed++
         writer.write(data, index * manifest.chunkSize, () => {
           progress.bytesDone += data.byteLength
           progress.report()

@@ -82,6 +82,8 @@ export class WorkerPool {
         await new ProviderWorker(provider, channel ?? await this.init.connect(provider), this.ctx).run()
       } catch (err) {
         this.init.failures.record(provider, err)
+        // a dropped provider is news to whoever watches the ledger
+        this.ctx.progress.report()
       }
     })().finally(() => {
       this.workers.delete(task)

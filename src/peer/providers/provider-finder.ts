@@ -45,8 +45,12 @@ export class ProviderFinder {
     return this.init.indexes.configured ? (await this.fromIndexes(cid, signal))?.providers ?? [] : []
   }
 
-  /** The book and its providers to download from, best first; throws when no provider is known. */
-  async forDownload (cid: CID, signal?: AbortSignal): Promise<SearchResultEntry> {
+  /**
+   * The book and its providers to download from, best first; throws when no provider is known.
+   * `hints` (from a book link) join whatever the indexes list, and stand in for them when none
+   * knows the book or none answers; the DHT is asked only when there is nothing else.
+   */
+  async forDownload (cid: CID, signal?: AbortSignal, hints: ProviderInfo[] = []): Promise<SearchResultEntry> {
     let found: SearchResultEntry | undefined
     let indexError: Error | undefined
     try {
@@ -54,16 +58,18 @@ export class ProviderFinder {
     } catch (err) {
       indexError = normaliseError(err)
     }
-    if ((found == null || found.providers.length === 0) && this.init.dht) {
+    const listed = found?.providers ?? []
+    const providers = [...listed, ...hints.filter(h => !listed.some(p => p.peerId === h.peerId))]
+    if (providers.length === 0 && this.init.dht) {
       // no index knows it (or none answered): ask the DHT, by ID only
-      const providers = await findProvidersInDht(this.components, cid, signal).catch(() => [])
-      if (providers.length > 0) found = { book: found?.book ?? { id: cid.toString(), title: '', author: '', format: '', size: 0, fileName: '', language: '' }, providers }
+      providers.push(...await findProvidersInDht(this.components, cid, signal).catch(() => []))
     }
-    if (found == null || found.providers.length === 0) {
+    if (providers.length === 0) {
       if (indexError != null) throw indexError
       throw new DownloadError(`no provider is online for ${cid.toString()}`)
     }
-    await this.ranker.measure(found.providers, signal)
-    return { book: found.book, providers: this.ranker.rank(found.providers) }
+    await this.ranker.measure(providers, signal)
+    const book = found?.book ?? { id: cid.toString(), title: '', author: '', format: '', size: 0, fileName: '', language: '' }
+    return { book, providers: this.ranker.rank(providers) }
   }
 }

@@ -132,9 +132,15 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
         if (first + count > total) throw new RequestError(Status.E_INVALID_REQUEST, `the book has ${total} chunks`)
         let length = 0
         for (let i = first; i < first + count; i++) length += chunkLength(manifest, i)
-        if (options.slots != null && release == null) release = await waitForSlot(options.slots, signal, interim)
+        const slots = options.slots
+        if (slots != null) {
+          // the slots were lowered below the uploads running: this one gives its slot up and queues again
+          if (release != null && slots.overCapacity) { release(); release = undefined }
+          release ??= await waitForSlot(slots, signal, interim)
+        }
         const budget = options.budget
-        const beforeChunk = budget?.limited === true ? async (bytes: number) => { await budget.take(remote, bytes, signal) } : undefined
+        // the limits may change while a request is served: each chunk asks
+        const beforeChunk = budget != null ? async (bytes: number) => { if (budget.limited) await budget.take(remote, bytes, signal) } : undefined
         return {
           response: { ...emptyResponse(), length: BigInt(length) },
           frames: readChunks(entry, first, count, () => { shelf.recheck() }, beforeChunk)

@@ -33,7 +33,7 @@ export interface ServingInit extends Pick<ArkshareInit, 'share' | 'downloads' | 
 export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> implements Startable, SharedBooks {
   /** The shared folders and the downloads folder. */
   private readonly dirs: string[]
-  private readonly server: Omit<FetchServerOptions, 'shelf'>
+  private readonly server: Omit<FetchServerOptions, 'shelf'> & { budget: BandwidthBudget, slots: UploadSlots }
   private shelf?: Shelf
   private cache?: HashCache
 
@@ -50,6 +50,18 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
       }),
       queueHeartbeatMs: init.queueHeartbeatMs
     }
+  }
+
+  /** Upload rates (bytes per second, undefined: unlimited) and slots, as they are now. */
+  get uploadLimits (): { total?: number, perPeer?: number, slots: number } {
+    return { ...this.server.budget.limits, slots: this.server.slots.slots }
+  }
+
+  /** New upload limits, for uploads under way too (a field left out stays; a rate set to undefined is lifted). */
+  setUploadLimits (limits: { total?: number, perPeer?: number, slots?: number }): void {
+    const { slots, ...rates } = limits
+    this.server.budget.setLimits(rates)
+    if (slots != null) this.server.slots.setSlots(slots)
   }
 
   /** Whether this peer shares anything: a peer with no folder to share serves and registers nothing. */
@@ -108,6 +120,11 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
 
   list (): ShelfEntry[] {
     return this.shelf?.list() ?? []
+  }
+
+  /** The shared book with this ID, if this peer shares it. */
+  find (id: string): ShelfEntry | undefined {
+    return this.shelf?.get(id)
   }
 
   async rescan (): Promise<void> {

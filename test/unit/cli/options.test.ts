@@ -1,7 +1,7 @@
 // The CLI's option parsers: what they accept, and the one-line reasons they give for what they refuse.
 import assert from 'node:assert/strict'
 import { InvalidArgumentError } from 'commander'
-import { collect, nonNegativeInt, positiveInt, rate, requireIndexOrBootstrap } from '../../../src/cli/options.js'
+import { collect, limit, nonNegativeInt, positiveInt, rate, requireIndexOrBootstrap } from '../../../src/cli/options.js'
 
 describe('cli option parsers', () => {
   it('collect keeps every occurrence of a repeatable option, in order', () => {
@@ -11,6 +11,9 @@ describe('cli option parsers', () => {
 
   it('rate reads a byte rate and refuses anything else as an invalid argument', () => {
     assert.equal(rate('2MiB/s'), 2 * 1024 * 1024)
+    // unlimited lifts a limit the config file sets
+    assert.equal(limit(rate('Unlimited')), undefined)
+    assert.equal(limit(rate('1KiB')), 1024)
     assert.throws(() => rate('lots'), InvalidArgumentError)
   })
 

@@ -6,8 +6,16 @@ class FakeClock implements Clock {
   time = 0
   private sleepers: Array<{ until: number, resolve: () => void }> = []
   now = (): number => this.time
-  sleep = async (ms: number): Promise<void> => {
-    await new Promise<void>(resolve => { this.sleepers.push({ until: this.time + ms, resolve }) })
+  sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+    await new Promise<void>((resolve, reject) => {
+      signal?.throwIfAborted()
+      const sleeper = { until: this.time + ms, resolve }
+      this.sleepers.push(sleeper)
+      signal?.addEventListener('abort', () => {
+        this.sleepers = this.sleepers.filter(s => s !== sleeper)
+        reject(signal.reason)
+      }, { once: true })
+    })
   }
 
   /** Jumps to the earliest sleeper's wake time and wakes it. */
@@ -86,6 +94,43 @@ describe('token bucket', () => {
     let turn = 0
     const sent = await pump(clock, async (n) => { await budget.take(`peer-${turn++ % 4}`, n) }, 10_000, 10, 4)
     assert.ok(Math.abs(sent / 5_000_000 - 1) < 0.1, `total ratio ${sent / 5_000_000}`)
+  })
+
+  it('works out a wait under way again when the rate changes', async () => {
+    const clock = new FakeClock()
+    const bucket = new TokenBucket(1000, 1000, clock)
+    await bucket.take(1000)
+    let done = false
+    // 10 s at 1,000 B/s
+    const waiting = bucket.take(10_000).then(() => { done = true })
+    await new Promise(resolve => setImmediate(resolve))
+    // 2 s into the wait, the rate goes up eightfold
+    clock.time = 2_000
+    bucket.setRate(8_000)
+    await new Promise(resolve => setImmediate(resolve))
+    // 2,000 paid at the old rate, the 8,000 left at 8,000 B/s: one more second
+    while (await clock.step()) { /* the remaining sleeps */ }
+    await waiting
+    assert.ok(done)
+    assert.equal(clock.time, 3_000)
+    assert.equal(bucket.bytesPerSecond, 8_000)
+  })
+
+  it('ends every wait at once when the limit is lifted', async () => {
+    const clock = new FakeClock()
+    const budget = new BandwidthBudget({ total: 1000, perPeer: 500 }, clock)
+    await budget.take('a', 64 * 1024)
+    const waiting = budget.take('a', 100_000)
+    await new Promise(resolve => setImmediate(resolve))
+    budget.setLimits({ total: undefined, perPeer: undefined })
+    await waiting
+    assert.equal(clock.time, 0)
+    assert.equal(budget.limited, false)
+    assert.deepEqual(budget.limits, { total: undefined, perPeer: undefined })
+    // and a limit set again applies to what comes next; the per-peer one left as it was
+    budget.setLimits({ total: 2000 })
+    assert.equal(budget.limited, true)
+    assert.deepEqual(budget.limits, { total: 2000, perPeer: undefined })
   })
 
   it('parses rates people type', () => {

@@ -51,3 +51,35 @@ describe('upload slots', () => {
     assert.equal(slots.inUse, 0)
   })
 })
+
+describe('upload slots changed at runtime', () => {
+  it('serves waiting peers at once when slots are added', async () => {
+    const slots = new UploadSlots(1)
+    await slots.acquire('a')
+    const served: string[] = []
+    void slots.acquire('b').then(() => served.push('b'))
+    void slots.acquire('c').then(() => served.push('c'))
+    await new Promise(resolve => setImmediate(resolve))
+    assert.deepEqual(served, [])
+    slots.setSlots(3)
+    await new Promise(resolve => setImmediate(resolve))
+    assert.deepEqual(served, ['b', 'c'])
+    assert.equal(slots.inUse, 3)
+  })
+
+  it('says it is over capacity when slots are taken away, until uploads give theirs up', async () => {
+    const slots = new UploadSlots(2)
+    const a = await slots.acquire('a')
+    await slots.acquire('b')
+    slots.setSlots(1)
+    assert.equal(slots.overCapacity, true)
+    // a gives its slot up and queues again: behind nobody, but there is no free slot
+    a()
+    assert.equal(slots.overCapacity, false)
+    let again = false
+    void slots.acquire('a').then(() => { again = true })
+    await new Promise(resolve => setImmediate(resolve))
+    assert.equal(again, false)
+    assert.throws(() => { slots.setSlots(0) }, /at least one/)
+  })
+})

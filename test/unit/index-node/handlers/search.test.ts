@@ -117,6 +117,27 @@ describe('search handler', () => {
     await served
   })
 
+  it('tells its listener how every request ended: answered, rate limited, invalid, malformed', async () => {
+    const heard: Array<[string, string]> = []
+    const onRequest = (protocol: string, outcome: string, durationMs: number): void => {
+      assert.ok(durationMs >= 0)
+      heard.push([protocol, outcome])
+    }
+    const { client, served } = await open({ rateLimiter: new PeerRateLimiter(2), onRequest })
+    await client.request(request({ query: 'emma' }))
+    await client.request(request({ stats: true }))
+    await assert.rejects(client.request(request({ query: 'emma' })), refusedWith(Status.E_RATE_LIMITED))
+    await served
+    const invalid = await open({ onRequest })
+    await assert.rejects(invalid.client.request(request({ query: 'size>lots' })))
+    await invalid.served
+    const malformed = await open({ onRequest })
+    malformed.client.stream.send(Uint8Array.from([3, 0x0f, 0x0f, 0x0f]))
+    await assert.rejects(malformed.client.receive(), refusedWith(Status.E_INVALID_REQUEST))
+    await malformed.served
+    assert.deepEqual(heard, [['search', 'ok'], ['search', 'ok'], ['search', 'rate_limited'], ['search', 'invalid'], ['search', 'invalid']])
+  })
+
   it('answers E_UNAVAILABLE past the per-address stream budget, while another address is served', async () => {
     const budget = streamBudget(8, 1)
     const first = await open({ streams: budget })
@@ -126,5 +147,6 @@ describe('search handler', () => {
     await second.served
     const elsewhere = await open({ streams: budget }, await remotePeer('10.0.0.2'))
     assert.equal((await elsewhere.client.request(request({ query: 'emma' }))).total, 1)
+    assert.equal(budget.refused, 1, 'the budget counts what it refused')
   })
 })
