@@ -46,7 +46,7 @@ async function measure (path: Path, id: string, downloaders: Downloaders, provid
   const sent = performance.now()
   const events = await downloader.run(`get ${String(id)}`, e => e.event === 'done', 600_000)
   const done = events[events.length - 1]
-  if (done.event !== 'done') throw new Error(`${path.name}: ${String(done.message)}`)
+  if (done.event !== 'done') throw new Error(`${path.name}: ${String(done.message ?? done.error)}`)
   const cpuAfter = [cpuMs(downloader.proc.child.pid ?? 0), cpuMs(provider.proc.child.pid ?? 0)]
   const times = downloader.proc.times
   const firstProgress = downloader.proc.events.findIndex(e => e === events.find(ev => ev.event === 'progress'))

@@ -20,7 +20,7 @@ export async function startLabIndex (lab: NatLab, host: string, dir: string, ext
 export interface LabPeer {
   proc: CliProcess
   peerId: string
-  /** Runs a shell command and collects the JSON events it printed, up to one matching `last`. */
+  /** Runs a shell command and collects the JSON events it printed, up to one matching `last` (or an error, or a failed download). */
   run: (command: string, last: (event: Record<string, any>) => boolean, timeoutMs?: number) => Promise<Array<Record<string, any>>>
 }
 
@@ -35,7 +35,7 @@ export async function startLabPeer (lab: NatLab, host: string, index: LabIndex, 
     const turn = queue.then(async () => {
       const from = proc.events.length
       proc.send(command)
-      const end = await proc.waitFor(e => proc.events.indexOf(e) >= from && (last(e) || e.event === 'error'), timeoutMs)
+      const end = await proc.waitFor(e => proc.events.indexOf(e) >= from && (last(e) || e.event === 'error' || e.event === 'failed'), timeoutMs)
       return proc.events.slice(from, proc.events.indexOf(end) + 1)
     })
     queue = turn.catch(() => {})
