@@ -10,7 +10,7 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
-import { REGISTER, SEARCH, RegisterRequest, RegisterResponse, SearchRequest, SearchResponse } from '../src/wire/messages.js'
+import { REGISTER, SEARCH, Reachability, RegisterRequest, RegisterResponse, SearchRequest, SearchResponse } from '../src/wire/messages.js'
 import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { bookToWire } from '../src/wire/records.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
@@ -39,7 +39,7 @@ async function register (indexAddr: string, first: number, peers: number, perPee
         const stream = await node.dialProtocol(multiaddr(indexAddr), REGISTER_PROTOCOL)
         const channel = new RequestChannel<RegisterRequest, RegisterResponse>(stream, REGISTER)
         const books = Array.from({ length: perPeer }, (_, i) => bookToWire(syntheticBook(p * perPeer + i)))
-        await channel.request({ type: RegisterRequest.Type.PUT, replace: true, books, remove: [], ttl: 0 }, AbortSignal.timeout(60_000))
+        await channel.request({ type: RegisterRequest.Type.PUT, replace: true, books, remove: [], ttl: 0, reachability: Reachability.UNKNOWN }, AbortSignal.timeout(60_000))
         await channel.close()
       } catch (err) {
         failures++

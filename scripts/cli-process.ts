@@ -26,8 +26,19 @@ export interface CliProcess {
   exited: Promise<number | null>
 }
 
-export function startCli (args: string[], options: { stdin?: 'pipe' | 'ignore', stderr?: StdioOptions, env?: NodeJS.ProcessEnv, uid?: number, gid?: number } = {}): CliProcess {
-  const child = spawn(process.execPath, [cliPath(), ...args], {
+export interface StartCliOptions {
+  stdin?: 'pipe' | 'ignore'
+  stderr?: StdioOptions
+  env?: NodeJS.ProcessEnv
+  uid?: number
+  gid?: number
+  /** A command the CLI runs under, e.g. `['ip', 'netns', 'exec', NAME]` (it execs the CLI in place). */
+  wrap?: string[]
+}
+
+export function startCli (args: string[], options: StartCliOptions = {}): CliProcess {
+  const command = [...(options.wrap ?? []), process.execPath, cliPath(), ...args]
+  const child = spawn(command[0], command.slice(1), {
     stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
     env: options.env ?? process.env,
     // run as another user (tests started as root, where file permissions would not apply)

@@ -3,6 +3,7 @@ import { mkdtemp, mkdir, open, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createArkshareNode, createIndexNode, type ArkshareNode, type ArkshareNodeOptions, type IndexNode, type IndexNodeOptions } from '../src/node/create-node.js'
+import type { PathOptions } from '../src/peer/download/paths.js'
 
 export const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
 
@@ -136,4 +137,9 @@ export function useSwarm (indexOptions: IndexNodeOptions | ((dir: string) => Ind
 export function skipBecause (test: Mocha.Context, reason: string): never {
   process.stdout.write(`      skipped: ${reason}\n`)
   test.skip()
+}
+
+/** What a peer's reachability part tells a download it runs (for tests that make a Download themselves). */
+export function pathsOf (node: ArkshareNode): PathOptions {
+  return { kindOf: (connection) => node.services.arkshare.connectionKind(connection), reachability: () => node.services.arkshare.reachability().reachability }
 }

@@ -10,9 +10,9 @@ export interface DownloadFlowOptions {
   outDir?: string
 }
 
-/** The `done` event of a download, as `get` and a running node print it. */
+/** The `done` event of a download, as `get` and a running node print it: the book, and each provider it came from with what it sent and how it was reached. */
 export function doneEvent (result: DownloadResult): Record<string, unknown> {
-  return { event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providersUsed.length }
+  return { event: 'done', id: result.id, path: result.path, bytes: result.bytes, resumedBytes: result.resumedBytes, bytesFetched: result.bytesFetched, providers: result.providers }
 }
 
 /** Downloads one book (the service rejects an ID that is not one), reporting progress, then `done`. */

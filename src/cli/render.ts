@@ -1,6 +1,6 @@
 // Turns search results, shelves and peers into CLI output (JSON objects or tables).
 import { formatDuration, formatSize, shortId, table, type Output } from './output.js'
-import type { DownloadInfo, SearchResults, ShelfEntry } from '../peer/index.js'
+import type { ConnectionKind, DownloadInfo, IndexCounts, Reachability, ReachabilityStatus, SearchResults, ShelfEntry } from '../peer/index.js'
 
 function searchResultObjects (results: SearchResults): Array<Record<string, unknown>> {
   return results.results.map(r => ({
@@ -11,7 +11,7 @@ function searchResultObjects (results: SearchResults): Array<Record<string, unkn
     size: r.book.size,
     fileName: r.book.fileName,
     language: r.book.language,
-    providers: r.providers.map(p => ({ peerId: p.peerId, multiaddrs: p.multiaddrs, latencyMs: p.latencyMs ?? null }))
+    providers: r.providers.map(p => ({ peerId: p.peerId, multiaddrs: p.multiaddrs, latencyMs: p.latencyMs ?? null, reachability: p.reachability ?? 'unknown', relayOnly: p.reachability === 'relay-only' }))
   }))
 }
 
@@ -37,7 +37,9 @@ export function printSearchResults (output: Output, results: SearchResults, offs
   ], results.results.map((r, i) => {
     i += offset
     const rtts = r.providers.map(p => p.latencyMs).filter((x): x is number => x != null)
-    return [String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), String(r.providers.length),
+    // providers behind symmetric NATs: reachable only through a relay (and by public peers)
+    const relayOnly = r.providers.filter(p => p.reachability === 'relay-only').length
+    return [String(i + 1), r.book.title, r.book.author, r.book.format, formatSize(r.book.size), `${r.providers.length}${relayOnly > 0 ? ` (${relayOnly} relay only)` : ''}`,
       rtts.length > 0 ? `${Math.min(...rtts)} ms` : '-', r.book.id]
   })))
   const more = results.total - offset - results.results.length
@@ -59,9 +61,13 @@ export function printShelf (output: Output, entries: ShelfEntry[]): void {
   output.info(`${entries.length} book(s) shared.`)
 }
 
-export function printPeers (output: Output, peers: Array<{ peerId: string, addresses: string[], latencyMs?: number, role: string }>): void {
+export interface PeerRow { peerId: string, addresses: string[], latencyMs?: number, role: string, connection: ConnectionKind }
+
+export function printPeers (output: Output, peers: PeerRow[]): void {
   if (output.json) {
-    for (const p of peers) output.emit({ peerId: p.peerId, addresses: p.addresses, latencyMs: p.latencyMs ?? null, role: p.role })
+    for (const p of peers) output.emit({ peerId: p.peerId, addresses: p.addresses, latencyMs: p.latencyMs ?? null, role: p.role, connection: p.connection })
+    // the list is followed by a summary, so a script knows it ended (even when empty)
+    output.emit({ event: 'peers', peers: peers.length })
     return
   }
   if (peers.length === 0) {
@@ -69,11 +75,28 @@ export function printPeers (output: Output, peers: Array<{ peerId: string, addre
     return
   }
   output.info(table([
-    { header: 'Peer' }, { header: 'Role' }, { header: 'Latency', align: 'right' }, { header: 'Address', max: 50 }
-  ], peers.map(p => [shortId(p.peerId, 16), p.role, p.latencyMs != null ? `${p.latencyMs} ms` : '-', p.addresses[0] ?? ''])))
+    { header: 'Peer' }, { header: 'Role' }, { header: 'Connection' }, { header: 'Latency', align: 'right' }, { header: 'Address', max: 50 }
+  ], peers.map(p => [shortId(p.peerId, 16), p.role, p.connection, p.latencyMs != null ? `${p.latencyMs} ms` : '-', p.addresses[0] ?? ''])))
 }
 
-export function printIndexStats (output: Output, stats: Array<{ index: string, stats?: { peersOnline: number, peersRegistered: number, books: number, providers: number }, error?: string }>): void {
+const REACHABILITY_TEXT: Record<Reachability, string> = {
+  local: 'local only (listening on loopback or nowhere)',
+  public: 'public: peers connect directly',
+  upnp: 'UPnP-mapped: the home router forwards a port, peers connect directly',
+  'hole-punching': 'behind a NAT, reachable by hole punching (WebRTC, DCUtR) through the index\'s relay',
+  'relay-only': 'behind a symmetric NAT: reachable through the index\'s relay only (and by public peers, by reversal)',
+  unknown: 'not known yet (behind a NAT: reachable through the index\'s relay)'
+}
+
+export function printReachability (output: Output, status: ReachabilityStatus): void {
+  output.emit({ event: 'reachability', ...status }, () => [
+    `Reachability: ${REACHABILITY_TEXT[status.reachability]}`,
+    ...status.publicAddresses.map(a => `  at ${a}`),
+    status.relays.length > 0 ? `  relay reservation on ${status.relays.map(r => shortId(r, 16)).join(', ')}` : (status.relayError != null ? `  no relay reservation: ${status.relayError}` : '')
+  ].filter(line => line !== '').join('\n'))
+}
+
+export function printIndexStats (output: Output, stats: Array<{ index: string, stats?: IndexCounts, error?: string }>): void {
   for (const s of stats) {
     if (s.stats == null) {
       output.emit({ event: 'stats', index: s.index, error: s.error ?? 'no answer' }, () => `${s.index}: ${s.error ?? 'no answer'}`)
@@ -81,7 +104,8 @@ export function printIndexStats (output: Output, stats: Array<{ index: string, s
     }
     const st = s.stats
     output.emit({ event: 'stats', index: s.index, ...st },
-      () => `${s.index}: ${st.peersOnline} peer(s) online (${st.peersRegistered} registered), ${st.books} book(s), ${st.providers} provider record(s)`)
+      () => `${s.index}: ${st.peersOnline} peer(s) online (${st.peersRegistered} registered), ${st.books} book(s), ${st.providers} provider record(s); ` +
+        `relay: ${st.relayReservations} reservation(s), ${st.relayCircuits} connection(s) open, ${formatSize(st.relayedBytes)} relayed (at most ${formatSize(st.relayLargestCircuitBytes)} on one)`)
   }
 }
 

@@ -1,7 +1,7 @@
 // The interactive arkshare shell of `arkshare node`: one command per line from stdin, TTY or not,
 // so people can type and scripts can pipe. Commands run one at a time, in order.
 import { createInterface } from 'node:readline'
-import { printIndexStats, printPeers, printSearchResults, printShelf } from './render.js'
+import { printIndexStats, printPeers, printReachability, printSearchResults, printShelf, type PeerRow } from './render.js'
 import { errorMessage } from './errors.js'
 import { DOWNLOAD_HELP, runDownloadCommand } from './shell-downloads.js'
 import { LIMITS_HELP, runLimitsCommand } from './shell-limits.js'
@@ -15,8 +15,8 @@ export const SHELL_HELP = `Commands:
 ${DOWNLOAD_HELP}
   link <id | #>      a book link to pass on (a book on this shelf names this peer as its provider)
   list               the books this peer shares
-  peers              connected peers, with measured latency
-  status             this peer's registrations with its indexes
+  peers              connected peers, with measured latency and how each is reached (direct, hole-punched, relayed)
+  status             whether others can reach this peer, and its registrations with its indexes
   stats              peers online, books and providers, as each index counts them
 ${LIMITS_HELP}
   help               this text
@@ -29,15 +29,16 @@ export interface ShellOptions {
   onQuit: () => void
 }
 
-async function peersWithLatency (node: ArkshareNode): Promise<Array<{ peerId: string, addresses: string[], latencyMs?: number, role: string }>> {
-  const indexPeers = new Set(node.services.arkshare.indexes().map(s => s.peerId).filter(p => p != null))
+async function peersWithLatency (node: ArkshareNode): Promise<PeerRow[]> {
+  const arkshare = node.services.arkshare
+  const indexPeers = new Set(arkshare.indexes().map(s => s.peerId).filter(p => p != null))
   return await Promise.all(node.getConnections().map(async connection => {
     const peerId = connection.remotePeer.toString()
     let latencyMs: number | undefined
     try {
-      latencyMs = await node.services.ping.ping(connection.remotePeer, { signal: AbortSignal.timeout(2_000) })
+      latencyMs = await node.services.ping.ping(connection.remotePeer, { signal: AbortSignal.timeout(2_000), runOnLimitedConnection: true })
     } catch { /* unreachable for ping: shown as "-" */ }
-    return { peerId, addresses: [connection.remoteAddr.toString()], latencyMs, role: indexPeers.has(peerId) ? 'index' : 'peer' }
+    return { peerId, addresses: [connection.remoteAddr.toString()], latencyMs, role: indexPeers.has(peerId) ? 'index' : 'peer', connection: arkshare.connectionKind(connection) }
   }))
 }
 
@@ -99,6 +100,7 @@ export function startShell (options: ShellOptions): { close: () => void } {
         printPeers(output, await peersWithLatency(node))
         return
       case 'status':
+        printReachability(output, arkshare.reachability())
         for (const s of arkshare.indexes()) {
           output.emit({ event: 'index', ...s }, () => `${s.address}: ${s.registered ? `registered, ${s.books} book(s), lease ${s.leaseSeconds} s` : `not registered${s.lastError != null ? ` (${s.lastError})` : ''}`}`)
         }

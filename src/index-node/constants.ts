@@ -41,3 +41,24 @@ export const MAX_INCOMING_PENDING_CONNECTIONS = 100
 export const CONFIG_FILE = 'arkshare.conf'
 /** Where an index keeps its key and catalog when not told. */
 export const DEFAULT_DATA_DIR = '.arkshare/index'
+
+// The meeting point (meeting-point/): the relay is for signalling and small control traffic (and
+// the small-book fallback peers allow themselves from its data limit), never for bulk transfers.
+/** Peers holding a relay reservation at once (only peers with a live registration get one). */
+export const RELAY_MAX_RESERVATIONS = 1024
+/** How long a reservation lasts before the peer must renew it (peers renew 5 min before). */
+export const RELAY_RESERVATION_TTL_MS = 30 * 60_000
+/** Relayed connections open at once; past it, new ones are refused. */
+export const RELAY_MAX_CIRCUITS = 256
+/**
+ * Bytes one relayed connection may carry, both directions together, encryption and framing
+ * included; then the relay resets it. Signalling a WebRTC or DCUtR upgrade takes ~30 KB; the rest
+ * bounds the small-book fallback. With RELAY_MAX_CIRCUITS, the relay carries at most 512 MiB at once.
+ */
+export const RELAY_CIRCUIT_DATA_BYTES = 2 * 1024 * 1024
+/** How long one relayed connection may stay open. */
+export const RELAY_CIRCUIT_DURATION_MS = 2 * 60_000
+/** Relay (hop) streams one connection may open at once. */
+export const RELAY_MAX_HOP_STREAMS_PER_CONNECTION = 8
+/** STUN binding requests answered per IP address a minute (ICE asks a few per connection). */
+export const STUN_REQUESTS_PER_MINUTE = 600

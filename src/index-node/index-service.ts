@@ -1,5 +1,6 @@
 // The index service: a facade over parts that start and stop together: the catalog, a handler per
-// protocol (handlers/), the peers' presence (peer-presence.ts) and the lease sweep.
+// protocol (handlers/), the peers' presence (peer-presence.ts), the lease sweep, and the meeting
+// point where peers behind NATs find each other (meeting-point/: relay, STUN, AutoNAT).
 import { NotStartedError, serviceCapabilities, type Logger, type Startable } from '@libp2p/interface'
 import { repeatingTask, type RepeatingTask } from '@libp2p/utils'
 import { TypedEventEmitter } from 'main-event'
@@ -7,9 +8,10 @@ import { PeerRateLimiter } from '../limits/peer-rate-limiter.js'
 import { StreamBudget } from '../limits/stream-budget.js'
 import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
 import { Catalog } from './catalog/catalog.js'
-import { DEFAULT_TTL_SECONDS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, REGISTRATIONS_PER_MINUTE, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, SEARCHES_PER_MINUTE, SWEEP_INTERVAL_MS } from './constants.js'
+import { DEFAULT_TTL_SECONDS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, RELAY_CIRCUIT_DATA_BYTES, RELAY_CIRCUIT_DURATION_MS, RELAY_MAX_CIRCUITS, RELAY_MAX_HOP_STREAMS_PER_CONNECTION, RELAY_MAX_RESERVATIONS, RELAY_RESERVATION_TTL_MS, REGISTRATIONS_PER_MINUTE, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, SEARCHES_PER_MINUTE, STUN_REQUESTS_PER_MINUTE, SWEEP_INTERVAL_MS } from './constants.js'
 import { RegisterHandler } from './handlers/register.js'
 import { SearchHandler } from './handlers/search.js'
+import { MeetingPoint, type MeetingPointStats, type RelayLimits } from './meeting-point/meeting-point.js'
 import { PeerPresence } from './peer-presence.js'
 import { parseQuery } from './query.js'
 import { RequestCounters, type IndexCounters, type IndexProtocol, type RefusalReason, type RequestOutcome } from './request-counters.js'
@@ -19,6 +21,17 @@ import type { ArkshareIndex, ArkshareIndexComponents, ArkshareIndexEvents, Arksh
 
 /** The index opens no register or search streams of its own; libp2p still asks for a cap. */
 const MAX_OUTBOUND_STREAMS = 1
+
+function relayLimits (given: Partial<RelayLimits> = {}): RelayLimits {
+  return {
+    maxReservations: given.maxReservations ?? RELAY_MAX_RESERVATIONS,
+    reservationTtlMs: given.reservationTtlMs ?? RELAY_RESERVATION_TTL_MS,
+    maxCircuits: given.maxCircuits ?? RELAY_MAX_CIRCUITS,
+    circuitDataBytes: given.circuitDataBytes ?? RELAY_CIRCUIT_DATA_BYTES,
+    circuitDurationMs: given.circuitDurationMs ?? RELAY_CIRCUIT_DURATION_MS,
+    maxHopStreamsPerConnection: given.maxHopStreamsPerConnection ?? RELAY_MAX_HOP_STREAMS_PER_CONNECTION
+  }
+}
 
 export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents> implements Startable, ArkshareIndex {
   readonly [Symbol.toStringTag] = 'arkshare-index'
@@ -34,6 +47,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
   private readonly presence: PeerPresence
   private readonly sweep: RepeatingTask
   private readonly counters: RequestCounters
+  private readonly meeting: MeetingPoint
 
   constructor (private readonly components: ArkshareIndexComponents, private readonly init: ArkshareIndexInit = {}) {
     super()
@@ -59,10 +73,26 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     this.searchHandler = new SearchHandler({
       ...shared,
       rateLimiter: new PeerRateLimiter(init.searchesPerMinute ?? SEARCHES_PER_MINUTE),
-      cache: this.cache
+      cache: this.cache,
+      relayCounts: () => {
+        const relay = this.meeting.stats().relay
+        return {
+          relayReservations: relay?.reservations ?? 0,
+          relayCircuits: relay?.open ?? 0,
+          relayedBytes: BigInt(relay?.bytes ?? 0),
+          relayLargestCircuitBytes: BigInt(relay?.largestCircuitBytes ?? 0)
+        }
+      }
     })
     this.presence = new PeerPresence({ events: components.events, peerStore: components.peerStore, connectionManager: components.connectionManager, catalog, cache: this.cache, now: this.now })
     this.sweep = repeatingTask(() => { this.sweepExpired() }, init.sweepIntervalMs ?? SWEEP_INTERVAL_MS)
+    this.meeting = new MeetingPoint(components, {
+      relay: init.relay === false ? false : relayLimits(init.relayLimits),
+      stun: init.stun === false ? false : { requestsPerMinute: init.stunRequestsPerMinute ?? STUN_REQUESTS_PER_MINUTE },
+      autonat: init.autonat !== false,
+      registered: (peer) => (this.catalogInstance?.leaseExpiresAt(peer.toString()) ?? 0) > this.now(),
+      log: this.log
+    })
   }
 
   get catalog (): Catalog {
@@ -88,9 +118,11 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     await this.components.registrar.handle(SEARCH_PROTOCOL, async (stream, connection) => { await this.searchHandler.handle(stream, connection) }, streamLimits)
     this.presence.start()
     this.sweep.start()
+    await this.meeting.start()
   }
 
   async stop (): Promise<void> {
+    await this.meeting.stop()
     this.sweep.stop()
     this.presence.stop()
     await this.components.registrar.unhandle(REGISTER_PROTOCOL)
@@ -105,6 +137,10 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
 
   search (query: string, options: Pick<SearchOptions, 'limit' | 'offset' | 'provider'> = {}): SearchPage {
     return this.catalog.search(query.trim() === '' ? undefined : parseQuery(query), options)
+  }
+
+  meetingPoint (): MeetingPointStats {
+    return this.meeting.stats()
   }
 
   requestCounters (): IndexCounters {

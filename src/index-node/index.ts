@@ -4,12 +4,12 @@
 import { ArkshareIndexService } from './index-service.js'
 import type { Catalog } from './catalog/catalog.js'
 import type { CatalogStats, SearchOptions, SearchPage } from './catalog/types.js'
+import type { MeetingPointComponents, MeetingPointStats, RelayLimits } from './meeting-point/meeting-point.js'
 import type { IndexCounters, IndexProtocol, RefusalReason, RequestOutcome } from './request-counters.js'
-import type { ComponentLogger, Libp2pEvents, PeerStore } from '@libp2p/interface'
-import type { ConnectionManager, Registrar } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
 
 export type { CatalogStats, SearchHit, SearchPage } from './catalog/types.js'
+export type { MeetingPointStats, RelayLimits } from './meeting-point/meeting-point.js'
 export type { IndexCounters, IndexProtocol, RefusalReason, RequestOutcome } from './request-counters.js'
 
 /** Every default of the index service (and of `arkshare index`), from one place. */
@@ -33,6 +33,8 @@ export interface ArkshareIndex extends TypedEventTarget<ArkshareIndexEvents> {
   recordRefusedConnection(reason: RefusalReason): void
   /** Searches as a search request would, without a cache: words (the query language), a provider, a page. */
   search(query: string, options?: Pick<SearchOptions, 'limit' | 'offset' | 'provider'>): SearchPage
+  /** What the meeting point (relay, STUN, AutoNAT) has done so far. */
+  meetingPoint(): MeetingPointStats
 }
 
 export interface ArkshareIndexInit {
@@ -110,17 +112,43 @@ export interface ArkshareIndexInit {
    * @default SEARCHES_PER_MINUTE
    */
   searchesPerMinute?: number
+  /**
+   * Run a circuit relay (v2) for peers with a live registration, so peers behind NATs can be
+   * reached for signalling (WebRTC, DCUtR) and small transfers.
+   *
+   * @default true
+   */
+  relay?: boolean
+  /**
+   * The relay's limits, each defaulting to the constant of its name (RELAY_MAX_RESERVATIONS,
+   * RELAY_RESERVATION_TTL_MS, RELAY_MAX_CIRCUITS, RELAY_CIRCUIT_DATA_BYTES, RELAY_CIRCUIT_DURATION_MS,
+   * RELAY_MAX_HOP_STREAMS_PER_CONNECTION).
+   */
+  relayLimits?: Partial<RelayLimits>
+  /**
+   * Answer STUN binding requests on UDP, at the port of every TCP address the index listens on
+   * and the port above it (peers' WebRTC learns public mappings there).
+   *
+   * @default true
+   */
+  stun?: boolean
+  /**
+   * STUN requests answered per IP address a minute.
+   *
+   * @default STUN_REQUESTS_PER_MINUTE
+   */
+  stunRequestsPerMinute?: number
+  /**
+   * Serve AutoNAT v2: dial peers back on the addresses they ask about, so they learn whether they are reachable.
+   *
+   * @default true
+   */
+  autonat?: boolean
   /** Clock in ms, injectable for tests. */
   now?: () => number
 }
 
-export interface ArkshareIndexComponents {
-  registrar: Registrar
-  connectionManager: ConnectionManager
-  peerStore: PeerStore
-  events: TypedEventTarget<Libp2pEvents>
-  logger: ComponentLogger
-}
+export interface ArkshareIndexComponents extends MeetingPointComponents {}
 
 export function arkshareIndex (init: ArkshareIndexInit = {}): (components: ArkshareIndexComponents) => ArkshareIndex {
   return (components) => new ArkshareIndexService(components, init)

@@ -1,6 +1,8 @@
 // Registered peers coming and going, as libp2p's events tell it: a disconnect starts a peer's grace
 // period (and shortens cached pages to it), a reconnect ends it, identify keeps its addresses
 // current; a departed peer is dropped from the peer store.
+import { isLoopback } from '@libp2p/utils'
+import { listedAddresses } from './listed-addresses.js'
 import type { Catalog } from './catalog/catalog.js'
 import type { SearchPage } from './catalog/types.js'
 import type { SearchCache } from './search-cache.js'
@@ -75,7 +77,7 @@ export class PeerPresence implements Startable {
     const catalog = this.init.catalog()
     const expires = catalog.leaseExpiresAt(peer)
     if (expires != null && expires > this.init.now()) {
-      catalog.upsertPeer(peer, evt.detail.listenAddrs.map(a => a.toString()), expires)
+      catalog.upsertPeer(peer, listedAddresses(evt.detail.listenAddrs, isLoopback(evt.detail.connection.remoteAddr)), expires)
     }
   }
 }

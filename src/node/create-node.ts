@@ -1,20 +1,24 @@
 // Builds the libp2p nodes arkshare runs on: TCP + Noise + Yamux, identify, identify-push and ping,
-// plus the arkshare peer service or the index service. Embedders can instead add the services to
-// their own node.
+// plus the arkshare peer service (with the relay and WebRTC transports that reach peers behind NATs)
+// or the index service. Embedders can instead add the services to their own node.
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { webRTC } from '@libp2p/webrtc'
+import { isLoopback } from '@libp2p/utils'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
 import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { arkshare, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
+import { announcedAddresses, arkshare, iceServersFor, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit, type RefusalReason } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { AccessRules } from './access-rules.js'
 import { ipOf } from '../limits/stream-budget.js'
-import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PrivateKey, Transport } from '@libp2p/interface'
 import type { Identify, IdentifyPush } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { Registry } from 'prom-client'
@@ -45,8 +49,13 @@ export interface BaseNodeOptions {
   accessRulesFile?: string
   /** Also join arkshare's Kademlia DHT (provider records by book ID, a fallback when no index answers). */
   dht?: boolean
-  /** Multiaddrs to listen on (default /ip4/0.0.0.0/tcp/0). */
+  /** Multiaddrs to listen on (default /ip4/0.0.0.0/tcp/0; a peer that listens also listens for WebRTC). */
   listen?: string[]
+  /**
+   * Multiaddrs others reach this node at, told to peers instead of the listen addresses: a node
+   * behind a port forward or a load balancer announces the public side of it.
+   */
+  announce?: string[]
   /** Folder holding the peer key and databases; a fresh identity each run when omitted. */
   dataDir?: string
   privateKey?: PrivateKey
@@ -77,8 +86,11 @@ export const YAMUX_OPTIONS = {
   streamOptions: { maxStreamWindowSize: 4 * 1024 * 1024, maxReadBufferLength: 8 * 1024 * 1024 }
 }
 
-/** The node a gater asks about open connections; set once the node exists. */
-interface NodeRef { node?: Libp2p<any> }
+/** The node a gater asks about open connections, and what filters the addresses it announces; set once the node exists. */
+interface NodeRef {
+  node?: Libp2p<any>
+  announce?: (addrs: Multiaddr[]) => Multiaddr[]
+}
 
 /** Hears why an inbound connection was refused (the index counts them). */
 type OnRefused = (reason: RefusalReason) => void
@@ -102,7 +114,13 @@ function connectionGater (rules: AccessRules | undefined, maxConnectionsPerIp: n
   }
 }
 
-async function baseOptions (options: BaseNodeOptions, rules: AccessRules | undefined, ref: NodeRef, onRefused?: OnRefused): Promise<Record<string, any>> {
+/** What a kind of node adds to the common ones: transports, and addresses to listen on. */
+interface NodeKind {
+  transports: Array<(components: any) => Transport>
+  listen: string[]
+}
+
+async function baseOptions (options: BaseNodeOptions, kind: NodeKind, rules: AccessRules | undefined, ref: NodeRef, onRefused?: OnRefused): Promise<Record<string, any>> {
   const privateKey = options.privateKey ?? (options.dataDir != null ? await loadOrCreateKey(options.dataDir) : undefined)
   const { maxConnectionsPerIp, ...managerLimits } = options.connectionLimits ?? {}
   return {
@@ -113,10 +131,33 @@ async function baseOptions (options: BaseNodeOptions, rules: AccessRules | undef
     // prom-client's global registry) when a node is made: each node then registers afresh in its
     // own registry, as long as nodes are built one at a time (buildNode)
     ...(options.metricsRegistry != null ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
-    addresses: { listen: options.listen ?? ['/ip4/0.0.0.0/tcp/0'] },
-    transports: [tcp()],
+    addresses: { listen: kind.listen, announce: options.announce ?? [], announceFilter: (addrs: Multiaddr[]) => ref.announce?.(addrs) ?? addrs },
+    transports: [tcp(), ...kind.transports],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux(YAMUX_OPTIONS)]
+  }
+}
+
+const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0']
+
+/** Whether any address is more than loopback (the default listens everywhere). */
+function beyondLoopback (listen: string[]): boolean {
+  return listen.some(addr => !isLoopback(multiaddr(addr)))
+}
+
+/**
+ * A peer also dials and listens through relays (an index's), and over WebRTC, whose ICE asks only
+ * the indexes' STUN responders: a node that listens at all also listens for WebRTC (its '/webrtc'
+ * addresses appear once it holds a relay reservation).
+ */
+function peerKind (options: ArkshareNodeOptions): NodeKind {
+  const listen = options.listen ?? DEFAULT_LISTEN
+  return {
+    transports: [
+      circuitRelayTransport({ reservationCompletionTimeout: PEER.RESERVATION_TIMEOUT_MS }),
+      webRTC({ rtcConfiguration: { iceServers: iceServersFor(options.indexes ?? []) } })
+    ],
+    listen: listen.length > 0 ? [...listen, '/webrtc'] : []
   }
 }
 
@@ -157,12 +198,11 @@ async function oneAtATime<T> (build: () => Promise<T>): Promise<T> {
  * One node: TCP + Noise + Yamux, identify, identify-push, ping, the DHT when asked, and the given
  * service under `name`, with the access rules and connection limits applied.
  */
-async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimits, name: string, service: unknown, onRefused?: (node: N, reason: RefusalReason) => void): Promise<N> {
+async function buildNode<N> (options: BaseNodeOptions, kind: NodeKind, defaults: ConnectionLimits, name: string, service: unknown, ref: NodeRef = {}, onRefused?: (node: N, reason: RefusalReason) => void): Promise<N> {
   const rules = await accessRules(options.accessRulesFile)
-  const ref: NodeRef = {}
   const refused = onRefused != null ? (reason: RefusalReason) => { if (ref.node != null) onRefused(ref.node as N, reason) } : undefined
   const create = async (): Promise<Libp2p<any>> => await createLibp2p({
-    ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, rules, ref, refused),
+    ...await baseOptions({ ...options, connectionLimits: { ...defaults, ...options.connectionLimits } }, kind, rules, ref, refused),
     services: {
       identify: identify(),
       // a peer's new listen addresses reach the index (and other peers) without a reconnect;
@@ -180,14 +220,23 @@ async function buildNode<N> (options: BaseNodeOptions, defaults: ConnectionLimit
 export interface ArkshareNodeOptions extends BaseNodeOptions, Omit<ArkshareInit, 'dataDir'> {}
 
 export async function createArkshareNode (options: ArkshareNodeOptions = {}): Promise<ArkshareNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, metricsRegistry, ...init } = options
-  return await buildNode<ArkshareNode>(options, PEER_CONNECTION_LIMITS, 'arkshare', arkshare({ ...init, dataDir, dht }))
+  const { listen, announce, dataDir, privateKey, dht, connectionLimits, accessRulesFile, metricsRegistry, upnp, ...init } = options
+  // a node on loopback only has no router to ask (and must not send UPnP searches onto the network)
+  const service = arkshare({ ...init, dataDir, dht, upnp: upnp !== false && beyondLoopback(listen ?? DEFAULT_LISTEN) })
+  const ref: NodeRef = {}
+  const node = await buildNode<ArkshareNode>(options, peerKind(options), PEER_CONNECTION_LIMITS, 'arkshare', service, ref)
+  // what the peer offers depends on how it can be reached; a change reaches its peers (and indexes) at once
+  ref.announce = (addrs) => announcedAddresses(addrs, node.services.arkshare.reachability().reachability)
+  node.services.arkshare.addEventListener('reachability:change', () => {
+    node.services.identifyPush.push().catch(() => {})
+  })
+  return node
 }
 
 export interface IndexNodeOptions extends BaseNodeOptions, Omit<ArkshareIndexInit, 'dataDir'> {}
 
 export async function createIndexNode (options: IndexNodeOptions = {}): Promise<IndexNode> {
-  const { listen, dataDir, privateKey, dht, connectionLimits, accessRulesFile, metricsRegistry, ...init } = options
-  return await buildNode<IndexNode>(options, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }),
+  const { listen, announce, dataDir, privateKey, dht, connectionLimits, accessRulesFile, metricsRegistry, ...init } = options
+  return await buildNode<IndexNode>(options, { transports: [], listen: listen ?? DEFAULT_LISTEN }, INDEX_CONNECTION_LIMITS, 'index', arkshareIndex({ ...init, dataDir }), {},
     (node, reason) => { node.services.index.recordRefusedConnection(reason) })
 }

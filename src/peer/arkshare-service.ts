@@ -1,15 +1,16 @@
 // The peer's libp2p service: a facade over parts that start and stop together: the serving side
-// (the shelf and /arkshare/fetch), the links to every index, the DHT announcer, the provider finder
-// and the downloads. A book ID is parsed here, once, and its CID handed down.
+// (the shelf and /arkshare/fetch), the links to every index, the DHT announcer, the provider finder,
+// the downloads and the reachability part (being reached behind a NAT). A book ID is parsed here,
+// once, and its CID handed down.
 import { InvalidParametersError, serviceCapabilities, type Logger, type Startable } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { join } from 'node:path'
 import { normaliseError } from '../wire/errors.js'
 import { peerIdToBytes } from '../wire/records.js'
+import { DIAL_TIMEOUT_MS, DOWNLOAD_LIST_FILE, UPNP } from './constants.js'
 import { parseBookRef } from './book-ref.js'
 import { writeBookLink } from './book-link-writer.js'
-import { DIAL_TIMEOUT_MS, DOWNLOAD_LIST_FILE } from './constants.js'
 import { DhtAnnouncer } from './dht-announcer.js'
 import { DownloadManager, type DownloadManagerEvents } from './download-manager/download-manager.js'
 import { DownloadRunner } from './download-manager/download-runner.js'
@@ -17,6 +18,7 @@ import { checkLimits, type Limits } from './limits.js'
 import { SettingsFile } from './settings-file.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
+import { ReachabilityPart, type ReachabilityStatus } from './reachability/reachability.js'
 import { ServingSide } from './serving/serving-side.js'
 import type { Arkshare, ArkshareComponents, ArkshareEvents, ArkshareInit, Downloads, GetOptions, PeersStatus } from './index.js'
 import type { UploadsStatus } from './serving/serving-side.js'
@@ -24,7 +26,9 @@ import type { DownloadResult } from './download/index.js'
 import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
-import type { IndexStats } from '../wire/messages.js'
+import type { ConnectionKind } from './reachability/connection-kinds.js'
+import type { IndexCounts } from './index-links/index-links.js'
+import type { Connection } from '@libp2p/interface'
 
 export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implements Startable, Arkshare {
   readonly [Symbol.toStringTag] = 'arkshare'
@@ -38,21 +42,31 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private readonly manager: DownloadManager
   private readonly runner: DownloadRunner
   private readonly settings?: SettingsFile
+  private readonly reach: ReachabilityPart
 
   constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
     super()
     const log = this.log = components.logger.forComponent('arkshare:peer')
     this.serving = new ServingSide(components, { ...init, log })
+    this.reach = new ReachabilityPart(components, { upnp: init.upnp ?? UPNP, log })
     this.indexLinks = new IndexLinks(components, {
       addresses: init.indexes ?? [],
       // a peer that shares nothing registers nothing
       books: this.serving.sharing ? this.serving : undefined,
       ttlSeconds: init.ttlSeconds,
+      reachability: () => {
+        const now = this.reach.reachability()
+        return now === 'local' ? 'unknown' : now
+      },
       log
     })
     if (init.dht === true) this.announcer = new DhtAnnouncer(components, { books: this.serving, log })
     this.providers = new ProviderFinder(components, { indexes: this.indexLinks, dht: init.dht === true, badPeerMs: init.badPeerMs })
-    const runner = this.runner = new DownloadRunner(components, { ...init, log }, { providers: this.providers, serving: this.serving })
+    const runner = this.runner = new DownloadRunner(components, { ...init, log }, {
+      providers: this.providers,
+      serving: this.serving,
+      paths: { kindOf: (connection) => this.reach.connectionKind(connection), reachability: () => this.reach.reachability() }
+    })
     this.manager = new DownloadManager({
       listPath: init.dataDir != null ? join(init.dataDir, DOWNLOAD_LIST_FILE) : undefined,
       downloads: init.downloads,
@@ -61,6 +75,14 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     }, runner)
     this.forwardDownloadEvents()
     if (init.settingsFile != null) this.settings = new SettingsFile(init.settingsFile)
+    this.reach.addEventListener('change', (evt) => {
+      this.indexLinks.reachabilityChanged()
+      this.safeDispatchEvent('reachability:change', { detail: evt.detail })
+    })
+    // each registration (and renewal) is when the reachability part checks its NAT and relay slot there
+    this.indexLinks.addEventListener('registered', (evt) => {
+      this.reach.registered(evt.detail).catch((err) => { log.error('reachability: %e', err) })
+    })
     this.serving.addEventListener('change', (evt) => {
       const { added, removed } = evt.detail
       this.safeDispatchEvent('shelf:change', { detail: { added: added.length, removed: removed.length, total: this.serving.list().length } })
@@ -73,6 +95,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
    */
   async start (): Promise<void> {
     this.announcer?.start()
+    await this.reach.start()
     await this.serving.start()
     this.dialBootstrapPeers()
     this.indexLinks.start()
@@ -129,6 +152,15 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
 
   async stop (): Promise<void> {
     await this.serving.stop()
+    await this.reach.stop()
+  }
+
+  reachability (): ReachabilityStatus {
+    return this.reach.status()
+  }
+
+  connectionKind (connection: Connection): ConnectionKind {
+    return this.reach.connectionKind(connection)
   }
 
   private dialBootstrapPeers (): void {
@@ -155,7 +187,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     return { measured: this.providers.ranker.stats.list(), bad: this.providers.badPeers.list() }
   }
 
-  async indexStats (options: { signal?: AbortSignal } = {}): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>> {
+  async indexStats (options: { signal?: AbortSignal } = {}): Promise<Array<{ index: string, stats?: IndexCounts, error?: string }>> {
     return await this.indexLinks.stats(options.signal)
   }
 

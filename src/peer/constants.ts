@@ -62,3 +62,23 @@ export const CONFIG_FILE = 'arkshare.conf'
 /** Where a node keeps its key and databases, and where downloads land, when not told. */
 export const DEFAULT_DATA_DIR = '.arkshare/node'
 export const DEFAULT_DOWNLOADS_DIR = 'downloads'
+
+// Reachability (reachability/): being found behind a NAT, and finding peers behind theirs.
+/** Map our TCP port on the home router with UPnP (IGD) unless told not to. */
+export const UPNP = true
+/** How long a relay reservation on an index may take to be granted. */
+export const RESERVATION_TIMEOUT_MS = 10_000
+/** How long AutoNAT may take to confirm a public address of ours before we reserve a relay slot anyway. */
+export const AUTONAT_WAIT_MS = 10_000
+/** How long to wait for each answer of an index's STUN responder when checking our NAT's mapping. */
+export const STUN_TIMEOUT_MS = 2_000
+/** How often the NAT's mapping is checked again (routers restart, networks change). */
+export const STUN_CHECK_INTERVAL_MS = 30 * 60_000
+/**
+ * The largest book that may come over a relayed connection, when no direct path exists (spec 5.5):
+ * half the reference index's 2 MiB per relayed connection. A relay that allows less lowers it: a
+ * book may take at most half of what the connection may still carry.
+ */
+export const RELAY_FALLBACK_MAX_BYTES = 1024 * 1024
+/** Relay-fallback streams one relayed connection may carry at once (both ways). */
+export const MAX_RELAYED_FETCH_STREAMS = 1

@@ -8,9 +8,10 @@ import type { IndexStatus } from './index-links/index-link.js'
 import type { SearchResultEntry, SearchResults } from './index-links/search-results.js'
 import type { ShelfEntry } from './serving/shelf.js'
 import type { UploadsStatus } from './serving/serving-side.js'
-import type { IndexStats } from '../wire/messages.js'
-import type { ComponentLogger, ContentRouting, Libp2pEvents, PeerId, PeerStore } from '@libp2p/interface'
-import type { AddressManager, ConnectionManager, Registrar } from '@libp2p/interface-internal'
+import type { ConnectionKind } from './reachability/connection-kinds.js'
+import type { Reachability, ReachabilityComponents, ReachabilityStatus } from './reachability/reachability.js'
+import type { IndexCounts } from './index-links/index-links.js'
+import type { Connection, ContentRouting } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { TypedEventTarget } from 'main-event'
 
@@ -19,6 +20,7 @@ export type { DownloadProgress, DownloadResult, ChunkMap, DropReason, ProviderLe
 export { FROM_DISK, OTHER_PROVIDERS } from './download/index.js'
 export type { DownloadDetail, DownloadInfo, DownloadState } from './download-manager/managed-download.js'
 export type { IndexStatus } from './index-links/index-link.js'
+export type { IndexCounts } from './index-links/index-links.js'
 export { InvalidLimitError, type Limits } from './limits.js'
 export { bookLinkForFile } from './book-link-writer.js'
 export { formatRate, LIMIT_SETTINGS, parseSettings, SettingsError, UNLIMITED } from './settings-file.js'
@@ -26,6 +28,10 @@ export { formatBookLink, isBookLink, parseBookLink, type BookLink } from '../wir
 export type { SearchResults, SearchResultEntry } from './index-links/search-results.js'
 export type { ShelfEntry } from './serving/shelf.js'
 export type { UploadsStatus } from './serving/serving-side.js'
+export type { ConnectionKind } from './reachability/connection-kinds.js'
+export type { Reachability, ReachabilityStatus } from './reachability/reachability.js'
+export { announcedAddresses } from './reachability/reachability.js'
+export { iceServersFor } from './reachability/ice-servers.js'
 
 /** Checks a book ID as the service does (InvalidBookIdError otherwise), for callers that take one from users. */
 export { parseBookId } from '../content/book-id.js'
@@ -115,24 +121,27 @@ export interface ArkshareInit {
   /** Peers to connect to at start (DHT entry points when no index is reachable). */
   bootstrap?: string[]
   /**
+   * Ask the home router to forward a port to us (UPnP IGD), so peers can connect directly.
+   *
+   * @default UPNP
+   */
+  upnp?: boolean
+  /**
    * A config file (the CLI's `arkshare.conf`) into which limits changed at runtime are saved, line
    * by line, the rest of the file kept as it is; none: they last until the node stops.
    */
   settingsFile?: string
 }
 
-export interface ArkshareComponents {
-  peerId: PeerId
+/**
+ * What the service uses of the node. For peers behind NATs to reach each other the node also needs
+ * the circuit relay and WebRTC transports (createArkshareNode adds them), WebRTC's ICE servers set
+ * to the indexes' STUN responders (iceServersFor), and '/webrtc' among its listen addresses.
+ */
+export interface ArkshareComponents extends ReachabilityComponents {
   contentRouting: ContentRouting
   /** The ping service, when the node has one under `services.ping` (used to measure latency). */
   ping?: Ping
-  registrar: Registrar
-  connectionManager: ConnectionManager
-  /** This node's own addresses (a book link it writes names one). */
-  addressManager: AddressManager
-  peerStore: PeerStore
-  events: TypedEventTarget<Libp2pEvents>
-  logger: ComponentLogger
 }
 
 export interface GetOptions {
@@ -150,6 +159,8 @@ export interface ArkshareEvents {
   /** A download left the list (cleared or removed). */
   'download:removed': CustomEvent<{ id: string }>
   'shelf:change': CustomEvent<{ added: number, removed: number, total: number }>
+  /** How others can reach this peer changed (its addresses may have too: announcedAddresses). */
+  'reachability:change': CustomEvent<Reachability>
   /** The limits changed (setLimits). */
   'limits:change': CustomEvent<Limits>
   /** A search of the indexes ended, answered or not (dispatched only while someone listens). */
@@ -218,9 +229,13 @@ export interface Arkshare extends TypedEventTarget<ArkshareEvents> {
   /** Peers measured (round-trip time, download throughput) and peers skipped for bad data. */
   peers(): PeersStatus
   /** Counts from every index that answers. */
-  indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>>
+  indexStats(options?: { signal?: AbortSignal }): Promise<Array<{ index: string, stats?: IndexCounts, error?: string }>>
   /** Rescans shared folders now (they are also watched). */
   rescan(): Promise<void>
+  /** Whether and how others can reach this peer. */
+  reachability(): ReachabilityStatus
+  /** How a connection reaches its peer: directly, hole-punched (through the relay's signalling), or relayed. */
+  connectionKind(connection: Connection): ConnectionKind
   /** Upload and download rates, upload slots, active downloads, as they are now. */
   limits(): Limits
   /**

@@ -5,7 +5,7 @@ import './protons-uint64.js'
 import { FetchRequest, FetchResponse, RegisterRequest, RegisterResponse, SearchRequest, SearchResponse } from './pb/arkshare.js'
 import { WIRE_SCHEMA } from './pb/wire-schema.js'
 import { checkWireFormat } from './wire-check.js'
-import { FETCH_PROTOCOL, LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from './protocols.js'
+import { FETCH_PROTOCOL, FETCH_RELAYED_PROTOCOL, LIMITS, REGISTER_PROTOCOL, SEARCH_PROTOCOL } from './protocols.js'
 import type { DecodeOptions } from 'protons-runtime'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -63,3 +63,6 @@ export const FETCH: ExchangeSpec<FetchRequest, FetchResponse> = {
   request: { name: 'FetchRequest', codec: FetchRequest, maxBytes: LIMITS.fetch.maxRequestBytes },
   response: { name: 'FetchResponse', codec: FetchResponse, maxBytes: LIMITS.fetch.maxResponseBytes }
 }
+
+/** The same exchange over a relayed connection, small books only (spec 5.5). */
+export const FETCH_RELAYED: ExchangeSpec<FetchRequest, FetchResponse> = { ...FETCH, protocol: FETCH_RELAYED_PROTOCOL }

@@ -4,6 +4,8 @@ import { CHUNK_SIZE, MAX_CHUNKS } from '../content/book-id.js'
 export const REGISTER_PROTOCOL = '/arkshare/register/1.0.0'
 export const SEARCH_PROTOCOL = '/arkshare/search/1.0.0'
 export const FETCH_PROTOCOL = '/arkshare/fetch/1.0.0'
+/** The fetch exchange over a relayed connection, for small books only (spec 5.5). */
+export const FETCH_RELAYED_PROTOCOL = '/arkshare/fetch-relayed/1.0.0'
 
 const KiB = 1024
 const MiB = 1024 * KiB

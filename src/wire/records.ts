@@ -6,7 +6,7 @@ import * as Digest from 'multiformats/hashes/digest'
 import { base32 } from 'multiformats/bases/base32'
 import { parseBookId } from '../content/book-id.js'
 import { LIMITS } from './protocols.js'
-import { Status, type Book, type Provider } from './messages.js'
+import { Reachability as WireReachability, Status, type Book, type Provider } from './messages.js'
 import { RequestError } from './errors.js'
 import type { PeerId } from '@libp2p/interface'
 
@@ -20,9 +20,31 @@ export interface BookRecord {
   language: string
 }
 
+/** How a provider said others can reach it (spec 5.1): the wire's Reachability, by name. */
+export type ProviderReachability = 'unknown' | 'public' | 'upnp' | 'hole-punching' | 'relay-only'
+
+const REACHABILITY: Record<ProviderReachability, WireReachability> = {
+  unknown: WireReachability.UNKNOWN,
+  public: WireReachability.PUBLIC,
+  upnp: WireReachability.UPNP,
+  'hole-punching': WireReachability.HOLE_PUNCHING,
+  'relay-only': WireReachability.RELAY_ONLY
+}
+
+export function reachabilityToWire (reachability: ProviderReachability | undefined): WireReachability {
+  return REACHABILITY[reachability ?? 'unknown']
+}
+
+/** A value this version does not know (a newer peer's) reads as unknown. */
+export function reachabilityFromWire (reachability: WireReachability): ProviderReachability {
+  return (Object.keys(REACHABILITY) as ProviderReachability[]).find(name => REACHABILITY[name] === reachability) ?? 'unknown'
+}
+
 export interface ProviderInfo {
   peerId: string
   multiaddrs: string[]
+  /** How the provider said others can reach it (absent: unknown). */
+  reachability?: ProviderReachability
 }
 
 /**
@@ -124,7 +146,8 @@ export function peerIdFromBytes (bytes: Uint8Array): PeerId {
 export function providerToWire (provider: ProviderInfo): Provider {
   return {
     peerId: peerIdToBytes(provider.peerId),
-    multiaddrs: provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider).map(addr => multiaddr(addr).bytes as Uint8Array<ArrayBuffer>)
+    multiaddrs: provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider).map(addr => multiaddr(addr).bytes as Uint8Array<ArrayBuffer>),
+    reachability: reachabilityToWire(provider.reachability)
   }
 }
 
@@ -136,7 +159,7 @@ export function providerFromWire (provider: Provider): ProviderInfo | undefined 
     for (const bytes of provider.multiaddrs.slice(0, LIMITS.search.maxAddrsPerProvider)) {
       try { multiaddrs.push(multiaddr(bytes).toString()) } catch { /* skip unparsable address */ }
     }
-    return { peerId, multiaddrs }
+    return { peerId, multiaddrs, reachability: reachabilityFromWire(provider.reachability) }
   } catch {
     return undefined
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { bookIdOf, parseBookId } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { Download, type DownloaderComponents } from '../../src/peer/download/index.js'
-import { bookBytes, eventually, indexAddr, startPeer, useSwarm, waitForProviders, writeBook } from '../helpers.js'
+import { bookBytes, eventually, indexAddr, pathsOf, startPeer, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 import { startLiar } from './liar.js'
 import type { ArkshareNode } from '../../src/node/create-node.js'
 import type { DownloadProgress } from '../../src/peer/index.js'
@@ -85,7 +85,8 @@ describe('downloads from several providers', function () {
       id: parseBookId(book.id),
       providers: [stale],
       outDir: join(swarm.dir, 'd', 'dl'),
-      refreshProviders: async (signal?: AbortSignal) => (await downloader.services.arkshare.findProviders(book.id, { signal }))?.providers ?? []
+      refreshProviders: async (signal?: AbortSignal) => (await downloader.services.arkshare.findProviders(book.id, { signal }))?.providers ?? [],
+      paths: pathsOf(downloader)
     }, components.logger.forComponent('arkshare:test')).run()
     assert.deepEqual(result.providersUsed, [stale.peerId])
     assert.deepEqual(result.providersFailed, [])
@@ -107,7 +108,8 @@ describe('downloads from several providers', function () {
       providers: [stale],
       outDir: join(swarm.dir, 'd', 'dl'),
       // an index that still lists the provider where it was
-      refreshProviders: async () => { lookups++; return [stale] }
+      refreshProviders: async () => { lookups++; return [stale] },
+      paths: pathsOf(downloader)
     }, components.logger.forComponent('arkshare:test')).run(), /all 1 provider\(s\) failed.*ECONNREFUSED/)
     assert.equal(lookups, 1)
   })

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { bookIdOf, chunkLength, type Manifest } from '../../src/content/book-id.js'
-import { FETCH, REGISTER, FetchRequest, FetchResponse, RegisterRequest, RegisterResponse, Status } from '../../src/wire/messages.js'
+import { FETCH, REGISTER, FetchRequest, FetchResponse, Reachability, RegisterRequest, RegisterResponse, Status } from '../../src/wire/messages.js'
 import { FETCH_PROTOCOL, REGISTER_PROTOCOL } from '../../src/wire/protocols.js'
 import { RequestChannel } from '../../src/wire/request-channel.js'
 import { serveRequests } from '../../src/wire/request-loop.js'
@@ -52,7 +52,8 @@ export async function startLiar (indexAddress: string, path: string, manifest: M
     replace: true,
     books: [bookToWire({ id: id.toString(), title: 'Liar copy', author: '', format: 'txt', size: manifest.size, fileName: basename(path), language: '' })],
     remove: [],
-    ttl: options.ttlSeconds ?? 0
+    ttl: options.ttlSeconds ?? 0,
+    reachability: Reachability.UNKNOWN
   })
   return node
 }

@@ -8,7 +8,7 @@ import { bookIdOf, parseBookId } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { Download, type DownloaderComponents } from '../../src/peer/download/index.js'
 import { FROM_DISK } from '../../src/peer/download/provider-ledger.js'
-import { bookBytes, indexAddr, useSwarm, waitForProviders, writeBook } from '../helpers.js'
+import { bookBytes, indexAddr, pathsOf, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 import { startLiar } from './liar.js'
 import type { ArkshareNode } from '../../src/node/create-node.js'
 import type { DownloadProgress } from '../../src/peer/index.js'
@@ -46,7 +46,8 @@ describe('provider ledger and chunk map', function () {
       providers: [info(staller), info(liar), info(honest), goneInfo],
       outDir: join(swarm.dir, 'd', 'dl'),
       stallTimeoutMs: 1_000,
-      onProgress: (p) => { last = p }
+      onProgress: (p) => { last = p },
+      paths: pathsOf(downloader)
     }, components.logger.forComponent('arkshare:test')).run()
     assert.ok((await readFile(result.path)).equals(bytes))
     assert.ok(last != null)
@@ -86,7 +87,7 @@ describe('provider ledger and chunk map', function () {
     await waitForProviders(swarm.index, id, 1)
     const downloader = await swarm.peer('d')
     const components = componentsOf(downloader)
-    const options = { id: parseBookId(id), providers: [{ peerId: provider.peerId.toString(), multiaddrs: provider.getMultiaddrs().map(a => a.toString()) }], outDir: join(swarm.dir, 'd', 'dl') }
+    const options = { id: parseBookId(id), providers: [{ peerId: provider.peerId.toString(), multiaddrs: provider.getMultiaddrs().map(a => a.toString()) }], outDir: join(swarm.dir, 'd', 'dl'), paths: pathsOf(downloader) }
     const stop = new AbortController()
     await assert.rejects(new Download(components, {
       ...options,

@@ -9,13 +9,15 @@ import { addHttpOptions, HttpFace, type HttpCommandOptions } from '../http.js'
 import { applyConfigFile } from '../config-file.js'
 import { announce, stopOnSignals } from '../lifecycle.js'
 import { collect, nonNegativeInt, positiveInt } from '../options.js'
-import { createOutput, type Output } from '../output.js'
+import { createOutput, formatSize, type Output } from '../output.js'
 
 /** How often the index's counts are looked at (printed only when they changed). */
 const STATS_INTERVAL_MS = 30_000
 
 export interface IndexCommandOptions extends HttpCommandOptions {
   listen?: string[]
+  announce?: string[]
+  relay: boolean
   data: string
   ttl: number
   grace: number
@@ -37,6 +39,8 @@ export interface IndexCommandOptions extends HttpCommandOptions {
 export function indexNodeOptions (opts: IndexCommandOptions): IndexNodeOptions {
   return {
     listen: opts.listen,
+    announce: opts.announce,
+    relay: opts.relay,
     dataDir: resolve(opts.data),
     defaultTtlSeconds: opts.ttl,
     disconnectGraceMs: opts.grace * 1000,
@@ -55,10 +59,15 @@ function printStatsWhenChanged (node: IndexNode, output: Output): void {
   let lastLine = ''
   setInterval(() => {
     const s = node.services.index.stats()
-    const line = `${s.peersOnline} peer(s) online, ${s.books} book(s), ${s.providers} provider record(s)`
+    const { relay, stun } = node.services.index.meetingPoint()
+    const line = [
+      `${s.peersOnline} peer(s) online, ${s.books} book(s), ${s.providers} provider record(s)`,
+      ...(relay != null ? [`relay: ${relay.reservations} reservation(s), ${relay.open} circuit(s) open, ${formatSize(relay.bytes)} relayed`] : []),
+      ...(stun != null ? [`STUN: ${stun.answered} answered`] : [])
+    ].join('; ')
     if (line !== lastLine) {
       lastLine = line
-      output.emit({ event: 'stats', ...s }, () => line)
+      output.emit({ event: 'stats', ...s, relay, stun }, () => line)
     }
   }, STATS_INTERVAL_MS).unref()
 }
@@ -66,7 +75,9 @@ function printStatsWhenChanged (node: IndexNode, output: Output): void {
 export function addIndexCommand (program: Command): Command {
   return addHttpOptions(program.command('index'))
     .description('run an index node: peers register their shelves with it and search it')
-    .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
+    .option('--listen <multiaddr>', 'address to listen on (repeatable); STUN listens on UDP at the same port and the next', collect)
+    .option('--announce <multiaddr>', 'address peers reach this index at, e.g. the public side of a port forward (repeatable)', collect)
+    .option('--no-relay', 'run no relay for peers behind NATs (they then cannot be reached by peers behind other NATs)')
     .option('--data <dir>', 'folder for the peer key and the catalog database', INDEX_DEFAULTS.DEFAULT_DATA_DIR)
     .option('--ttl <seconds>', 'lease granted to peers that ask for none', positiveInt, INDEX_DEFAULTS.DEFAULT_TTL_SECONDS)
     .option('--grace <seconds>', 'how long a disconnected peer stays in results', positiveInt, INDEX_DEFAULTS.DISCONNECT_GRACE_MS / 1000)

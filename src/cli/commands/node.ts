@@ -20,6 +20,8 @@ export interface NodeCommandOptions extends HttpCommandOptions {
   share?: string[]
   downloads: string
   listen?: string[]
+  announce?: string[]
+  upnp: boolean
   data: string
   ttl?: number
   maxUpload?: number
@@ -38,6 +40,8 @@ export interface NodeCommandOptions extends HttpCommandOptions {
 export function peerNodeOptions (opts: NodeCommandOptions): ArkshareNodeOptions {
   return {
     listen: opts.listen,
+    announce: opts.announce,
+    upnp: opts.upnp,
     dataDir: resolve(opts.data),
     indexes: opts.index ?? [],
     dht: opts.dht === true,
@@ -78,6 +82,8 @@ export function addNodeCommand (program: Command): Command {
     .option('--share <dir>', 'a folder of books to share (repeatable)', collect)
     .option('--downloads <dir>', 'where downloaded books go (shared too)', PEER_DEFAULTS.DEFAULT_DOWNLOADS_DIR)
     .option('--listen <multiaddr>', 'address to listen on (repeatable)', collect)
+    .option('--announce <multiaddr>', 'address others reach this peer at, e.g. the public side of a port forward (repeatable)', collect)
+    .option('--no-upnp', 'do not ask the home router to forward a port (UPnP)')
     .option('--data <dir>', 'folder for the peer key and the hash cache', PEER_DEFAULTS.DEFAULT_DATA_DIR)
     .option('--ttl <seconds>', 'lease to ask the index for (default: the index\'s)', positiveInt)
     .option('--max-upload <rate>', 'upload limit for all peers together, e.g. 2MiB/s', rate)

@@ -11,6 +11,7 @@ import { StatsCache } from './stats-cache.js'
 import { TextIndexSync } from './text-index-sync.js'
 import type { BookRecord, CatalogOptions, CatalogStats, SearchOptions, SearchPage } from './types.js'
 import type { ParsedQuery } from '../query.js'
+import type { ProviderReachability } from '../../wire/records.js'
 import type Database from 'better-sqlite3'
 
 export type { BookRecord, CatalogOptions, CatalogStats, ProviderRecord, SearchOptions, SearchPage } from './types.js'
@@ -70,9 +71,12 @@ export class Catalog {
     return row.id
   }
 
-  /** Starts or renews a peer's lease and records its dialable addresses; clears any disconnect mark. */
-  upsertPeer (peerId: string, multiaddrs: string[], leaseExpiresAt: number): void {
-    this.textIndexSync.write(() => this.sql.upsertPeer.run({ peerId, multiaddrs: JSON.stringify(multiaddrs), expires: leaseExpiresAt, now: this.now() }))
+  /**
+   * Starts or renews a peer's lease and records its dialable addresses (and, when given, how it said
+   * it can be reached); clears any disconnect mark.
+   */
+  upsertPeer (peerId: string, multiaddrs: string[], leaseExpiresAt: number, reachability?: ProviderReachability): void {
+    this.textIndexSync.write(() => this.sql.upsertPeer.run({ peerId, multiaddrs: JSON.stringify(multiaddrs), expires: leaseExpiresAt, now: this.now(), reachability: reachability ?? null }))
   }
 
   /**
@@ -89,9 +93,9 @@ export class Catalog {
     return this.textIndexSync.write(() => this.removeBooksTx(peerId, ids))
   }
 
-  /** Extends a live lease; false (changing nothing) if the peer is unknown or its lease lapsed. */
-  renew (peerId: string, leaseExpiresAt: number): boolean {
-    return this.textIndexSync.write(() => this.sql.renew.run({ peerId, expires: leaseExpiresAt, now: this.now() }).changes > 0)
+  /** Extends a live lease (noting the reachability, when given); false (changing nothing) if the peer is unknown or its lease lapsed. */
+  renew (peerId: string, leaseExpiresAt: number, reachability?: ProviderReachability): boolean {
+    return this.textIndexSync.write(() => this.sql.renew.run({ peerId, expires: leaseExpiresAt, now: this.now(), reachability: reachability ?? null }).changes > 0)
   }
 
   unregister (peerId: string): void {

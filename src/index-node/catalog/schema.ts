@@ -2,7 +2,7 @@
 // Leases are absolute times, so a restarted index keeps counting.
 import Database from 'better-sqlite3'
 
-const SCHEMA_VERSION = 2
+const SCHEMA_VERSION = 3
 
 // Integer keys rather than (peer_id, book_id): a peer number instead of a 52-character peer ID in
 // each of a million listings keeps them small, and the text index refers to listings by number.
@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS peers (
   multiaddrs TEXT NOT NULL,
   lease_expires_at INTEGER NOT NULL,
   last_renewed_at INTEGER NOT NULL,
-  disconnected_at INTEGER
+  disconnected_at INTEGER,
+  reachability TEXT NOT NULL DEFAULT 'unknown'
 );
 CREATE TABLE IF NOT EXISTS listings (
   id INTEGER PRIMARY KEY,
@@ -52,6 +53,9 @@ export function openCatalogDatabase (path: string): Database.Database {
   if (version < SCHEMA_VERSION) {
     db.transaction(() => {
       db.exec(SCHEMA)
+      // schema 3: how each peer said it can be reached (a table made before lacks the column)
+      const columns = db.prepare<[], { name: string }>('PRAGMA table_info(peers)').all().map(c => c.name)
+      if (!columns.includes('reachability')) db.exec('ALTER TABLE peers ADD COLUMN reachability TEXT NOT NULL DEFAULT \'unknown\'')
       db.pragma(`user_version = ${SCHEMA_VERSION}`)
     })()
   }

@@ -11,19 +11,24 @@ export interface ListingParams extends BookRecord {
   peer: number
 }
 
+/** A peer's lease and addresses (`multiaddrs` as a JSON array); `reachability` null keeps the one it had. */
+interface PeerParams { peerId: string, multiaddrs: string, expires: number, now: number, reachability: string | null }
+
+interface RenewParams { peerId: string, expires: number, now: number, reachability: string | null }
+
 /** Book IDs of one peer, `ids` as a JSON array. */
 interface PeerBookIds { peer: number, ids: string }
 
 export interface CatalogStatements {
   peerLease: Database.Statement<[peerId: string], PeerLeaseRow>
-  upsertPeer: Database.Statement<[{ peerId: string, multiaddrs: string, expires: number, now: number }]>
+  upsertPeer: Database.Statement<[PeerParams]>
   listingCount: Database.Statement<[peer: number], number>
   /** How many of `ids` the peer does not list yet (duplicates counted once). */
   countNewIds: Database.Statement<[PeerBookIds], number>
   removeOthers: Database.Statement<[PeerBookIds]>
   upsertListing: Database.Statement<[ListingParams]>
   removeListings: Database.Statement<[PeerBookIds]>
-  renew: Database.Statement<[{ peerId: string, expires: number, now: number }]>
+  renew: Database.Statement<[RenewParams]>
   unregister: Database.Statement<[peerId: string]>
   disconnect: Database.Statement<[at: number, peerId: string]>
   connect: Database.Statement<[peerId: string]>
@@ -33,10 +38,10 @@ export interface CatalogStatements {
 export function prepareStatements (db: Database.Database): CatalogStatements {
   return {
     peerLease: db.prepare<[string], PeerLeaseRow>('SELECT id, lease_expires_at FROM peers WHERE peer_id = ?'),
-    upsertPeer: db.prepare<{ peerId: string, multiaddrs: string, expires: number, now: number }>(`INSERT INTO peers (peer_id, multiaddrs, lease_expires_at, last_renewed_at, disconnected_at)
-      VALUES (@peerId, @multiaddrs, @expires, @now, NULL)
+    upsertPeer: db.prepare<PeerParams>(`INSERT INTO peers (peer_id, multiaddrs, lease_expires_at, last_renewed_at, disconnected_at, reachability)
+      VALUES (@peerId, @multiaddrs, @expires, @now, NULL, coalesce(@reachability, 'unknown'))
       ON CONFLICT (peer_id) DO UPDATE SET multiaddrs = excluded.multiaddrs, lease_expires_at = excluded.lease_expires_at,
-      last_renewed_at = excluded.last_renewed_at, disconnected_at = NULL`),
+      last_renewed_at = excluded.last_renewed_at, disconnected_at = NULL, reachability = coalesce(@reachability, reachability)`),
     listingCount: db.prepare<[number], number>('SELECT count(*) FROM listings WHERE peer = ?').pluck(),
     countNewIds: db.prepare<PeerBookIds, number>(`SELECT count(*) FROM (SELECT DISTINCT value AS id FROM json_each(@ids)) AS j
       WHERE NOT EXISTS (SELECT 1 FROM listings WHERE peer = @peer AND book_id = j.id)`).pluck(),
@@ -49,7 +54,8 @@ export function prepareStatements (db: Database.Database): CatalogStatements {
       WHERE title IS NOT excluded.title OR author IS NOT excluded.author OR file_name IS NOT excluded.file_name
         OR format IS NOT excluded.format OR size IS NOT excluded.size OR language IS NOT excluded.language`),
     removeListings: db.prepare<PeerBookIds>('DELETE FROM listings WHERE peer = @peer AND book_id IN (SELECT value FROM json_each(@ids))'),
-    renew: db.prepare<{ peerId: string, expires: number, now: number }>('UPDATE peers SET lease_expires_at = @expires, last_renewed_at = @now WHERE peer_id = @peerId AND lease_expires_at > @now'),
+    renew: db.prepare<RenewParams>(`UPDATE peers SET lease_expires_at = @expires, last_renewed_at = @now, reachability = coalesce(@reachability, reachability)
+      WHERE peer_id = @peerId AND lease_expires_at > @now`),
     unregister: db.prepare<[string]>('DELETE FROM peers WHERE peer_id = ?'),
     // the first disconnect counts: a repeated one must not restart the grace period
     disconnect: db.prepare<[number, string]>('UPDATE peers SET disconnected_at = ? WHERE peer_id = ? AND disconnected_at IS NULL'),

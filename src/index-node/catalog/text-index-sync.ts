@@ -8,6 +8,7 @@
 // write returns, so a change rolled back (a limit refused mid-way) never reaches the index.
 import { TextIndex, type IndexedListing } from '../text-index/index.js'
 import type { ProviderRecord } from './types.js'
+import type { ProviderReachability } from '../../wire/records.js'
 import type Database from 'better-sqlite3'
 
 /** A peers row as the text index and the results need it. */
@@ -20,6 +21,7 @@ export interface PeerState {
   /** A JSON array, as stored. */
   multiaddrs: string
   lastRenewedAt: number
+  reachability: ProviderReachability
 }
 
 /** One row changed in the catalog: a listing or a peer put (inserted or updated) or removed. */
@@ -31,16 +33,16 @@ export type CatalogChange =
 
 // The columns the triggers and the loader pass, in this order (the rows below read them back).
 const LISTING_COLUMNS = ['id', 'peer', 'book_id', 'title', 'author', 'file_name', 'format', 'size', 'language']
-const PEER_COLUMNS = ['id', 'lease_expires_at', 'disconnected_at', 'peer_id', 'multiaddrs', 'last_renewed_at']
+const PEER_COLUMNS = ['id', 'lease_expires_at', 'disconnected_at', 'peer_id', 'multiaddrs', 'last_renewed_at', 'reachability']
 type ListingRow = [id: number, peer: number, bookId: string, title: string, author: string, fileName: string, format: string, size: number, language: string]
-type PeerRow = [id: number, leaseExpiresAt: number, disconnectedAt: number | null, peerId: string, multiaddrs: string, lastRenewedAt: number]
+type PeerRow = [id: number, leaseExpiresAt: number, disconnectedAt: number | null, peerId: string, multiaddrs: string, lastRenewedAt: number, reachability: ProviderReachability]
 
 function listingOf ([id, peer, bookId, title, author, fileName, format, size, language]: ListingRow): IndexedListing {
   return { id, peer, bookId, title, author, fileName, format, size, language }
 }
 
-function peerOf ([id, leaseExpiresAt, disconnectedAt, peerId, multiaddrs, lastRenewedAt]: PeerRow): PeerState {
-  return { id, leaseExpiresAt, disconnectedAt, peerId, multiaddrs, lastRenewedAt }
+function peerOf ([id, leaseExpiresAt, disconnectedAt, peerId, multiaddrs, lastRenewedAt, reachability]: PeerRow): PeerState {
+  return { id, leaseExpiresAt, disconnectedAt, peerId, multiaddrs, lastRenewedAt, reachability }
 }
 
 /** `new.a, new.b, ...`: a row's columns as a trigger passes them. */
@@ -129,7 +131,7 @@ export class TextIndexSync {
 
   private putPeer (peer: PeerState): void {
     this.text.setPeer(peer.id, peer.leaseExpiresAt, peer.disconnectedAt)
-    this.providers.set(peer.id, { peerId: peer.peerId, multiaddrs: JSON.parse(peer.multiaddrs) as string[], lastRenewedAt: peer.lastRenewedAt })
+    this.providers.set(peer.id, { peerId: peer.peerId, multiaddrs: JSON.parse(peer.multiaddrs) as string[], lastRenewedAt: peer.lastRenewedAt, reachability: peer.reachability })
   }
 
   private removePeer (id: number): void {

@@ -1,5 +1,5 @@
 // What the catalog is opened with, asked and answers.
-import type { BookRecord } from '../../wire/records.js'
+import type { BookRecord, ProviderReachability } from '../../wire/records.js'
 
 export type { BookRecord }
 
@@ -42,6 +42,7 @@ export interface ProviderRecord {
   peerId: string
   multiaddrs: string[]
   lastRenewedAt: number
+  reachability: ProviderReachability
 }
 
 export interface SearchHit {

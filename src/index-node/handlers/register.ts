@@ -2,10 +2,12 @@
 // requests on one stream. The registrant is always the stream's remote peer.
 import { RequestError, Status } from '../../wire/errors.js'
 import { REGISTER, RegisterRequest, type RegisterResponse } from '../../wire/messages.js'
-import { bookFromWire } from '../../wire/records.js'
+import { bookFromWire, reachabilityFromWire } from '../../wire/records.js'
 import { CatalogLimitError } from '../errors.js'
+import { listedAddresses } from '../listed-addresses.js'
 import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
 import type { Reply } from '../../wire/request-loop.js'
+import { isLoopback } from '@libp2p/utils'
 import type { PeerId, PeerStore, Stream } from '@libp2p/interface'
 
 /** Leases a peer may ask for, seconds; `default` is granted when it asks for none (ttl 0). */
@@ -32,15 +34,16 @@ export class RegisterHandler {
   /** Serves one register stream until it closes (a registrar stream handler). */
   async handle (stream: Stream, connection: StreamOrigin): Promise<void> {
     const peer = connection.remotePeer
+    const fromLoopback = isLoopback(connection.remoteAddr)
     await serveIndexStream(this.init, stream, connection, {
       protocol: 'register',
       exchange: REGISTER,
       errorResponse,
-      answer: async (request) => await this.answer(peer, request)
+      answer: async (request) => await this.answer(peer, fromLoopback, request)
     })
   }
 
-  private async answer (peer: PeerId, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
+  private async answer (peer: PeerId, fromLoopback: boolean, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
     const peerKey = peer.toString()
     const catalog = this.init.catalog()
     switch (request.type) {
@@ -48,13 +51,14 @@ export class RegisterHandler {
         const ttl = this.grantTtl(request.ttl)
         const books = request.books.map(bookFromWire)
         const expires = this.init.now() + ttl * 1000
-        const addrs = await this.addressesOf(peer)
-        catalog.upsertPeer(peerKey, addrs, expires)
+        const addrs = await this.addressesOf(peer, fromLoopback)
+        const reachability = reachabilityFromWire(request.reachability)
+        catalog.upsertPeer(peerKey, addrs, expires, reachability)
         if (addrs.length === 0) {
           // identify may finish between that read and the upsert, and the service's identify
           // listener only updates peers it already knows: look once more (a later identify updates it too)
-          const late = await this.addressesOf(peer)
-          if (late.length > 0) catalog.upsertPeer(peerKey, late, expires)
+          const late = await this.addressesOf(peer, fromLoopback)
+          if (late.length > 0) catalog.upsertPeer(peerKey, late, expires, reachability)
         }
         try {
           return reply(catalog.putBooks(peerKey, books, request.replace), ttl)
@@ -70,7 +74,7 @@ export class RegisterHandler {
       }
       case RegisterRequest.Type.RENEW: {
         const ttl = this.grantTtl(request.ttl)
-        if (!catalog.renew(peerKey, this.init.now() + ttl * 1000)) {
+        if (!catalog.renew(peerKey, this.init.now() + ttl * 1000, reachabilityFromWire(request.reachability))) {
           throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer: register again')
         }
         return reply(catalog.bookCount(peerKey), ttl)
@@ -101,9 +105,9 @@ export class RegisterHandler {
     return Math.max(0, Math.round(((this.init.catalog().leaseExpiresAt(peer) ?? 0) - this.init.now()) / 1000))
   }
 
-  /** Dialable addresses of a peer, as identify reported them (none yet on a brand-new connection). */
-  private async addressesOf (peerId: PeerId): Promise<string[]> {
+  /** Dialable addresses of a peer, as identify reported them (none yet on a brand-new connection), as listed. */
+  private async addressesOf (peerId: PeerId, fromLoopback: boolean): Promise<string[]> {
     const peer = await this.init.peerStore.get(peerId).catch(() => undefined)
-    return (peer?.addresses ?? []).map(a => a.multiaddr.toString())
+    return listedAddresses((peer?.addresses ?? []).map(a => a.multiaddr), fromLoopback)
   }
 }

@@ -1,7 +1,7 @@
 // /arkshare/search: pages of books with their providers (by words, by provider, by book), and the
 // index's live counts; many requests on one stream. Recent pages are answered from a cache.
 import { RequestError, Status } from '../../wire/errors.js'
-import { SEARCH, type Provider, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
+import { SEARCH, type IndexStats, type Provider, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
 import { LIMITS } from '../../wire/protocols.js'
 import { bookToWire, peerIdFromBytes, providerToWire } from '../../wire/records.js'
 import { DEFAULT_PAGE_SIZE } from '../constants.js'
@@ -12,9 +12,13 @@ import type { ProviderRecord, SearchPage } from '../catalog/catalog.js'
 import type { SearchCache } from '../search-cache.js'
 import type { Stream } from '@libp2p/interface'
 
+/** What the index's relay has carried, for the stats (zeros without a relay). */
+export type RelayCounts = Pick<IndexStats, 'relayReservations' | 'relayCircuits' | 'relayedBytes' | 'relayLargestCircuitBytes'>
+
 export interface SearchHandlerInit extends HandlerInit {
   /** Recent pages, shared with the service (which shortens them when a provider leaves). */
   cache: SearchCache<SearchPage>
+  relayCounts: () => RelayCounts
 }
 
 /** What a search request asks for, checked. */
@@ -69,7 +73,7 @@ export class SearchHandler {
 
   private answer (request: SearchRequest): SearchResponse {
     if (request.stats) {
-      return { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: this.init.catalog().stats(), totalIsEstimate: false }
+      return { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: { ...this.init.catalog().stats(), ...this.init.relayCounts() }, totalIsEstimate: false }
     }
     const page = this.page(request, searchTerms(request))
     return {

@@ -6,6 +6,7 @@ import { Download, type DownloaderComponents, type DownloadProgress, type Downlo
 import type { BookRef } from '../book-ref.js'
 import type { ProviderFinder } from '../providers/provider-finder.js'
 import type { ServingSide } from '../serving/serving-side.js'
+import type { PathOptions } from '../download/paths.js'
 import type { BookRecord } from '../../wire/records.js'
 import type { Logger } from '@libp2p/interface'
 
@@ -26,6 +27,8 @@ export interface DownloadRunnerInit {
 export interface DownloadRunnerParts {
   providers: ProviderFinder
   serving: ServingSide
+  /** How connections reach their peers and others reach us (the reachability part). */
+  paths: PathOptions
 }
 
 export interface RunOptions {
@@ -71,7 +74,8 @@ export class DownloadRunner {
       badPeers: providers.badPeers,
       refreshProviders: async (refreshSignal) => await providers.refresh(ref.cid, refreshSignal ?? signal),
       refreshIntervalMs: this.init.providerRefreshMs,
-      onProgress: options.onProgress
+      onProgress: options.onProgress,
+      paths: this.parts.paths
     }, this.init.log)
     const result = await download.run()
     // the downloads folder is shared: list the new copy at once instead of waiting for the watcher

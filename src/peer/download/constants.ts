@@ -27,3 +27,16 @@ export const DEFAULT_REFRESH_INTERVAL_MS = 30_000
 
 /** How long reaching a provider and opening a fetch stream to it may take (asking the index again included). */
 export const DIAL_TIMEOUT_MS = 10_000
+
+/** Against a provider listed with a public address, the upgrade paths (WebRTC, reversal) wait this long for the direct dial. */
+export const UPGRADE_HEAD_START_MS = 1_000
+
+/**
+ * A provider's private address is reachable only from its own network, where connecting takes
+ * milliseconds; from anywhere else it may get no answer at all (a router that stays silent), so it
+ * gets only this long.
+ */
+export const PRIVATE_DIAL_TIMEOUT_MS = 1_500
+
+/** How long a provider dialled through its relay may take to dial us back directly (DCUtR reversal). */
+export const HOLE_PUNCH_WAIT_MS = 8_000

@@ -13,7 +13,8 @@ import { DownloadError, FinishedError, UnreachableError } from './errors.js'
 import { requestManifest, type FetchChannel } from './fetch-channel.js'
 import { PartFile } from './part-file.js'
 import { ProgressMeter, type DownloadProgress } from './progress.js'
-import { ProviderDialer } from './provider-dialer.js'
+import { PathFinder, type PathComponents, type PathOptions } from './paths.js'
+import { ProviderDialer, type ProviderPath } from './provider-dialer.js'
 import { ProviderFailures, type BadPeers } from './provider-failures.js'
 import { ProviderLedger } from './provider-ledger.js'
 import { safeFileName } from './target.js'
@@ -22,8 +23,8 @@ import type { BandwidthBudget } from '../../limits/token-bucket.js'
 import type { PeerStats } from '../peer-stats.js'
 import type { BookRecord, ProviderInfo } from '../../wire/records.js'
 import type { CID } from 'multiformats/cid'
+import type { ConnectionKind } from '../reachability/connection-kinds.js'
 import type { Logger, PeerId, PeerStore } from '@libp2p/interface'
-import type { ConnectionManager } from '@libp2p/interface-internal'
 
 export interface DownloadResult {
   id: string
@@ -34,6 +35,8 @@ export interface DownloadResult {
   /** Bytes received from the network, duplicates included. */
   bytesFetched: number
   providersUsed: string[]
+  /** What each provider we pulled from sent (chunk bytes, duplicates included), and how we reached it. */
+  providers: Array<{ peerId: string, bytes: number, connection: ConnectionKind }>
   /** Providers dropped during this download, with the reason (bad data, stalled, unreachable). */
   providersFailed: Array<{ peerId: string, reason: string }>
 }
@@ -62,12 +65,13 @@ export interface DownloadOptions {
   budget?: BandwidthBudget
   stats?: PeerStats
   badPeers?: BadPeers
+  /** How connections reach their peers, and how others reach us (the reachability part). */
+  paths: PathOptions
 }
 
-export interface DownloaderComponents {
+export interface DownloaderComponents extends PathComponents {
   peerId: PeerId
   peerStore: PeerStore
-  connectionManager: ConnectionManager
 }
 
 export class Download {
@@ -77,12 +81,16 @@ export class Download {
   private readonly ledger = new ProviderLedger()
   private readonly dialer: ProviderDialer
   private readonly startedAt = Date.now()
+  /** The last path opened to each provider: how we reached it, and what a path over a relay may carry. */
+  private readonly opened = new Map<string, ProviderPath>()
+  /** Known once the first provider sent it: a path over a relay is checked against it. */
+  private manifest?: Manifest
 
   constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
     const stopped = options.signal != null ? AbortSignal.any([this.finished.signal, options.signal]) : this.finished.signal
     this.failures = new ProviderFailures(this.ledger, stopped, log, options.badPeers)
-    this.dialer = new ProviderDialer(components, options.refreshProviders)
+    this.dialer = new ProviderDialer(components, new PathFinder(components, options.paths), options.book?.size ?? 0, options.refreshProviders)
   }
 
   /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
@@ -93,11 +101,23 @@ export class Download {
   }
 
   private async connect (provider: ProviderInfo): Promise<FetchChannel> {
+    let path: ProviderPath
     try {
-      return await this.dialer.open(provider, this.signalFor())
+      path = await this.dialer.open(provider, this.signalFor())
     } catch (err) {
       throw new UnreachableError(normaliseError(err).message)
     }
+    if (this.manifest != null) this.checkRelayLimit(path, this.manifest)
+    this.opened.set(provider.peerId, path)
+    return path.channel
+  }
+
+  /** A book larger than a relayed path may carry is never started on it: the relay would cut it silently. */
+  private checkRelayLimit (path: ProviderPath, manifest: Manifest): void {
+    if (path.maxBookBytes == null || manifest.size <= path.maxBookBytes) return
+    const why = new UnreachableError(`no direct path to the provider, and the book (${manifest.size} bytes) is over the ${path.maxBookBytes} bytes its relay may carry`)
+    path.channel.abort(why)
+    throw why
   }
 
   /** The first provider whose manifest hashes to the book ID wins; its channel is kept for chunks. */
@@ -106,7 +126,11 @@ export class Download {
       let channel: FetchChannel | undefined
       try {
         channel = await this.connect(provider)
-        return { manifest: await requestManifest(channel, this.options.id, this.signalFor()), provider, channel }
+        const manifest = await requestManifest(channel, this.options.id, this.signalFor())
+        const path = this.opened.get(provider.peerId)
+        if (path != null) this.checkRelayLimit(path, manifest)
+        this.manifest = manifest
+        return { manifest, provider, channel }
       } catch (err) {
         channel?.abort(normaliseError(err))
         this.failures.record(provider, err)
@@ -175,6 +199,10 @@ export class Download {
         resumedBytes: part.resumedBytes,
         bytesFetched: progress.bytesFetched,
         providersUsed: [...pool.used],
+        providers: [...pool.used].flatMap(peerId => {
+          const path = this.opened.get(peerId)
+          return path == null ? [] : [{ peerId, bytes: this.ledger.entry(peerId).bytes, connection: path.connection }]
+        }),
         providersFailed: this.failures.list()
       }
     } finally {

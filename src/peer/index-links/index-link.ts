@@ -2,10 +2,10 @@
 // the lease before it lapses, and starts over by itself when the index restarts, forgets us, or the
 // connection drops. It reaches the index through `dial` (index-dialer.ts over libp2p; tests hand it
 // one end of an in-memory stream pair).
-import { REGISTER, SEARCH, RegisterRequest, Status, type Book, type ExchangeSpec, type RegisterResponse, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
+import { REGISTER, SEARCH, Reachability, RegisterRequest, Status, type Book, type ExchangeSpec, type RegisterResponse, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
 import { ArkshareRemoteError, normaliseError } from '../../wire/errors.js'
 import { LIMITS } from '../../wire/protocols.js'
-import { bookToWire, fitBook, type BookRecord } from '../../wire/records.js'
+import { bookToWire, fitBook, reachabilityToWire, type BookRecord, type ProviderReachability } from '../../wire/records.js'
 import { RequestChannel } from '../../wire/request-channel.js'
 import { parseBookId } from '../../content/book-id.js'
 import { DEFAULT_TTL_SECONDS, DIAL_TIMEOUT_MS, INDEX_MAX_BACKOFF_MS, INDEX_MIN_BACKOFF_MS, INDEX_MIN_RENEW_MS, INDEX_REQUEST_TIMEOUT_MS, UNREGISTER_TIMEOUT_MS } from '../constants.js'
@@ -28,6 +28,10 @@ export interface IndexLinkInit {
    * @default DEFAULT_TTL_SECONDS
    */
   ttlSeconds?: number
+  /** Called after each full registration and each renewal, with the index's peer ID. */
+  onRegistered?: (index: PeerId) => void
+  /** How others can reach us, told with each PUT and RENEW (absent: unknown). */
+  reachability?: () => ProviderReachability
   log: Logger
 }
 
@@ -49,7 +53,7 @@ function listing (book: BookRecord): Book {
 }
 
 function registerRequest (partial: Partial<RegisterRequest>): RegisterRequest {
-  return { type: RegisterRequest.Type.PUT, replace: false, books: [], remove: [], ttl: 0, ...partial }
+  return { type: RegisterRequest.Type.PUT, replace: false, books: [], remove: [], ttl: 0, reachability: Reachability.UNKNOWN, ...partial }
 }
 
 export class IndexLink {
@@ -61,6 +65,8 @@ export class IndexLink {
   private readonly pendingAdds = new Map<string, ShelfChange['added'][number]>()
   private readonly pendingRemoves = new Set<string>()
   private grantedTtl = 0
+  /** The reachability the index last heard from us. */
+  private toldReachability?: ProviderReachability
   private renewAt = 0
   private books = 0
   private lastError?: string
@@ -111,6 +117,11 @@ export class IndexLink {
     }
   }
 
+  /** Our reachability changed: tell the index now (a RENEW carries it). */
+  reachabilityChanged (): void {
+    this.wake?.()
+  }
+
   /** A peer disconnected: when it is our index, the next registration is a full one. */
   peerDisconnected (peer: PeerId): void {
     if (this.indexPeer?.equals(peer) === true) {
@@ -139,7 +150,9 @@ export class IndexLink {
   private async register (request: RegisterRequest, signal = this.signal(INDEX_REQUEST_TIMEOUT_MS)): Promise<RegisterResponse> {
     // the index closes idle streams, so a renewal minutes later usually opens a fresh one
     if (this.registerChannel?.usable !== true) this.registerChannel = await this.openChannel(REGISTER, signal)
-    const reply = await this.registerChannel.request({ ...request, ttl: this.init.ttlSeconds ?? DEFAULT_TTL_SECONDS }, signal)
+    const reachability = this.init.reachability?.() ?? 'unknown'
+    const reply = await this.registerChannel.request({ ...request, ttl: this.init.ttlSeconds ?? DEFAULT_TTL_SECONDS, reachability: reachabilityToWire(reachability) }, signal)
+    if (request.type === RegisterRequest.Type.PUT || request.type === RegisterRequest.Type.RENEW) this.toldReachability = reachability
     this.grantedTtl = reply.ttl
     this.books = reply.books
     // renew at half the lease, so one lost renewal still leaves time for another
@@ -157,6 +170,7 @@ export class IndexLink {
     }
     this.needsFull = false
     this.init.log('registered %d books with %a', books.length, this.address)
+    if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer)
   }
 
   private async sendDelta (): Promise<void> {
@@ -189,8 +203,9 @@ export class IndexLink {
           await this.registerFull()
         } else if (this.pendingAdds.size > 0 || this.pendingRemoves.size > 0) {
           await this.sendDelta()
-        } else if (Date.now() >= this.renewAt) {
+        } else if (Date.now() >= this.renewAt || this.toldReachability !== (this.init.reachability?.() ?? 'unknown')) {
           await this.register(registerRequest({ type: RegisterRequest.Type.RENEW }))
+          if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer)
         }
         this.lastError = undefined
         backoff = INDEX_MIN_BACKOFF_MS

@@ -1,13 +1,23 @@
 // This peer's links to every configured index, started and stopped together: one registration
-// kept with each, and every search asked of all of them at once, their answers merged.
-import { multiaddr } from '@multiformats/multiaddr'
+// kept with each (a `registered` event after each registration and renewal), and every search
+// asked of all of them at once, their answers merged.
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { TypedEventEmitter } from 'main-event'
 import { normaliseError } from '../../wire/errors.js'
 import { NoIndexError } from '../errors.js'
 import { indexDialer, type IndexDialerComponents } from './index-dialer.js'
 import { IndexLink, type IndexStatus } from './index-link.js'
 import { mergeAnswers, type SearchResults } from './search-results.js'
 import type { SharedBooks } from '../serving/shelf.js'
+import type { ProviderReachability } from '../../wire/records.js'
 import type { IndexStats, SearchRequest } from '../../wire/messages.js'
+
+/** An index's counts (spec 5.3), the byte counts as plain numbers. */
+export type IndexCounts = { [K in keyof IndexStats]: number }
+
+function counts (stats: IndexStats): IndexCounts {
+  return { ...stats, relayedBytes: Number(stats.relayedBytes), relayLargestCircuitBytes: Number(stats.relayLargestCircuitBytes) }
+}
 import type { Libp2pEvents, Logger, PeerId, Startable } from '@libp2p/interface'
 import type { TypedEventTarget } from 'main-event'
 
@@ -26,13 +36,21 @@ export interface IndexLinksInit {
    * @default DEFAULT_TTL_SECONDS
    */
   ttlSeconds?: number
+  /** How others can reach us, told to every index. */
+  reachability?: () => ProviderReachability
   log: Logger
 }
 
-export class IndexLinks implements Startable {
+export interface IndexLinksEvents {
+  /** We hold a live registration with this index (after a full registration, or a renewal). */
+  registered: CustomEvent<{ address: Multiaddr, peerId: PeerId }>
+}
+
+export class IndexLinks extends TypedEventEmitter<IndexLinksEvents> implements Startable {
   private links: IndexLink[] = []
 
   constructor (private readonly components: IndexLinksComponents, private readonly init: IndexLinksInit) {
+    super()
     this.onPeerDisconnect = this.onPeerDisconnect.bind(this)
   }
 
@@ -42,10 +60,11 @@ export class IndexLinks implements Startable {
   }
 
   start (): void {
-    const { books, ttlSeconds, log } = this.init
+    const { books, ttlSeconds, reachability, log } = this.init
     this.links = this.init.addresses.map(addr => {
       const address = multiaddr(addr)
-      return new IndexLink({ address, dial: indexDialer(this.components, address), books, ttlSeconds, log })
+      const onRegistered = (peerId: PeerId): void => { this.safeDispatchEvent('registered', { detail: { address, peerId } }) }
+      return new IndexLink({ address, dial: indexDialer(this.components, address), books, ttlSeconds, onRegistered, reachability, log })
     })
     this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
     for (const link of this.links) link.start()
@@ -55,6 +74,11 @@ export class IndexLinks implements Startable {
   async stop (): Promise<void> {
     this.components.events.removeEventListener('peer:disconnect', this.onPeerDisconnect)
     await Promise.all(this.links.map(async link => { await link.stop() }))
+  }
+
+  /** Our reachability changed: every link tells its index. */
+  reachabilityChanged (): void {
+    for (const link of this.links) link.reachabilityChanged()
   }
 
   status (): IndexStatus[] {
@@ -69,12 +93,12 @@ export class IndexLinks implements Startable {
   }
 
   /** Counts from every index, or why one could not give them. */
-  async stats (signal?: AbortSignal): Promise<Array<{ index: string, stats?: IndexStats, error?: string }>> {
+  async stats (signal?: AbortSignal): Promise<Array<{ index: string, stats?: IndexCounts, error?: string }>> {
     this.assertConfigured()
     return await Promise.all(this.links.map(async (link) => {
       try {
         const reply = await link.search({ stats: true }, signal)
-        return { index: link.address.toString(), stats: reply.stats }
+        return { index: link.address.toString(), stats: reply.stats == null ? undefined : counts(reply.stats) }
       } catch (err) {
         return { index: link.address.toString(), error: normaliseError(err).message }
       }

@@ -7,11 +7,13 @@ import { PeerStats } from '../peer-stats.js'
 import type { SearchResults } from '../index-links/search-results.js'
 import type { ProviderInfo } from '../../wire/records.js'
 import type { PeerId, PeerStore } from '@libp2p/interface'
+import type { ConnectionManager } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
 
 export interface PingRankerComponents {
   peerId: PeerId
   peerStore: PeerStore
+  connectionManager: ConnectionManager
   /** The ping service, when the node has one under `services.ping`. */
   ping?: Ping
 }
@@ -21,7 +23,11 @@ export class PingRanker {
 
   constructor (private readonly components: PingRankerComponents) {}
 
-  /** Pings providers (bounded in number and time) so the fastest are tried first. */
+  /**
+   * Pings providers (bounded in number and time) so the fastest are tried first. A provider behind
+   * a symmetric NAT is pinged only over a direct connection we have: a new one could only go
+   * through its relay (after a WebRTC attempt that cannot cross its NAT), and measure the relay.
+   */
   async measure (providers: ProviderInfo[], signal?: AbortSignal): Promise<void> {
     let ping: Ping | undefined
     // libp2p's components throw for a service the node does not have
@@ -30,6 +36,7 @@ export class PingRanker {
     await Promise.all(providers.slice(0, MAX_PINGED_PROVIDERS).map(async (p) => {
       try {
         const peerId = peerIdFromString(p.peerId)
+        if (p.reachability === 'relay-only' && !this.components.connectionManager.getConnections(peerId).some(c => c.limits == null)) return
         if (p.multiaddrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: p.multiaddrs.map(a => multiaddr(a)) })
         const rtt = await ping.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(PING_TIMEOUT_MS)]) : AbortSignal.timeout(PING_TIMEOUT_MS) })
         this.stats.recordRtt(p.peerId, rtt)

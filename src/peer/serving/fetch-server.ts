@@ -37,6 +37,8 @@ export interface FetchServerOptions {
    * @default QUEUE_HEARTBEAT_MS
    */
   queueHeartbeatMs?: number
+  /** Only books of at most this many bytes are served (a relayed connection, spec 5.5). */
+  maxBookBytes?: number
 }
 
 function emptyResponse (): FetchResponse {
@@ -82,6 +84,9 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
     }
     const entry = shelf.get(id)
     if (entry == null) throw new RequestError(Status.E_NOT_FOUND, `this peer does not share ${id}`)
+    if (options.maxBookBytes != null && entry.size > options.maxBookBytes) {
+      throw new RequestError(Status.E_NOT_AUTHORIZED, `too large for the relay: ${entry.size} bytes, at most ${options.maxBookBytes}`)
+    }
     const info = await stat(entry.path).catch(() => undefined)
     if (info == null || info.size !== entry.size || info.mtimeMs !== entry.mtimeMs) {
       shelf.recheck()
@@ -161,4 +166,15 @@ async function * counted (chunks: AsyncGenerator<Uint8Array>, onChunk: (bytes: n
     onChunk(chunk.byteLength)
     yield chunk
   }
+}
+
+/** Answers each request of a fetch stream with E_NOT_AUTHORIZED (`reason`), then closes it. */
+export async function refuseFetchStream (stream: Stream, log: Logger, reason: string): Promise<void> {
+  await serveRequests<FetchRequest, FetchResponse>({
+    stream,
+    log,
+    exchange: FETCH,
+    errorResponse: (status, message, retryAfterSeconds) => ({ ...emptyResponse(), status, message, retryAfterSeconds }),
+    handle: async () => { throw new RequestError(Status.E_NOT_AUTHORIZED, reason) }
+  })
 }

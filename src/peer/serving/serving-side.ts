@@ -1,15 +1,17 @@
 // The serving side of a peer: the shelf of shared books (with its hash cache) and the fetch server
-// that hands them out, registered for /arkshare/fetch while the service runs. Other parts see the
+// that hands them out, registered for /arkshare/fetch while the service runs (direct connections
+// only), and for /arkshare/fetch-relayed (relayed connections only, small books only). Other parts see the
 // shelf through it (SharedBooks): its books, and its change events, passed on.
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { TypedEventEmitter } from 'main-event'
-import { FETCH_PROTOCOL } from '../../wire/protocols.js'
+import { FETCH_PROTOCOL, FETCH_RELAYED_PROTOCOL } from '../../wire/protocols.js'
 import { StreamBudget } from '../../limits/stream-budget.js'
 import { BandwidthBudget } from '../../limits/token-bucket.js'
 import { UploadSlots } from '../../limits/upload-slots.js'
-import { MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_OUTBOUND_STREAMS_PER_CONNECTION, UPLOAD_SLOTS } from '../constants.js'
-import { handleFetchStream, type FetchServerOptions } from './fetch-server.js'
+import { MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_OUTBOUND_STREAMS_PER_CONNECTION, MAX_RELAYED_FETCH_STREAMS, UPLOAD_SLOTS } from '../constants.js'
+import { relayedBookLimit } from '../reachability/relay-fallback.js'
+import { handleFetchStream, refuseFetchStream, type FetchServerOptions } from './fetch-server.js'
 import { HashCache } from './hash-cache.js'
 import { UploadMeter, type UploadPeer } from './upload-meter.js'
 import { Shelf, type SharedBooks, type ShelfEntry, type ShelfEvents } from './shelf.js'
@@ -103,11 +105,25 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
       // bulk data never goes over a relayed connection
       runOnLimitedConnection: false
     })
+    await this.components.registrar.handle(FETCH_RELAYED_PROTOCOL, async (stream, connection) => {
+      const maxBookBytes = relayedBookLimit(connection)
+      if (maxBookBytes == null) {
+        // a direct connection has /arkshare/fetch, without a size limit
+        await refuseFetchStream(stream, this.server.log, 'not a relayed connection: use /arkshare/fetch')
+        return
+      }
+      await handleFetchStream(stream, connection, { ...this.server, shelf, maxBookBytes })
+    }, {
+      maxInboundStreams: MAX_RELAYED_FETCH_STREAMS,
+      maxOutboundStreams: MAX_RELAYED_FETCH_STREAMS,
+      runOnLimitedConnection: true
+    })
   }
 
   async stop (): Promise<void> {
     if (this.shelf != null) {
       await this.components.registrar.unhandle(FETCH_PROTOCOL)
+      await this.components.registrar.unhandle(FETCH_RELAYED_PROTOCOL)
       await this.shelf.stop()
     }
     this.cache?.close()

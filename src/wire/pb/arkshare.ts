@@ -262,9 +262,32 @@ export namespace Book {
   }
 }
 
+export enum Reachability {
+  UNKNOWN = 'UNKNOWN',
+  PUBLIC = 'PUBLIC',
+  UPNP = 'UPNP',
+  HOLE_PUNCHING = 'HOLE_PUNCHING',
+  RELAY_ONLY = 'RELAY_ONLY'
+}
+
+enum __ReachabilityValues {
+  UNKNOWN = 0,
+  PUBLIC = 1,
+  UPNP = 2,
+  HOLE_PUNCHING = 3,
+  RELAY_ONLY = 4
+}
+
+export namespace Reachability {
+  export const codec = (): Codec<Reachability> => {
+    return enumeration<Reachability>(__ReachabilityValues)
+  }
+}
+
 export interface Provider {
   peerId: Uint8Array<ArrayBuffer>
   multiaddrs: Uint8Array<ArrayBuffer>[]
+  reachability: Reachability
 }
 
 export namespace Provider {
@@ -289,13 +312,19 @@ export namespace Provider {
           }
         }
 
+        if (obj.reachability != null && __ReachabilityValues[obj.reachability] !== 0) {
+          w.uint32(24)
+          Reachability.codec().encode(obj.reachability, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
       }, (reader, length, opts = {}) => {
         const obj: any = {
           peerId: uint8ArrayAlloc(0),
-          multiaddrs: []
+          multiaddrs: [],
+          reachability: Reachability.UNKNOWN
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -314,6 +343,10 @@ export namespace Provider {
               }
 
               obj.multiaddrs.push(reader.bytes())
+              break
+            }
+            case 3: {
+              obj.reachability = Reachability.codec().decode(reader)
               break
             }
             default: {
@@ -357,6 +390,13 @@ export namespace Provider {
 
               break
             }
+            case 3: {
+              yield {
+                field: `${prefix}.reachability`,
+                value: Reachability.codec().decode(reader)
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -380,6 +420,11 @@ export namespace Provider {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface ProviderReachabilityFieldEvent {
+    field: '$.reachability'
+    value: Reachability
+  }
+
   export function encode (obj: Partial<Provider>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, Provider.codec())
   }
@@ -388,7 +433,7 @@ export namespace Provider {
     return decodeMessage(buf, Provider.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Provider>): Generator<ProviderPeerIdFieldEvent | ProviderMultiaddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Provider>): Generator<ProviderPeerIdFieldEvent | ProviderMultiaddrsFieldEvent | ProviderReachabilityFieldEvent> {
     return streamMessage(buf, Provider.codec(), opts)
   }
 }
@@ -399,6 +444,7 @@ export interface RegisterRequest {
   books: Book[]
   remove: Uint8Array<ArrayBuffer>[]
   ttl: number
+  reachability: Reachability
 }
 
 export namespace RegisterRequest {
@@ -460,6 +506,11 @@ export namespace RegisterRequest {
           w.uint32(obj.ttl)
         }
 
+        if (obj.reachability != null && __ReachabilityValues[obj.reachability] !== 0) {
+          w.uint32(48)
+          Reachability.codec().encode(obj.reachability, w)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -469,7 +520,8 @@ export namespace RegisterRequest {
           replace: false,
           books: [],
           remove: [],
-          ttl: 0
+          ttl: 0,
+          reachability: Reachability.UNKNOWN
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -506,6 +558,10 @@ export namespace RegisterRequest {
             }
             case 5: {
               obj.ttl = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.reachability = Reachability.codec().decode(reader)
               break
             }
             default: {
@@ -579,6 +635,13 @@ export namespace RegisterRequest {
               yield {
                 field: `${prefix}.ttl`,
                 value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.reachability`,
+                value: Reachability.codec().decode(reader)
               }
               break
             }
@@ -657,6 +720,11 @@ export namespace RegisterRequest {
     value: number
   }
 
+  export interface RegisterRequestReachabilityFieldEvent {
+    field: '$.reachability'
+    value: Reachability
+  }
+
   export function encode (obj: Partial<RegisterRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RegisterRequest.codec())
   }
@@ -665,7 +733,7 @@ export namespace RegisterRequest {
     return decodeMessage(buf, RegisterRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegisterRequest>): Generator<RegisterRequestTypeFieldEvent | RegisterRequestReplaceFieldEvent | RegisterRequestBooksIdFieldEvent | RegisterRequestBooksTitleFieldEvent | RegisterRequestBooksAuthorFieldEvent | RegisterRequestBooksFormatFieldEvent | RegisterRequestBooksSizeFieldEvent | RegisterRequestBooksFileNameFieldEvent | RegisterRequestBooksLanguageFieldEvent | RegisterRequestRemoveFieldEvent | RegisterRequestTtlFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegisterRequest>): Generator<RegisterRequestTypeFieldEvent | RegisterRequestReplaceFieldEvent | RegisterRequestBooksIdFieldEvent | RegisterRequestBooksTitleFieldEvent | RegisterRequestBooksAuthorFieldEvent | RegisterRequestBooksFormatFieldEvent | RegisterRequestBooksSizeFieldEvent | RegisterRequestBooksFileNameFieldEvent | RegisterRequestBooksLanguageFieldEvent | RegisterRequestRemoveFieldEvent | RegisterRequestTtlFieldEvent | RegisterRequestReachabilityFieldEvent> {
     return streamMessage(buf, RegisterRequest.codec(), opts)
   }
 }
@@ -1215,6 +1283,12 @@ export namespace SearchResult {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SearchResultProvidersReachabilityFieldEvent {
+    field: '$.providers[].reachability'
+    value: Reachability
+    index: number
+  }
+
   export function encode (obj: Partial<SearchResult>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SearchResult.codec())
   }
@@ -1223,7 +1297,7 @@ export namespace SearchResult {
     return decodeMessage(buf, SearchResult.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResult>): Generator<SearchResultBookIdFieldEvent | SearchResultBookTitleFieldEvent | SearchResultBookAuthorFieldEvent | SearchResultBookFormatFieldEvent | SearchResultBookSizeFieldEvent | SearchResultBookFileNameFieldEvent | SearchResultBookLanguageFieldEvent | SearchResultProvidersPeerIdFieldEvent | SearchResultProvidersMultiaddrsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResult>): Generator<SearchResultBookIdFieldEvent | SearchResultBookTitleFieldEvent | SearchResultBookAuthorFieldEvent | SearchResultBookFormatFieldEvent | SearchResultBookSizeFieldEvent | SearchResultBookFileNameFieldEvent | SearchResultBookLanguageFieldEvent | SearchResultProvidersPeerIdFieldEvent | SearchResultProvidersMultiaddrsFieldEvent | SearchResultProvidersReachabilityFieldEvent> {
     return streamMessage(buf, SearchResult.codec(), opts)
   }
 }
@@ -1495,6 +1569,12 @@ export namespace SearchResponse {
     value: Uint8Array<ArrayBuffer>
   }
 
+  export interface SearchResponseResultsProvidersReachabilityFieldEvent {
+    field: '$.results[].providers[].reachability'
+    value: Reachability
+    index: number
+  }
+
   export interface SearchResponseTotalFieldEvent {
     field: '$.total'
     value: number
@@ -1525,6 +1605,26 @@ export namespace SearchResponse {
     value: number
   }
 
+  export interface SearchResponseStatsRelayReservationsFieldEvent {
+    field: '$.stats.relayReservations'
+    value: number
+  }
+
+  export interface SearchResponseStatsRelayCircuitsFieldEvent {
+    field: '$.stats.relayCircuits'
+    value: number
+  }
+
+  export interface SearchResponseStatsRelayedBytesFieldEvent {
+    field: '$.stats.relayedBytes'
+    value: bigint
+  }
+
+  export interface SearchResponseStatsRelayLargestCircuitBytesFieldEvent {
+    field: '$.stats.relayLargestCircuitBytes'
+    value: bigint
+  }
+
   export interface SearchResponseTotalIsEstimateFieldEvent {
     field: '$.totalIsEstimate'
     value: boolean
@@ -1538,7 +1638,7 @@ export namespace SearchResponse {
     return decodeMessage(buf, SearchResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResponse>): Generator<SearchResponseStatusFieldEvent | SearchResponseMessageFieldEvent | SearchResponseResultsBookIdFieldEvent | SearchResponseResultsBookTitleFieldEvent | SearchResponseResultsBookAuthorFieldEvent | SearchResponseResultsBookFormatFieldEvent | SearchResponseResultsBookSizeFieldEvent | SearchResponseResultsBookFileNameFieldEvent | SearchResponseResultsBookLanguageFieldEvent | SearchResponseResultsProvidersPeerIdFieldEvent | SearchResponseResultsProvidersMultiaddrsFieldEvent | SearchResponseTotalFieldEvent | SearchResponseRetryAfterSecondsFieldEvent | SearchResponseStatsPeersOnlineFieldEvent | SearchResponseStatsPeersRegisteredFieldEvent | SearchResponseStatsBooksFieldEvent | SearchResponseStatsProvidersFieldEvent | SearchResponseTotalIsEstimateFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchResponse>): Generator<SearchResponseStatusFieldEvent | SearchResponseMessageFieldEvent | SearchResponseResultsBookIdFieldEvent | SearchResponseResultsBookTitleFieldEvent | SearchResponseResultsBookAuthorFieldEvent | SearchResponseResultsBookFormatFieldEvent | SearchResponseResultsBookSizeFieldEvent | SearchResponseResultsBookFileNameFieldEvent | SearchResponseResultsBookLanguageFieldEvent | SearchResponseResultsProvidersPeerIdFieldEvent | SearchResponseResultsProvidersMultiaddrsFieldEvent | SearchResponseResultsProvidersReachabilityFieldEvent | SearchResponseTotalFieldEvent | SearchResponseRetryAfterSecondsFieldEvent | SearchResponseStatsPeersOnlineFieldEvent | SearchResponseStatsPeersRegisteredFieldEvent | SearchResponseStatsBooksFieldEvent | SearchResponseStatsProvidersFieldEvent | SearchResponseStatsRelayReservationsFieldEvent | SearchResponseStatsRelayCircuitsFieldEvent | SearchResponseStatsRelayedBytesFieldEvent | SearchResponseStatsRelayLargestCircuitBytesFieldEvent | SearchResponseTotalIsEstimateFieldEvent> {
     return streamMessage(buf, SearchResponse.codec(), opts)
   }
 }
@@ -1548,6 +1648,10 @@ export interface IndexStats {
   peersRegistered: number
   books: number
   providers: number
+  relayReservations: number
+  relayCircuits: number
+  relayedBytes: bigint
+  relayLargestCircuitBytes: bigint
 }
 
 export namespace IndexStats {
@@ -1580,6 +1684,26 @@ export namespace IndexStats {
           w.uint32(obj.providers)
         }
 
+        if ((obj.relayReservations != null && obj.relayReservations !== 0)) {
+          w.uint32(40)
+          w.uint32(obj.relayReservations)
+        }
+
+        if ((obj.relayCircuits != null && obj.relayCircuits !== 0)) {
+          w.uint32(48)
+          w.uint32(obj.relayCircuits)
+        }
+
+        if ((obj.relayedBytes != null && obj.relayedBytes !== 0n)) {
+          w.uint32(56)
+          w.uint64(obj.relayedBytes)
+        }
+
+        if ((obj.relayLargestCircuitBytes != null && obj.relayLargestCircuitBytes !== 0n)) {
+          w.uint32(64)
+          w.uint64(obj.relayLargestCircuitBytes)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1588,7 +1712,11 @@ export namespace IndexStats {
           peersOnline: 0,
           peersRegistered: 0,
           books: 0,
-          providers: 0
+          providers: 0,
+          relayReservations: 0,
+          relayCircuits: 0,
+          relayedBytes: 0n,
+          relayLargestCircuitBytes: 0n
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1611,6 +1739,22 @@ export namespace IndexStats {
             }
             case 4: {
               obj.providers = reader.uint32()
+              break
+            }
+            case 5: {
+              obj.relayReservations = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.relayCircuits = reader.uint32()
+              break
+            }
+            case 7: {
+              obj.relayedBytes = reader.uint64()
+              break
+            }
+            case 8: {
+              obj.relayLargestCircuitBytes = reader.uint64()
               break
             }
             default: {
@@ -1656,6 +1800,34 @@ export namespace IndexStats {
               }
               break
             }
+            case 5: {
+              yield {
+                field: `${prefix}.relayReservations`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 6: {
+              yield {
+                field: `${prefix}.relayCircuits`,
+                value: reader.uint32()
+              }
+              break
+            }
+            case 7: {
+              yield {
+                field: `${prefix}.relayedBytes`,
+                value: reader.uint64()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.relayLargestCircuitBytes`,
+                value: reader.uint64()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1688,6 +1860,26 @@ export namespace IndexStats {
     value: number
   }
 
+  export interface IndexStatsRelayReservationsFieldEvent {
+    field: '$.relayReservations'
+    value: number
+  }
+
+  export interface IndexStatsRelayCircuitsFieldEvent {
+    field: '$.relayCircuits'
+    value: number
+  }
+
+  export interface IndexStatsRelayedBytesFieldEvent {
+    field: '$.relayedBytes'
+    value: bigint
+  }
+
+  export interface IndexStatsRelayLargestCircuitBytesFieldEvent {
+    field: '$.relayLargestCircuitBytes'
+    value: bigint
+  }
+
   export function encode (obj: Partial<IndexStats>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, IndexStats.codec())
   }
@@ -1696,7 +1888,7 @@ export namespace IndexStats {
     return decodeMessage(buf, IndexStats.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IndexStats>): Generator<IndexStatsPeersOnlineFieldEvent | IndexStatsPeersRegisteredFieldEvent | IndexStatsBooksFieldEvent | IndexStatsProvidersFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<IndexStats>): Generator<IndexStatsPeersOnlineFieldEvent | IndexStatsPeersRegisteredFieldEvent | IndexStatsBooksFieldEvent | IndexStatsProvidersFieldEvent | IndexStatsRelayReservationsFieldEvent | IndexStatsRelayCircuitsFieldEvent | IndexStatsRelayedBytesFieldEvent | IndexStatsRelayLargestCircuitBytesFieldEvent> {
     return streamMessage(buf, IndexStats.codec(), opts)
   }
 }

@@ -13,14 +13,16 @@ export const WIRE_SCHEMA: WireSchema = {
   },
   Provider: {
     1: { wireType: 2 },
-    2: { wireType: 2 }
+    2: { wireType: 2 },
+    3: { wireType: 0 }
   },
   RegisterRequest: {
     1: { wireType: 0 },
     2: { wireType: 0 },
     3: { wireType: 2, message: 'Book' },
     4: { wireType: 2 },
-    5: { wireType: 0 }
+    5: { wireType: 0 },
+    6: { wireType: 0 }
   },
   RegisterResponse: {
     1: { wireType: 0 },
@@ -54,7 +56,11 @@ export const WIRE_SCHEMA: WireSchema = {
     1: { wireType: 0 },
     2: { wireType: 0 },
     3: { wireType: 0 },
-    4: { wireType: 0 }
+    4: { wireType: 0 },
+    5: { wireType: 0 },
+    6: { wireType: 0 },
+    7: { wireType: 0 },
+    8: { wireType: 0 }
   },
   FetchRequest: {
     1: { wireType: 0 },

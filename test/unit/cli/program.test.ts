@@ -51,6 +51,8 @@ describe('cli program', () => {
     assert.equal(opts.heapGrowth, INDEX_DEFAULTS.HEAP_GROWTH_PERCENT)
     assert.deepEqual(indexNodeOptions(opts as IndexCommandOptions), {
       listen: undefined, // create-node applies its own default address
+      announce: undefined,
+      relay: true,
       dataDir: resolve(INDEX_DEFAULTS.DEFAULT_DATA_DIR),
       defaultTtlSeconds: INDEX_DEFAULTS.DEFAULT_TTL_SECONDS,
       disconnectGraceMs: INDEX_DEFAULTS.DISCONNECT_GRACE_MS,
@@ -67,9 +69,12 @@ describe('cli program', () => {
 
   it('index: flags reach the node options (grace in seconds, paths from the working directory)', async () => {
     const { opts } = await parse('index', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/1', '--grace', '2',
-      '--ttl', '5', '--data', 'idx', '--deny', 'rules.txt', '--dht', '--max-connections-per-ip', '3')
+      '--ttl', '5', '--data', 'idx', '--deny', 'rules.txt', '--dht', '--max-connections-per-ip', '3',
+      '--announce', '/ip4/11.0.0.1/tcp/5001', '--no-relay')
     const node = indexNodeOptions(opts as IndexCommandOptions)
     assert.deepEqual(node.listen, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/1'])
+    assert.deepEqual(node.announce, ['/ip4/11.0.0.1/tcp/5001'])
+    assert.equal(node.relay, false)
     assert.equal(node.disconnectGraceMs, 2_000)
     assert.equal(node.defaultTtlSeconds, 5)
     assert.equal(node.dataDir, resolve('idx'))
@@ -82,6 +87,8 @@ describe('cli program', () => {
     const { opts } = await parse('node', '--index', '/ip4/127.0.0.1/tcp/1')
     assert.deepEqual(peerNodeOptions(opts as NodeCommandOptions), {
       listen: undefined,
+      announce: undefined,
+      upnp: PEER_DEFAULTS.UPNP,
       dataDir: resolve(PEER_DEFAULTS.DEFAULT_DATA_DIR),
       indexes: ['/ip4/127.0.0.1/tcp/1'],
       dht: false,
@@ -103,8 +110,9 @@ describe('cli program', () => {
 
   it('node: rates and folders reach the node options', async () => {
     const { opts } = await parse('node', '--bootstrap', '/ip4/127.0.0.1/tcp/2', '--share', 'a', '--share', 'b', '--max-upload', '2MiB/s',
-      '--max-download', '1KiB/s', '--ttl', '60', '--upload-slots', '8', '--max-active-downloads', '5')
+      '--max-download', '1KiB/s', '--ttl', '60', '--upload-slots', '8', '--max-active-downloads', '5', '--no-upnp')
     const node = peerNodeOptions(opts as NodeCommandOptions)
+    assert.equal(node.upnp, false)
     assert.deepEqual(node.share, [resolve('a'), resolve('b')])
     assert.deepEqual(node.bootstrap, ['/ip4/127.0.0.1/tcp/2'])
     assert.equal(node.maxUploadBytesPerSecond, 2 * 1024 * 1024)

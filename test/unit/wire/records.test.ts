@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { bookIdOf } from '../../../src/content/book-id.js'
-import { RegisterRequest, SearchResponse, FetchResponse, Status } from '../../../src/wire/messages.js'
+import { Reachability, RegisterRequest, SearchResponse, FetchResponse, Status } from '../../../src/wire/messages.js'
 import { bookFromWire, bookToWire, fitBook, providerFromWire, providerToWire, type BookRecord } from '../../../src/wire/records.js'
 import { frame } from '../../../src/wire/framing.js'
 import { LIMITS } from '../../../src/wire/protocols.js'
@@ -73,8 +73,8 @@ describe('wire codecs and validation', () => {
 
   it('drops unparsable provider entries instead of failing', () => {
     const good = providerToWire({ peerId: '12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'] })
-    assert.deepEqual(providerFromWire(good), { peerId: '12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'] })
-    assert.equal(providerFromWire({ peerId: new Uint8Array([9, 9]), multiaddrs: [] }), undefined)
+    assert.deepEqual(providerFromWire(good), { peerId: '12D3KooWGRUVh1n9yG8sWzD8yK5QuyVcEp9Bi8ooZsdvjy5RuHVK', multiaddrs: ['/ip4/127.0.0.1/tcp/4001'], reachability: 'unknown' })
+    assert.equal(providerFromWire({ peerId: new Uint8Array([9, 9]), multiaddrs: [], reachability: Reachability.UNKNOWN }), undefined)
     assert.deepEqual(providerFromWire({ ...good, multiaddrs: [new Uint8Array([255, 255, 255])] })?.multiaddrs, [])
   })
 

@@ -28,7 +28,7 @@ const uint64Fields = root.nestedArray
 
 describe('uint64 fields on the wire', () => {
   it('finds the uint64 fields in the .proto', () => {
-    assert.deepEqual(uint64Fields.map(f => `${f.type}.${f.field}`), ['Book.size', 'FetchResponse.size', 'FetchResponse.length'])
+    assert.deepEqual(uint64Fields.map(f => `${f.type}.${f.field}`), ['Book.size', 'IndexStats.relayedBytes', 'IndexStats.relayLargestCircuitBytes', 'FetchResponse.size', 'FetchResponse.length'])
   })
 
   for (const { type, field, id } of uint64Fields) {

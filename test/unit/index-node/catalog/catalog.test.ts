@@ -51,7 +51,7 @@ describe('catalog', () => {
     assert.equal(page.total, 1)
     assert.deepEqual(page.hits, [{
       book: book('moby', 'Moby Dick', 'Herman Melville'),
-      providers: [{ peerId: 'alice', multiaddrs: ['/ip4/127.0.0.1/tcp/1'], lastRenewedAt: 1_000_000 }]
+      providers: [{ peerId: 'alice', multiaddrs: ['/ip4/127.0.0.1/tcp/1'], lastRenewedAt: 1_000_000, reachability: 'unknown' }]
     }])
   })
 
@@ -304,13 +304,13 @@ describe('catalog', () => {
 
       const db = new Database(path, { readonly: true })
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
-      assert.equal(db.pragma('user_version', { simple: true }), 2)
+      assert.equal(db.pragma('user_version', { simple: true }), 3)
       db.close()
 
       const second = new Catalog({ path, now })
       assert.equal(second.leaseExpiresAt('carol'), clock + 5_000)
       const hit = second.search(parseQuery('odyssey'), {}).hits[0]
-      assert.deepEqual(hit.providers, [{ peerId: 'carol', multiaddrs: ['/ip4/10.0.0.1/tcp/4001'], lastRenewedAt: clock }])
+      assert.deepEqual(hit.providers, [{ peerId: 'carol', multiaddrs: ['/ip4/10.0.0.1/tcp/4001'], lastRenewedAt: clock, reachability: 'unknown' }])
       assert.deepEqual(second.search(parseQuery('vergil'), {}).hits.map(h => h.book.title), ['Aeneis'])
       clock += 5_000
       assert.equal(second.search(parseQuery('odyssey'), {}).hits.length, 0)
@@ -325,6 +325,37 @@ describe('catalog', () => {
       third.unregister('dave')
       assert.equal(third.search(parseQuery('iliad'), {}).total, 0, 'a cascade from peers reaches the text index')
       third.close()
+    } finally {
+      await removeDir(dir)
+    }
+  })
+
+  it('keeps how each peer said it can be reached: set by a registration or renewal, kept by an address update', () => {
+    const reach = (): string | undefined => catalog.search(parseQuery('moby'), {}).hits[0]?.providers[0]?.reachability
+    catalog.upsertPeer('alice', ['/ip4/127.0.0.1/tcp/1'], clock + 60_000, 'relay-only')
+    assert.equal(reach(), 'relay-only')
+    // identify-push brings new addresses, not a new reachability
+    catalog.upsertPeer('alice', ['/ip4/127.0.0.1/tcp/2'], clock + 60_000)
+    assert.equal(reach(), 'relay-only')
+    assert.ok(catalog.renew('alice', clock + 90_000, 'upnp'))
+    assert.equal(reach(), 'upnp')
+  })
+
+  it('adds the reachability column to a catalog of schema 2, keeping its peers', async () => {
+    const dir = await tempDir()
+    try {
+      const path = join(dir, 'index.db')
+      const db = new Database(path)
+      db.exec(`CREATE TABLE peers (id INTEGER PRIMARY KEY, peer_id TEXT NOT NULL UNIQUE, multiaddrs TEXT NOT NULL,
+        lease_expires_at INTEGER NOT NULL, last_renewed_at INTEGER NOT NULL, disconnected_at INTEGER);
+        INSERT INTO peers (peer_id, multiaddrs, lease_expires_at, last_renewed_at) VALUES ('erin', '[]', ${clock + 60_000}, ${clock})`)
+      db.pragma('user_version = 2')
+      db.close()
+      withCatalog({ path, now }, (opened) => {
+        assert.equal(opened.leaseExpiresAt('erin'), clock + 60_000)
+        opened.putBooks('erin', [book('dune', 'Dune', 'Frank Herbert')], true)
+        assert.equal(opened.search(parseQuery('dune'), {}).hits[0].providers[0].reachability, 'unknown')
+      })
     } finally {
       await removeDir(dir)
     }

@@ -27,7 +27,7 @@ describe('text index sync', () => {
   it('applies what a write changed: listings and the provider as results show it', () => {
     sync.write(() => db.prepare(LISTING).run('moby', 'Moby Dick'))
     assert.deepEqual(found('moby'), ['moby'])
-    assert.deepEqual(sync.providers.get(1), { peerId: 'alice', multiaddrs: ['/ip4/10.0.0.1/tcp/1'], lastRenewedAt: 900 })
+    assert.deepEqual(sync.providers.get(1), { peerId: 'alice', multiaddrs: ['/ip4/10.0.0.1/tcp/1'], lastRenewedAt: 900, reachability: 'unknown' })
     sync.write(() => db.prepare("UPDATE listings SET title = 'White Whale' WHERE book_id = 'moby'").run())
     assert.deepEqual([found('moby'), found('whale')], [[], ['moby']])
     assert.equal(sync.changedWrites, 3)

@@ -6,7 +6,7 @@ import { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../../../
 import { RegisterHandler, type RegisterHandlerInit } from '../../../../src/index-node/handlers/register.js'
 import { PeerRateLimiter } from '../../../../src/limits/peer-rate-limiter.js'
 import { ArkshareRemoteError, Status } from '../../../../src/wire/errors.js'
-import { REGISTER, RegisterRequest } from '../../../../src/wire/messages.js'
+import { REGISTER, Reachability, RegisterRequest } from '../../../../src/wire/messages.js'
 import { nextEvent } from '../../../../src/wire/next-event.js'
 import { book, log, peerStoreWith, remotePeer, serve, streamBudget, wireBook, type Served } from './fixtures.js'
 import type { StreamOrigin } from '../../../../src/index-node/handlers/index-stream.js'
@@ -15,7 +15,7 @@ import type { RegisterResponse } from '../../../../src/wire/messages.js'
 const ADDR = '/ip4/10.0.0.1/tcp/4001'
 
 function request (type: RegisterRequest.Type, fields: Partial<RegisterRequest> = {}): RegisterRequest {
-  return { type, replace: false, books: [], remove: [], ttl: 0, ...fields }
+  return { type, replace: false, books: [], remove: [], ttl: 0, reachability: Reachability.UNKNOWN, ...fields }
 }
 
 const refusedWith = (status: Status, retryAfterSeconds?: number) => (err: Error): boolean =>
@@ -54,6 +54,15 @@ describe('register handler', () => {
     streams.push(served)
     return served
   }
+
+  it('lists the peer with the reachability its last PUT or RENEW told', async () => {
+    const { client } = await open()
+    const reachability = (): string | undefined => catalog.search(undefined, { bookId: book(1, '').id }).hits[0]?.providers[0]?.reachability
+    await client.request(request(RegisterRequest.Type.PUT, { books: [wireBook(1, 'Moby Dick')], reachability: Reachability.RELAY_ONLY }))
+    assert.equal(reachability(), 'relay-only')
+    await client.request(request(RegisterRequest.Type.RENEW, { reachability: Reachability.UPNP }))
+    assert.equal(reachability(), 'upnp')
+  })
 
   it('puts, removes, renews and unregisters on one stream', async () => {
     const { client, served } = await open()

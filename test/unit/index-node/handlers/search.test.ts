@@ -53,6 +53,7 @@ describe('search handler', () => {
       streams: streamBudget(),
       log,
       cache: new SearchCache<SearchPage>(100, 5_000, () => clock),
+      relayCounts: () => ({ relayReservations: 2, relayCircuits: 1, relayedBytes: 4096n, relayLargestCircuitBytes: 3000n }),
       ...init
     })
     const served = await serve(handler, from, SEARCH)
@@ -64,7 +65,7 @@ describe('search handler', () => {
     const { client } = await open()
     const moby = await client.request(request({ query: 'moby' }))
     assert.deepEqual([moby.status, moby.total, moby.totalIsEstimate, titles(moby)], [Status.OK, 1, false, ['Moby Dick']])
-    assert.deepEqual(moby.results[0].providers.map(providerFromWire), [{ peerId: alice, multiaddrs: [ALICE_ADDR] }])
+    assert.deepEqual(moby.results[0].providers.map(providerFromWire), [{ peerId: alice, multiaddrs: [ALICE_ADDR], reachability: 'unknown' }])
     assert.deepEqual(titles(await client.request(request({ query: 'mob' }))).sort(), ['Mobile Homes', 'Moby Dick'], 'the last word is a prefix')
 
     const shelf = await client.request(request({ provider: peerIdToBytes(alice), limit: 2 }))
@@ -88,7 +89,9 @@ describe('search handler', () => {
   it('answers a stats request with the live counts', async () => {
     const { client } = await open()
     const reply = await client.request(request({ stats: true }))
-    assert.deepEqual([reply.status, reply.results, reply.stats], [Status.OK, [], { peersOnline: 1, peersRegistered: 1, books: 3, providers: 3 }])
+    assert.deepEqual([reply.status, reply.results, reply.stats], [Status.OK, [], {
+      peersOnline: 1, peersRegistered: 1, books: 3, providers: 3, relayReservations: 2, relayCircuits: 1, relayedBytes: 4096n, relayLargestCircuitBytes: 3000n
+    }])
   })
 
   it('refuses an empty request, a bad provider, a bad book ID or a bad query with E_INVALID_REQUEST', async () => {

@@ -24,7 +24,7 @@ function stubRunner (): { runner: DownloadRunner, runs: Run[], active: () => str
     run: async (options: RunOptions): Promise<DownloadResult> => await new Promise((resolve, reject) => {
       const run: Run = {
         options,
-        finish: () => { live.delete(run); resolve({ id: options.ref.id, path: join(options.outDir, 'book'), bytes: 1, manifest: undefined as any, resumedBytes: 0, bytesFetched: 1, providersUsed: [], providersFailed: [] }) },
+        finish: () => { live.delete(run); resolve({ id: options.ref.id, path: join(options.outDir, 'book'), bytes: 1, manifest: undefined as any, resumedBytes: 0, bytesFetched: 1, providersUsed: [], providers: [], providersFailed: [] }) },
         fail: (err) => { live.delete(run); reject(err) }
       }
       if (options.signal.aborted) { reject(options.signal.reason); return }

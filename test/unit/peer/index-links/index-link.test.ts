@@ -8,14 +8,15 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { TypedEventEmitter } from 'main-event'
 import { bookIdOf, CHUNK_SIZE, parseBookId } from '../../../../src/content/book-id.js'
-import { IndexLink, type IndexConnection } from '../../../../src/peer/index-links/index-link.js'
+import { IndexLink, type IndexConnection, type IndexLinkInit } from '../../../../src/peer/index-links/index-link.js'
 import { RequestError } from '../../../../src/wire/errors.js'
-import { REGISTER, RegisterRequest, Status } from '../../../../src/wire/messages.js'
+import { REGISTER, Reachability, RegisterRequest, Status } from '../../../../src/wire/messages.js'
 import { LIMITS } from '../../../../src/wire/protocols.js'
 import { serveRequests } from '../../../../src/wire/request-loop.js'
 import { eventually } from '../../../helpers.js'
 import { streamPair } from '../../../support/stream-pairs.js'
 import type { SharedBooks, ShelfEntry, ShelfEvents } from '../../../../src/peer/serving/shelf.js'
+import type { ProviderReachability } from '../../../../src/wire/records.js'
 import type { PeerId, Stream } from '@libp2p/interface'
 
 const log = logger('arkshare:test')
@@ -103,8 +104,8 @@ describe('index link', () => {
     index.close()
   })
 
-  function startLink (): IndexLink {
-    link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log })
+  function startLink (extra: Partial<IndexLinkInit> = {}): IndexLink {
+    link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log, ...extra })
     link.start()
     return link
   }
@@ -175,6 +176,23 @@ describe('index link', () => {
     await eventually(() => index.of(RegisterRequest.Type.PUT).length === 2, 5_000, 'registered again')
     assert.equal(index.of(RegisterRequest.Type.PUT)[1].request.replace, true)
     assert.equal(index.received.length, 2, 'only the index\'s own disconnect counts')
+  })
+
+  it('tells the index how it can be reached, and renews at once when that changes', async () => {
+    let now: ProviderReachability = 'unknown'
+    let registrations = 0
+    startLink({ reachability: () => now, onRegistered: () => { registrations++ } })
+    await eventually(() => link.status().registered, 5_000, 'registered')
+    assert.equal(index.of(RegisterRequest.Type.PUT)[0].request.reachability, Reachability.UNKNOWN)
+    now = 'relay-only'
+    link.reachabilityChanged()
+    await eventually(() => index.of(RegisterRequest.Type.RENEW).length === 1, 2_000, 'a renewal long before half the 60 s lease')
+    assert.equal(index.of(RegisterRequest.Type.RENEW)[0].request.reachability, Reachability.RELAY_ONLY)
+    assert.equal(registrations, 2, 'the full registration and the renewal')
+    // told once: no more renewals until the lease is half gone
+    link.reachabilityChanged()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    assert.equal(index.of(RegisterRequest.Type.RENEW).length, 1)
   })
 
   it('withdraws its registration when it stops', async () => {

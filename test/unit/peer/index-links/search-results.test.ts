@@ -6,7 +6,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { bookIdOf, CHUNK_SIZE } from '../../../../src/content/book-id.js'
 import { NoIndexError } from '../../../../src/peer/errors.js'
 import { mergeAnswers, type IndexAnswer } from '../../../../src/peer/index-links/search-results.js'
-import { Status, type SearchResponse, type SearchResult } from '../../../../src/wire/messages.js'
+import { Reachability, Status, type SearchResponse, type SearchResult } from '../../../../src/wire/messages.js'
 import { bookToWire, providerToWire, type BookRecord } from '../../../../src/wire/records.js'
 
 function book (n: number): BookRecord {
@@ -37,15 +37,15 @@ describe('search results', () => {
         { book: bookToWire(one), providers: [providerToWire({ peerId: p, multiaddrs: ['/ip4/10.0.0.2/tcp/1'] }), providerToWire({ peerId: q, multiaddrs: [] })] },
         // a result without a book, or with a provider that does not parse, is skipped
         { providers: [] },
-        { book: bookToWire(two), providers: [{ peerId: Uint8Array.from([1, 2]), multiaddrs: [] }] }
+        { book: bookToWire(two), providers: [{ peerId: Uint8Array.from([1, 2]), multiaddrs: [], reachability: Reachability.UNKNOWN }] }
       ], 55)
     ])
     assert.deepEqual(merged.results.map(r => r.book.id), [one.id, two.id])
     assert.deepEqual(merged.results[0].providers, [
-      { peerId: p, multiaddrs: ['/ip4/10.0.0.1/tcp/1', '/ip4/10.0.0.2/tcp/1'] },
-      { peerId: q, multiaddrs: [] }
+      { peerId: p, multiaddrs: ['/ip4/10.0.0.1/tcp/1', '/ip4/10.0.0.2/tcp/1'], reachability: 'unknown' },
+      { peerId: q, multiaddrs: [], reachability: 'unknown' }
     ])
-    assert.deepEqual(merged.results[1].providers, [{ peerId: q, multiaddrs: [] }])
+    assert.deepEqual(merged.results[1].providers, [{ peerId: q, multiaddrs: [], reachability: 'unknown' }])
     assert.equal(merged.total, 55)
     assert.equal(merged.totalIsEstimate, true)
     assert.deepEqual(merged.failures, [])

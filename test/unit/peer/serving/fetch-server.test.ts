@@ -10,7 +10,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { bookIdOf, CHUNK_SIZE, chunkMatches, parseBookId } from '../../../../src/content/book-id.js'
 import { UploadSlots } from '../../../../src/limits/upload-slots.js'
 import { chunksRequest, requestManifest, type FetchChannel } from '../../../../src/peer/download/fetch-channel.js'
-import { handleFetchStream, type FetchConnection, type FetchServerOptions } from '../../../../src/peer/serving/fetch-server.js'
+import { handleFetchStream, refuseFetchStream, type FetchConnection, type FetchServerOptions } from '../../../../src/peer/serving/fetch-server.js'
 import { Shelf } from '../../../../src/peer/serving/shelf.js'
 import { ArkshareRemoteError } from '../../../../src/wire/errors.js'
 import { FETCH, FetchRequest, Status, type FetchResponse } from '../../../../src/wire/messages.js'
@@ -83,6 +83,24 @@ describe('fetch server', () => {
       assert.ok(book.bytes.subarray(index * CHUNK_SIZE, (index + 1) * CHUNK_SIZE).equals(data))
     }
   }
+
+  it('serves over a relay only a book within the limit it is given, else E_NOT_AUTHORIZED', async () => {
+    const big = await connect({ maxBookBytes: BOOK_SIZE - 1 })
+    const refused = await refusal(requestManifest(big, book.id, signal()))
+    assert.equal(refused.status, Status.E_NOT_AUTHORIZED)
+    assert.match(refused.message, /too large for the relay/)
+    const small = await connect({ maxBookBytes: BOOK_SIZE })
+    assert.equal((await requestManifest(small, book.id, signal())).size, BOOK_SIZE)
+  })
+
+  it('refuses every request of a stream it was told to refuse, with the reason', async () => {
+    const [client, server] = await streamPair()
+    streams.push(client, server)
+    void refuseFetchStream(server, log, 'not a relayed connection: use /arkshare/fetch')
+    const refused = await refusal(requestManifest(new RequestChannel(client, FETCH), book.id, signal()))
+    assert.equal(refused.status, Status.E_NOT_AUTHORIZED)
+    assert.match(refused.message, /not a relayed connection: use \/arkshare\/fetch/)
+  })
 
   it('answers MANIFEST with the manifest the book ID is the hash of', async () => {
     const channel = await connect()
