@@ -13,7 +13,9 @@ import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import { Registry } from 'prom-client'
 import { bookIdOf } from '../../src/content/book-id.js'
+import { IndexMetrics } from '../../src/http/metrics/index-metrics.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { REGISTER, Reachability, RegisterRequest } from '../../src/wire/messages.js'
 import { REGISTER_PROTOCOL } from '../../src/wire/protocols.js'
@@ -48,6 +50,18 @@ async function register (node: Libp2p, index: IndexNode, dir: string): Promise<v
   assert.equal(reply.books, 1)
 }
 
+/** The index's metrics as a scrape reads them: name (and labels) to value. */
+async function scrape (index: IndexNode): Promise<Map<string, number>> {
+  const registry = new Registry()
+  // eslint-disable-next-line no-new
+  new IndexMetrics(registry, index)
+  const values = new Map<string, number>()
+  for (const metric of await registry.getMetricsAsJSON()) {
+    for (const v of metric.values) values.set(metric.name + Object.values(v.labels).map(l => `:${String(l)}`).join(''), v.value)
+  }
+  return values
+}
+
 /** Reserves a slot on the index's relay (what listening on `<index>/p2p-circuit` does). */
 async function reserve (node: Libp2p, index: IndexNode): Promise<void> {
   await (node as any).components.transportManager.listen([multiaddr(`${indexAddr(index)}/p2p-circuit`)])
@@ -69,6 +83,9 @@ describe('index meeting point', function () {
     await reserve(peer, index)
     assert.equal(index.services.index.meetingPoint().relay?.reservations, 1)
     assert.ok(peer.getMultiaddrs().some(a => a.toString().includes('/p2p-circuit')), 'the peer listens on a relay address')
+    const metrics = await scrape(index)
+    assert.equal(metrics.get('arkshare_index_relay_reservations'), 1)
+    assert.equal(metrics.get('arkshare_index_relay_reservations_refused_total'), 1)
   })
 
   it('cuts a relayed connection at its data limit, and counts what it carried', async () => {
@@ -102,6 +119,9 @@ describe('index meeting point', function () {
     // the relay counts a message before it checks it: at most one yamux frame (64 KiB) past the limit
     assert.ok(relay.largestCircuitBytes <= limit + 64 * 1024, `the relay carried ${relay.largestCircuitBytes} bytes on one circuit`)
     assert.ok(relay.bytes >= received, 'every byte the target got was counted')
+    const metrics = await scrape(index)
+    assert.equal(metrics.get('arkshare_index_relay_bytes_total'), relay.bytes)
+    assert.equal(metrics.get('arkshare_index_relay_largest_circuit_bytes'), relay.largestCircuitBytes)
   })
 
   it('answers STUN binding requests on UDP at its TCP port and the next one, and nothing else', async () => {
@@ -127,6 +147,9 @@ describe('index meeting point', function () {
       const stun = index.services.index.meetingPoint().stun
       assert.equal(stun?.answered, 2)
       assert.equal(stun?.ignored, 1)
+      const metrics = await scrape(index)
+      assert.equal(metrics.get('arkshare_index_stun_requests_total:answered'), 2)
+      assert.equal(metrics.get('arkshare_index_stun_requests_total:ignored'), 1)
     } finally {
       socket.close()
     }
