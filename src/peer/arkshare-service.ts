@@ -14,7 +14,7 @@ import { writeBookLink } from './book-link-writer.js'
 import { DhtAnnouncer } from './dht-announcer.js'
 import { DownloadManager, type DownloadManagerEvents } from './download-manager/download-manager.js'
 import { DownloadRunner } from './download-manager/download-runner.js'
-import { checkLimits, type Limits } from './limits.js'
+import { LimitControls, type Limits } from './limits.js'
 import { SettingsFile } from './settings-file.js'
 import { IndexLinks } from './index-links/index-links.js'
 import { ProviderFinder } from './providers/provider-finder.js'
@@ -40,8 +40,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   private readonly announcer?: DhtAnnouncer
   private readonly providers: ProviderFinder
   private readonly manager: DownloadManager
-  private readonly runner: DownloadRunner
-  private readonly settings?: SettingsFile
+  private readonly limitControls: LimitControls
   private readonly reach: ReachabilityPart
 
   constructor (private readonly components: ArkshareComponents, private readonly init: ArkshareInit = {}) {
@@ -62,7 +61,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
     })
     if (init.dht === true) this.announcer = new DhtAnnouncer(components, { books: this.serving, log })
     this.providers = new ProviderFinder(components, { indexes: this.indexLinks, dht: init.dht === true, badPeerMs: init.badPeerMs })
-    const runner = this.runner = new DownloadRunner(components, { ...init, log }, {
+    const runner = new DownloadRunner(components, { ...init, log }, {
       providers: this.providers,
       serving: this.serving,
       paths: { kindOf: (connection) => this.reach.connectionKind(connection), reachability: () => this.reach.reachability() }
@@ -74,7 +73,12 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
       log
     }, runner)
     this.forwardDownloadEvents()
-    if (init.settingsFile != null) this.settings = new SettingsFile(init.settingsFile)
+    this.limitControls = new LimitControls({
+      upload: this.serving,
+      download: runner.budget,
+      downloads: this.manager,
+      settings: init.settingsFile != null ? new SettingsFile(init.settingsFile) : undefined
+    })
     this.reach.addEventListener('change', (evt) => {
       this.indexLinks.reachabilityChanged()
       this.safeDispatchEvent('reachability:change', { detail: evt.detail })
@@ -113,32 +117,12 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   }
 
   limits (): Limits {
-    const upload = this.serving.uploadLimits
-    return {
-      maxUploadBytesPerSecond: upload.total ?? null,
-      maxUploadBytesPerSecondPerPeer: upload.perPeer ?? null,
-      maxDownloadBytesPerSecond: this.runner.budget.limits.total ?? null,
-      uploadSlots: upload.slots,
-      maxActiveDownloads: this.manager.maxActiveDownloads
-    }
+    return this.limitControls.current()
   }
 
-  /**
-   * Changes limits at runtime, for transfers under way too; all or none (a bad value throws
-   * InvalidLimitError, a config file that cannot be written its error, and nothing changes).
-   */
+  /** Changes limits at runtime, for transfers under way too; all or none (LimitControls.change). */
   async setLimits (changes: Partial<Limits>): Promise<Limits> {
-    const c = checkLimits(changes)
-    await this.settings?.saveLimits(c)
-    const rate = (value: number | null | undefined): number | undefined => value ?? undefined
-    this.serving.setUploadLimits({
-      ...('maxUploadBytesPerSecond' in c ? { total: rate(c.maxUploadBytesPerSecond) } : {}),
-      ...('maxUploadBytesPerSecondPerPeer' in c ? { perPeer: rate(c.maxUploadBytesPerSecondPerPeer) } : {}),
-      slots: c.uploadSlots
-    })
-    if ('maxDownloadBytesPerSecond' in c) this.runner.budget.setLimits({ total: rate(c.maxDownloadBytesPerSecond) })
-    if (c.maxActiveDownloads != null) this.manager.setMaxActiveDownloads(c.maxActiveDownloads)
-    const limits = this.limits()
+    const limits = await this.limitControls.change(changes)
     this.safeDispatchEvent('limits:change', { detail: limits })
     return limits
   }
@@ -224,20 +208,7 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   }
 
   async findProviders (idOrLink: string, options: { signal?: AbortSignal } = {}): Promise<SearchResultEntry | undefined> {
-    const ref = parseBookRef(idOrLink)
-    let found: SearchResultEntry | undefined
-    try {
-      found = await this.providers.fromIndexes(ref.cid, options.signal)
-    } catch (err) {
-      // a link's hints answer when no index does
-      if (ref.hints.length === 0) throw err
-    }
-    if (ref.hints.length === 0) return found
-    const listed = found?.providers ?? []
-    return {
-      book: found?.book ?? { id: ref.id, title: ref.title ?? '', author: '', format: '', size: ref.size ?? 0, fileName: ref.fileName ?? '', language: '' },
-      providers: [...listed, ...ref.hints.filter(h => !listed.some(p => p.peerId === h.peerId))]
-    }
+    return await this.providers.forRef(parseBookRef(idOrLink), options.signal)
   }
 
   async bookLink (idOrLink: string, options: { signal?: AbortSignal } = {}): Promise<string> {

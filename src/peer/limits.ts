@@ -1,5 +1,6 @@
 // The limits a running peer may change (the web UI's Limits screen, the shell): upload and download
-// rates, upload slots, active downloads. Checked here once, whoever asks.
+// rates, upload slots, active downloads. Checked here once, whoever asks, and applied to the parts
+// that enforce them.
 import { InvalidParametersError } from '@libp2p/interface'
 
 export interface Limits {
@@ -40,4 +41,58 @@ export function checkLimits (changes: Partial<Limits>): Partial<Limits> {
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new InvalidLimitError(field, 'must be a whole number of at least 1')
   }
   return changes
+}
+
+/** What the limits act on: the upload side, the download budget, the download list, the config file. */
+export interface LimitTargets {
+  upload: {
+    readonly uploadLimits: { total?: number, perPeer?: number, slots: number }
+    setUploadLimits(limits: { total?: number, perPeer?: number, slots?: number }): void
+  }
+  download: {
+    readonly limits: { total?: number }
+    setLimits(limits: { total?: number }): void
+  }
+  downloads: {
+    readonly maxActiveDownloads: number
+    setMaxActiveDownloads(n: number): void
+  }
+  settings?: { saveLimits(changes: Partial<Limits>): Promise<void> }
+}
+
+/** Reads the limits in force from the parts that enforce them, and changes them all or none. */
+export class LimitControls {
+  constructor (private readonly targets: LimitTargets) {}
+
+  current (): Limits {
+    const { upload, download, downloads } = this.targets
+    const up = upload.uploadLimits
+    return {
+      maxUploadBytesPerSecond: up.total ?? null,
+      maxUploadBytesPerSecondPerPeer: up.perPeer ?? null,
+      maxDownloadBytesPerSecond: download.limits.total ?? null,
+      uploadSlots: up.slots,
+      maxActiveDownloads: downloads.maxActiveDownloads
+    }
+  }
+
+  /**
+   * Checks the changes, saves them to the config file (if any), then applies them, to transfers
+   * under way too. A bad value throws InvalidLimitError and a file that cannot be written its
+   * error, before anything changes.
+   */
+  async change (changes: Partial<Limits>): Promise<Limits> {
+    const c = checkLimits(changes)
+    const { upload, download, downloads, settings } = this.targets
+    await settings?.saveLimits(c)
+    const rate = (value: number | null | undefined): number | undefined => value ?? undefined
+    upload.setUploadLimits({
+      ...('maxUploadBytesPerSecond' in c ? { total: rate(c.maxUploadBytesPerSecond) } : {}),
+      ...('maxUploadBytesPerSecondPerPeer' in c ? { perPeer: rate(c.maxUploadBytesPerSecondPerPeer) } : {}),
+      slots: c.uploadSlots
+    })
+    if ('maxDownloadBytesPerSecond' in c) download.setLimits({ total: rate(c.maxDownloadBytesPerSecond) })
+    if (c.maxActiveDownloads != null) downloads.setMaxActiveDownloads(c.maxActiveDownloads)
+    return this.current()
+  }
 }

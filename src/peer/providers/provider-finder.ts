@@ -6,6 +6,7 @@ import { DownloadError } from '../errors.js'
 import { BadPeerList } from './bad-peers.js'
 import { findProvidersInDht, type DhtLookupComponents } from './dht-lookup.js'
 import { PingRanker, type PingRankerComponents } from './ping-ranker.js'
+import type { BookRef } from '../book-ref.js'
 import type { IndexLinks } from '../index-links/index-links.js'
 import type { SearchResultEntry } from '../index-links/search-results.js'
 import type { ProviderInfo } from '../../wire/records.js'
@@ -38,6 +39,25 @@ export class ProviderFinder {
   async fromIndexes (cid: CID, signal?: AbortSignal): Promise<SearchResultEntry | undefined> {
     const { results } = await this.init.indexes.search({ bookId: cid.bytes as Uint8Array<ArrayBuffer>, limit: 1 }, signal)
     return results.find(r => r.book.id === cid.toString())
+  }
+
+  /**
+   * The book and its providers as the indexes list them, with a link's hints added (enough when no
+   * index answers); the book as the link describes it when only hints name it.
+   */
+  async forRef (ref: BookRef, signal?: AbortSignal): Promise<SearchResultEntry | undefined> {
+    let found: SearchResultEntry | undefined
+    try {
+      found = await this.fromIndexes(ref.cid, signal)
+    } catch (err) {
+      if (ref.hints.length === 0) throw err
+    }
+    if (ref.hints.length === 0) return found
+    const listed = found?.providers ?? []
+    return {
+      book: found?.book ?? { id: ref.id, title: ref.title ?? '', author: '', format: '', size: ref.size ?? 0, fileName: ref.fileName ?? '', language: '' },
+      providers: [...listed, ...ref.hints.filter(h => !listed.some(p => p.peerId === h.peerId))]
+    }
   }
 
   /** Providers that appeared since a download started (the indexes only; none without an index). */
