@@ -4,13 +4,17 @@
 // limits (and the message of a 400), a book link, a provider's shelf, the other screens, and the
 // index's page against `arkshare stats`; no console error, no CSP violation, no dialog.
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { cliPath } from '../../scripts/cli-process.js'
 import { bookBytes, eventually, removeDir, tempDir, writeBook } from '../helpers.js'
 import { launchBrowser, SCREENSHOTS, startSwarm, watchContext, type PageWatch, type Swarm } from '../support/browser.js'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 const HTML_TITLE = '<img src=x onerror=alert(1)>'
+const run = promisify(execFile)
 
 describe('web app (Chromium)', function () {
   this.timeout(60_000)
@@ -21,7 +25,7 @@ describe('web app (Chromium)', function () {
   let watch: PageWatch
   let swarm: Swarm | undefined
   const apiRequests: string[] = []
-  const sources = { moby: bookBytes(11, 3 * 1024 * 1024 + 5), war: bookBytes(12, 4 * 1024 * 1024), emma: bookBytes(13, 300_000), frank: bookBytes(14, 200_000), html: bookBytes(15, 50_000) }
+  const sources = { moby: bookBytes(11, 3 * 1024 * 1024 + 5), war: bookBytes(12, 12 * 1024 * 1024), emma: bookBytes(13, 300_000), frank: bookBytes(14, 200_000), html: bookBytes(15, 50_000) }
 
   const api = async (path: string, init: RequestInit = {}): Promise<any> => {
     const s = swarm as Swarm
@@ -60,6 +64,7 @@ describe('web app (Chromium)', function () {
     watch = await watchContext(context)
     context.on('request', (r) => { if (r.url().includes('/api/v1/') && !r.url().includes('/api/v1/events')) apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`) })
     page = await context.newPage()
+    page.setDefaultTimeout(10_000)
   })
 
   afterEach(function () {
@@ -132,4 +137,130 @@ describe('web app (Chromium)', function () {
     await page.locator('h1', { hasText: HTML_TITLE }).waitFor()
     assert.equal(await page.locator('img').count(), 0, 'no element was made from the title')
   })
+
+  it('changes the limits at runtime, and shows the node\'s message when it refuses a value', async () => {
+    await page.goto(`${(swarm as Swarm).uiOrigin}/#/limits`)
+    const slots = page.locator('input[name=uploadSlots]')
+    await slots.fill('0')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByRole('alert').filter({ hasText: 'uploadSlots: must be a whole number of at least 1' }).waitFor()
+    // the refused request is the one console line a 400 leaves
+    assert.deepEqual(watch.take().filter(p => !/status of 400/.test(p)), [])
+    assert.equal((await api('/limits')).uploadSlots, 4, 'nothing changed')
+    await slots.fill('6')
+    await page.locator('input[name=maxDownloadBytesPerSecond]').fill('512KiB/s')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await page.getByText('Saved: the node uses these limits now.').waitFor()
+    const limits = await api('/limits')
+    assert.equal(limits.uploadSlots, 6)
+    assert.equal(limits.maxDownloadBytesPerSecond, 512 * 1024)
+    await shot('limits')
+  })
+
+  it('pauses, resumes and cancels a download (its part file removed)', async () => {
+    await search('tolstoy')
+    await row('War and Peace').getByRole('checkbox').check()
+    await page.getByRole('button', { name: 'Get selected (1)' }).click()
+    await page.getByText('1 book added to Downloads.').waitFor()
+    await page.goto(`${(swarm as Swarm).uiOrigin}/#/downloads`)
+    const war = downloadRow('War and Peace')
+    // the download rate is capped (previous test): it is still running when paused
+    await war.and(page.locator('[data-state=active]')).waitFor()
+    await war.getByRole('button', { name: 'pause War and Peace' }).click()
+    await war.and(page.locator('[data-state=paused]')).waitFor()
+    await war.getByRole('button', { name: 'resume War and Peace' }).click()
+    await war.and(page.locator('[data-state=active], [data-state=queued]')).waitFor()
+    await war.getByRole('button', { name: 'cancel War and Peace' }).click()
+    await war.and(page.locator('[data-state=cancelled]')).waitFor()
+    const list = (await api('/downloads')).downloads as Array<{ title: string, state: string }>
+    assert.equal(list.find(d => d.title === 'War and Peace')?.state, 'cancelled')
+    await api('/limits', { method: 'PATCH', body: JSON.stringify({ maxDownloadBytesPerSecond: null }) })
+    await eventually(async () => !(await readdir(join(dir, 'downloads'))).some(f => f.startsWith('Leo Tolstoy')), 5_000, 'the part file removed')
+  })
+
+  it('opens a pasted ID as the book\'s page, gives its link, and a pasted link downloads it', async () => {
+    const s = swarm as Swarm
+    const frank = (await api('/search?q=frankenstein')).results[0].book.id as string
+    await page.goto(`${s.uiOrigin}/#/search`)
+    await page.getByRole('searchbox').fill(frank)
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.locator('h1', { hasText: 'Frankenstein' }).waitFor()
+    assert.equal(new URL(page.url()).hash, `#/book/${frank}`)
+    await page.getByRole('button', { name: 'Book link' }).click()
+    const link = await page.getByRole('textbox', { name: 'book link' }).inputValue()
+    assert.match(link, new RegExp(`^arkshare:${frank}\\?title=Frankenstein&size=200000`))
+    await shot('book')
+    await page.goto(`${s.uiOrigin}/#/search`)
+    await page.getByRole('searchbox').fill(` <${link}> `)
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.locator('h1', { hasText: 'Frankenstein' }).waitFor()
+    assert.equal(new URLSearchParams(new URL(page.url()).hash.split('?')[1]).get('link'), link)
+    await page.getByRole('button', { name: 'Get', exact: true }).click()
+    await page.getByRole('link', { name: 'In Downloads: done' }).waitFor()
+    assert.ok((await readFile(join(dir, 'downloads', 'Mary Shelley - Frankenstein.txt'))).equals(sources.frank))
+  })
+
+  it('browses a provider\'s shelf and gets several of its books at once', async () => {
+    const s = swarm as Swarm
+    const first = (await s.peers[0].waitFor(e => e.event === 'listening')).peerId as string
+    await page.goto(`${s.uiOrigin}/#/peer/${first}`)
+    await page.locator('.total', { hasText: '3 books' }).waitFor()
+    await row('Emma').getByRole('checkbox').check()
+    await row(HTML_TITLE).getByRole('checkbox').check()
+    await shot('peer-shelf')
+    await page.getByRole('button', { name: 'Get selected (2)' }).click()
+    await page.getByText('2 books added to Downloads.').waitFor()
+    await page.goto(`${s.uiOrigin}/#/downloads`)
+    await downloadRow('Emma').and(page.locator('[data-state=done]')).waitFor()
+    await downloadRow(HTML_TITLE).and(page.locator('[data-state=done]')).waitFor()
+    assert.ok((await readFile(join(dir, 'downloads', 'Jane Austen - Emma.txt'))).equals(sources.emma))
+  })
+
+  it('shows my shelf (filter, rescan, a book\'s link), uploads and the network', async () => {
+    const s = swarm as Swarm
+    await page.goto(`${s.uiOrigin}/#/shelf`)
+    await row2(page, 'Alice in Wonderland').waitFor()
+    await page.getByRole('searchbox', { name: 'filter the shelf' }).fill('carroll')
+    assert.deepEqual(await page.locator('table.books td.title').allTextContents(), ['Alice in Wonderland'])
+    await page.getByRole('button', { name: 'copy the link of Alice in Wonderland' }).click()
+    await page.getByText('Book link copied.').waitFor()
+    const link = await page.evaluate(async () => await navigator.clipboard.readText())
+    assert.match(link, /^arkshare:b[a-z2-7]+\?title=Alice%20in%20Wonderland&size=40000&name=.*&peer=\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
+    await page.getByRole('searchbox', { name: 'filter the shelf' }).fill('')
+    await page.getByRole('button', { name: 'Rescan' }).click()
+    await page.getByText('scan up to date').waitFor()
+    await shot('shelf')
+    await page.goto(`${s.uiOrigin}/#/uploads`)
+    await page.getByText('slots used').waitFor()
+    assert.match(await page.locator('.figures').textContent() ?? '', /of 6/)
+    await shot('uploads')
+    await page.goto(`${s.uiOrigin}/#/network`)
+    await page.locator('h2', { hasText: 'Indexes' }).waitFor()
+    assert.equal(await page.locator('table').first().locator('tbody tr td:nth-child(2)').textContent(), 'yes')
+    await shot('network')
+  })
+
+  it('shows the index\'s status page with the counts `arkshare stats` gives', async () => {
+    const s = swarm as Swarm
+    const index = await context.newPage()
+    await index.goto(s.indexUrl)
+    await index.locator('[data-figure=books] dd').waitFor()
+    const figure = async (name: string): Promise<string> => await index.locator(`[data-figure=${name}] dd`).textContent() ?? ''
+    const FIGURES = ['peersOnline', 'peersRegistered', 'books', 'providers']
+    // the page follows the index's status events (every 2 s): it shows what `stats` says within one
+    await eventually(async () => {
+      const { stdout } = await run(process.execPath, [cliPath(), 'stats', '--index', s.indexAddr, '--json'])
+      const stats = JSON.parse(stdout)
+      const expected = FIGURES.map(name => String(stats[name]))
+      return await index.waitForFunction(({ names, values }) => names.every((name, i) => document.querySelector(`[data-figure=${name}] dd`)?.textContent === values[i]),
+        { names: FIGURES, values: expected }, { timeout: 5_000 }).then(() => true, () => false)
+    }, 20_000, 'the page\'s counts equal `arkshare stats`')
+    assert.equal(await figure('peersOnline'), '3')
+    await index.screenshot({ path: join(SCREENSHOTS, 'index.png') })
+    await index.close()
+  })
 })
+
+function row2 (page: Page, title: string) {
+  return page.locator('table.books tr', { has: page.getByRole('link', { name: title, exact: true }) })
+}
