@@ -1,5 +1,6 @@
 // Where this package lives on disk: its version (for `info` and metrics) and its built page.
 import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { StaticFilesInit } from './static-files.js'
@@ -33,9 +34,12 @@ const VENDOR: Array<{ prefix: string, module: string }> = [
  * (only the folders holding the files the import map loads). The CSP allows that page's inline
  * import map by its hash.
  */
+/** Where Node finds a package's module (its `exports`' default file). */
+const resolveModule = createRequire(import.meta.url).resolve
+
 export function builtPage (): StaticFilesInit | undefined {
   const dir = root != null ? join(root, 'dist', 'ui') : undefined
   if (dir == null || !existsSync(join(dir, 'index.html'))) return undefined
-  const vendor = VENDOR.map(({ prefix, module }) => ({ prefix, dir: dirname(fileURLToPath(import.meta.resolve(module))) }))
+  const vendor = VENDOR.map(({ prefix, module }) => ({ prefix, dir: dirname(resolveModule(module)) }))
   return { mounts: [{ prefix: '/ui/', dir }, ...vendor], page: '/ui/index.html' }
 }

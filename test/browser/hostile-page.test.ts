@@ -76,7 +76,7 @@ describe('web app against a hostile page (Chromium)', function () {
     const before = await refused(s)
     const evil = await context.newPage()
     await evil.goto(`http://127.0.0.1:${port}/`)
-    await evil.waitForFunction(() => document.title === 'sent')
+    await evil.waitForFunction("document.title === 'sent'")
     // fetch POST, the preflight of the JSON one, no-cors GET, form POST, <img>: each answered 403
     await eventually(async () => await refused(s) - before >= 5, 10_000, 'five requests refused')
     await evil.screenshot({ path: join(SCREENSHOTS, 'hostile-page.png') })

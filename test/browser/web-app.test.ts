@@ -224,7 +224,7 @@ describe('web app (Chromium)', function () {
     assert.deepEqual(await page.locator('table.books td.title').allTextContents(), ['Alice in Wonderland'])
     await page.getByRole('button', { name: 'copy the link of Alice in Wonderland' }).click()
     await page.getByText('Book link copied.').waitFor()
-    const link = await page.evaluate(async () => await navigator.clipboard.readText())
+    const link = await page.evaluate<string>('navigator.clipboard.readText()')
     assert.match(link, /^arkshare:b[a-z2-7]+\?title=Alice%20in%20Wonderland&size=40000&name=.*&peer=\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\//)
     await page.getByRole('searchbox', { name: 'filter the shelf' }).fill('')
     await page.getByRole('button', { name: 'Rescan' }).click()
@@ -252,7 +252,7 @@ describe('web app (Chromium)', function () {
       const { stdout } = await run(process.execPath, [cliPath(), 'stats', '--index', s.indexAddr, '--json'])
       const stats = JSON.parse(stdout)
       const expected = FIGURES.map(name => String(stats[name]))
-      return await index.waitForFunction(({ names, values }) => names.every((name, i) => document.querySelector(`[data-figure=${name}] dd`)?.textContent === values[i]),
+      return await index.waitForFunction(({ names, values }) => names.every((name, i) => (globalThis as any).document.querySelector(`[data-figure=${name}] dd`)?.textContent === values[i]),
         { names: FIGURES, values: expected }, { timeout: 5_000 }).then(() => true, () => false)
     }, 20_000, 'the page\'s counts equal `arkshare stats`')
     assert.equal(await figure('peersOnline'), '3')
