@@ -31,7 +31,7 @@ function PeerScreen ({ route }: { route: Route }) {
   }
 }
 
-function Settings () {
+function Settings ({ downloads }: { downloads: boolean }) {
   const [theme, setTheme] = useState<Theme>(savedTheme)
   const [notify, setNotify] = useState(notificationsWanted)
   useEffect(() => { applyTheme(theme) }, [theme])
@@ -43,7 +43,7 @@ function Settings () {
           <option value='auto'>auto</option><option value='light'>light</option><option value='dark'>dark</option>
         </select>
       </label>
-      {typeof Notification !== 'undefined'
+      {downloads && typeof Notification !== 'undefined'
         ? <label><input type='checkbox' checked={notify} onChange={(e) => { void setNotifications(e.currentTarget.checked).then(setNotify) }} /> notify when a download finishes</label>
         : null}
     </div>
@@ -72,7 +72,7 @@ export function App () {
             )
           : null}
         <span class={`live ${live.connected ? 'on' : 'off'}`} title={live.connected ? 'live' : 'not connected'} role='status'>{live.connected ? 'live' : 'offline'}</span>
-        <Settings />
+        <Settings downloads={info.role === 'peer'} />
       </header>
       <main>
         {info.role === 'index' ? <IndexStatusScreen /> : <PeerScreen route={route} />}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { createServer, type Server } from 'node:http'
 import { join } from 'node:path'
 import { bookBytes, eventually, removeDir, tempDir, writeBook } from '../helpers.js'
-import { launchBrowser, SCREENSHOTS, startSwarm, watchContext, type Swarm } from '../support/browser.js'
+import { launchBrowser, startSwarm, watchContext, type Swarm } from '../support/browser.js'
 import { raw } from '../support/http.js'
 import type { Browser } from 'playwright-core'
 
@@ -79,7 +79,6 @@ describe('web app against a hostile page (Chromium)', function () {
     await evil.waitForFunction("document.title === 'sent'")
     // fetch POST, the preflight of the JSON one, no-cors GET, form POST, <img>: each answered 403
     await eventually(async () => await refused(s) - before >= 5, 10_000, 'five requests refused')
-    await evil.screenshot({ path: join(SCREENSHOTS, 'hostile-page.png') })
     const list = await (await fetch(`${s.uiOrigin}/api/v1/downloads`, { headers: bearer })).json() as { downloads: unknown[] }
     assert.deepEqual(list.downloads, [], 'nothing was started')
     await context.close()

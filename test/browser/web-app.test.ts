@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { cliPath } from '../../scripts/cli-process.js'
 import { bookBytes, eventually, removeDir, tempDir, writeBook } from '../helpers.js'
-import { launchBrowser, SCREENSHOTS, startSwarm, watchContext, type PageWatch, type Swarm } from '../support/browser.js'
+import { launchBrowser, screenshot, startSwarm, watchContext, type PageWatch, type Swarm } from '../support/browser.js'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 
 const HTML_TITLE = '<img src=x onerror=alert(1)>'
@@ -33,7 +33,7 @@ describe('web app (Chromium)', function () {
     assert.ok(r.ok, `${path}: ${r.status}`)
     return await r.json()
   }
-  const shot = async (name: string): Promise<void> => { await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) }) }
+  const shot = async (name: string): Promise<void> => { await screenshot(page, name) }
   const search = async (words: string): Promise<void> => {
     await page.goto(`${(swarm as Swarm).uiOrigin}/#/search`)
     await page.getByRole('searchbox', { name: /words/ }).fill(words)
@@ -62,6 +62,11 @@ describe('web app (Chromium)', function () {
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: swarm.uiOrigin })
     watch = await watchContext(context)
+    // the system's notifications are out of a headless browser's reach: a stand-in records them
+    await context.addInitScript({
+      content: `window.shown = []; window.Notification = class { static permission = 'default'; static async requestPermission () { this.permission = 'granted'; return 'granted' }
+        constructor (title, options) { window.shown.push(title + ': ' + options.body) } addEventListener () {} }`
+    })
     context.on('request', (r) => { if (r.url().includes('/api/v1/') && !r.url().includes('/api/v1/events')) apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`) })
     page = await context.newPage()
     page.setDefaultTimeout(10_000)
@@ -93,6 +98,38 @@ describe('web app (Chromium)', function () {
     await shot('search-empty')
   })
 
+  it('is usable from the keyboard: search, select a row, open its providers', async () => {
+    await page.goto(`${(swarm as Swarm).uiOrigin}/#/search`)
+    await page.keyboard.type('frankenstein')
+    await page.keyboard.press('Enter')
+    await page.locator('.total').waitFor()
+    const focused = async (): Promise<string> => await page.evaluate<string>('document.activeElement.getAttribute("aria-label") ?? document.activeElement.textContent')
+    for (let i = 0; i < 12 && !/^select /.test(await focused()); i++) await page.keyboard.press('Tab')
+    assert.equal(await focused(), 'select Frankenstein')
+    await page.keyboard.press('Space')
+    await page.getByRole('button', { name: 'Get selected (1)' }).waitFor()
+    for (let i = 0; i < 4 && !/^1 /.test(await focused()); i++) await page.keyboard.press('Tab')
+    await page.keyboard.press('Enter')
+    await row('Frankenstein').locator('table.providers').waitFor()
+  })
+
+  it('closes its one event stream while the tab is hidden, and starts again from a snapshot', async () => {
+    const clients = async (): Promise<number> => {
+      const text = await (await fetch(`${(swarm as Swarm).uiOrigin}/metrics`, { headers: { authorization: `Bearer ${(swarm as Swarm).token}` } })).text()
+      return Number(/^arkshare_events_clients (\d+)$/m.exec(text)?.[1])
+    }
+    await eventually(async () => await clients() === 1, 5_000, 'one stream for the tab')
+    const show = async (state: 'hidden' | 'visible'): Promise<void> => {
+      await page.evaluate(`Object.defineProperty(document, 'visibilityState', { value: '${state}', configurable: true }); document.dispatchEvent(new Event('visibilitychange'))`)
+    }
+    await show('hidden')
+    await eventually(async () => await clients() === 0, 5_000, 'the stream closed')
+    await page.locator('.live.off').waitFor()
+    await show('visible')
+    await eventually(async () => await clients() === 1, 5_000, 'the stream open again')
+    await page.locator('.live.on').waitFor()
+  })
+
   it('searches, opens a book\'s providers, and gets it: progress reaches 100 % through events, the bytes are the source\'s', async () => {
     await search('moby')
     assert.equal(await page.locator('.total').textContent(), '1–1 of 1 book')
@@ -107,6 +144,7 @@ describe('web app (Chromium)', function () {
     await shot('search-390')
     await page.setViewportSize({ width: 1280, height: 800 })
 
+    await page.getByRole('checkbox', { name: 'notify when a download finishes' }).check()
     await moby.getByRole('checkbox').check()
     await page.getByRole('button', { name: 'Get selected (1)' }).click()
     await page.getByText('1 book added to Downloads.').waitFor()
@@ -115,9 +153,9 @@ describe('web app (Chromium)', function () {
     await downloadRow('Moby Dick').and(page.locator('[data-state=done]')).waitFor()
     assert.equal(await downloadRow('Moby Dick').locator('.pct').textContent(), '100 %')
     assert.deepEqual(apiRequests, [], 'the list follows the event stream: no request polls it')
+    assert.deepEqual(await page.evaluate('window.shown'), ['Download finished: Moby Dick'], 'the notification asked for')
     const saved = await readFile(join(dir, 'downloads', 'Herman Melville - Moby Dick.txt'))
     assert.ok(saved.equals(sources.moby), 'the downloaded bytes are the source\'s')
-    await shot('downloads')
   })
 
   it('shows a download\'s ledger per provider and its chunk map', async () => {
@@ -214,6 +252,7 @@ describe('web app (Chromium)', function () {
     await downloadRow('Emma').and(page.locator('[data-state=done]')).waitFor()
     await downloadRow(HTML_TITLE).and(page.locator('[data-state=done]')).waitFor()
     assert.ok((await readFile(join(dir, 'downloads', 'Jane Austen - Emma.txt'))).equals(sources.emma))
+    await shot('downloads')
   })
 
   it('shows my shelf (filter, rescan, a book\'s link), uploads and the network', async () => {
@@ -256,7 +295,7 @@ describe('web app (Chromium)', function () {
         { names: FIGURES, values: expected }, { timeout: 5_000 }).then(() => true, () => false)
     }, 20_000, 'the page\'s counts equal `arkshare stats`')
     assert.equal(await figure('peersOnline'), '3')
-    await index.screenshot({ path: join(SCREENSHOTS, 'index.png') })
+    await screenshot(index, 'index')
     await index.close()
   })
 })

@@ -2,14 +2,26 @@
 // file), the page's console errors and CSP violations collected, and a swarm of CLI processes
 // (an index and peers on loopback, the one the page drives serving HTTP) as a user runs them.
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
+import { copyFile, mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { startCli, stopCli, type CliProcess } from '../../scripts/cli-process.js'
 import { LOOPBACK, skipBecause } from '../helpers.js'
 
-/** Where screenshots go: test-output/ (ignored by git), or the folder `npm run screenshots` names. */
-export const SCREENSHOTS = process.env.ARKSHARE_SCREENSHOTS ?? 'test-output'
+/** Where screenshots go: test-output/ (ignored by git). */
+const SCREENSHOTS = 'test-output'
+/** The README's few screenshots, refreshed by `npm run screenshots` (which names this folder). */
+const README_SHOTS = process.env.ARKSHARE_README_SHOTS
+const README_NAMES = new Set(['search', 'search-390', 'download-detail', 'downloads', 'shelf', 'index'])
+
+/** A PNG of the page in test-output/, and in the README's folder when it is one of its pictures. */
+export async function screenshot (page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+  if (README_SHOTS != null && README_NAMES.has(name)) {
+    await mkdir(README_SHOTS, { recursive: true })
+    await copyFile(join(SCREENSHOTS, `${name}.png`), join(README_SHOTS, `${name}.png`))
+  }
+}
 
 /** The browser to drive: $CHROMIUM_PATH, else Debian's (the binary itself skips its wrapper's warning). */
 function chromiumPath (): string | undefined {

@@ -97,9 +97,11 @@ export function ShelfScreen () {
                 <td>{b.format}</td>
                 <td class='num'>{bytes(b.size)}</td>
                 <td class='small'>{b.fileName}</td>
-                <td class='actions'>
-                  <button type='button' aria-label={`copy the link of ${b.title}`} onClick={() => { void copyLink(b.id) }}>Copy link</button>
-                  <a class='button' href={`/api/v1/shelf/${seg(b.id)}/file`} download>Download</a>
+                <td>
+                  <span class='actions'>
+                    <button type='button' aria-label={`copy the link of ${b.title}`} onClick={() => { void copyLink(b.id) }}>Copy link</button>
+                    <a class='button' href={`/api/v1/shelf/${seg(b.id)}/file`} download>Download</a>
+                  </span>
                 </td>
               </tr>
             ))}
