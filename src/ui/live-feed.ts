@@ -17,8 +17,14 @@ export interface LiveState {
 
 type Listener = (state: LiveState) => void
 
+/** How long to wait before reopening a stream the server refused, doubling up to the last. */
+const FIRST_RETRY_MS = 2_000
+const MAX_RETRY_MS = 60_000
+
 export class LiveFeed {
   private source?: EventSource
+  private retry?: ReturnType<typeof setTimeout>
+  private retryMs = FIRST_RETRY_MS
   private watched: string | null = null
   private readonly listeners = new Set<Listener>()
   private readonly doneListeners = new Set<(download: Download) => void>()
@@ -60,8 +66,18 @@ export class LiveFeed {
       source.addEventListener(name, (evt) => { handle(JSON.parse((evt as MessageEvent<string>).data)) })
     }
     source.addEventListener('open', () => { this.update({ connected: true }) })
-    source.addEventListener('error', () => { this.update({ connected: false }) })
+    source.addEventListener('error', () => {
+      this.update({ connected: false })
+      // the browser retries a dropped stream itself, but not one refused (a node restarted
+      // without our session, say): try again later, a little later each time
+      if (source.readyState === EventSource.CLOSED && this.source === source) {
+        this.close()
+        this.retry = setTimeout(() => { this.open() }, this.retryMs)
+        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS)
+      }
+    })
     on('snapshot', (s) => {
+      this.retryMs = FIRST_RETRY_MS
       this.update({ connected: true, downloads: s.downloads ?? [], detail: s.download, shelf: s.shelf, network: s.network, uploads: s.uploads, limits: s.limits, status: s.status })
     })
     on('download', (d: Download) => { this.upsert(d) })
@@ -86,6 +102,7 @@ export class LiveFeed {
   }
 
   close (): void {
+    clearTimeout(this.retry)
     this.source?.close()
     this.source = undefined
     this.update({ connected: false })

@@ -138,10 +138,22 @@ describe('web app (Chromium)', function () {
     assert.equal(await moby.locator('table.providers tbody tr').count(), 2)
     await shot('search')
     await page.emulateMedia({ colorScheme: 'dark' })
+    const background = async (): Promise<string> => await page.evaluate<string>('getComputedStyle(document.documentElement).backgroundColor')
+    assert.equal(await background(), 'rgb(21, 22, 26)', 'auto follows the system\'s dark scheme')
     await shot('search-dark')
     await page.emulateMedia({ colorScheme: 'light' })
+    assert.equal(await background(), 'rgb(251, 251, 248)')
+    // a choice on a light system (the page applies it once rendered)
+    await page.getByRole('combobox', { name: 'theme' }).selectOption('dark')
+    await page.waitForFunction('getComputedStyle(document.documentElement).backgroundColor === "rgb(21, 22, 26)"')
+    await page.getByRole('combobox', { name: 'theme' }).selectOption('auto')
+    await page.waitForFunction('getComputedStyle(document.documentElement).backgroundColor === "rgb(251, 251, 248)"')
     await page.setViewportSize({ width: 390, height: 844 })
     await shot('search-390')
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 844 })
+      assert.ok(await page.evaluate<number>('document.documentElement.scrollWidth') <= width, `the page fits ${width} px (wide tables scroll in their box)`)
+    }
     await page.setViewportSize({ width: 1280, height: 800 })
 
     await page.getByRole('checkbox', { name: 'notify when a download finishes' }).check()

@@ -56,6 +56,7 @@ export function BookPage ({ id, link }: { id: string, link?: string }) {
       </dl>
       {loading ? <p class='muted' role='status'>Asking the indexes…</p> : null}
       <ErrorLine error={error} />
+      {link != null && entry == null && !loading ? <p class='muted'>Get asks the providers the book link names.</p> : null}
       <div class='toolbar'>
         {download == null
           ? <button type='button' class='primary' onClick={() => { void get() }}>Get</button>
