@@ -145,9 +145,9 @@ describe('web app (Chromium)', function () {
     assert.equal(await background(), 'rgb(251, 251, 248)')
     // a choice on a light system (the page applies it once rendered)
     await page.getByRole('combobox', { name: 'theme' }).selectOption('dark')
-    await page.waitForFunction('getComputedStyle(document.documentElement).backgroundColor === "rgb(21, 22, 26)"')
+    await page.waitForFunction((colour) => (globalThis as any).getComputedStyle((globalThis as any).document.documentElement).backgroundColor === colour, 'rgb(21, 22, 26)')
     await page.getByRole('combobox', { name: 'theme' }).selectOption('auto')
-    await page.waitForFunction('getComputedStyle(document.documentElement).backgroundColor === "rgb(251, 251, 248)"')
+    await page.waitForFunction((colour) => (globalThis as any).getComputedStyle((globalThis as any).document.documentElement).backgroundColor === colour, 'rgb(251, 251, 248)')
     await page.setViewportSize({ width: 390, height: 844 })
     await shot('search-390')
     for (const width of [390, 360]) {
@@ -219,6 +219,10 @@ describe('web app (Chromium)', function () {
     await war.getByRole('button', { name: 'pause War and Peace' }).click()
     await war.and(page.locator('[data-state=paused]')).waitFor()
     await war.getByRole('button', { name: 'resume War and Peace' }).click()
+    await war.and(page.locator('[data-state=active], [data-state=queued]')).waitFor()
+    await war.getByRole('button', { name: 'cancel War and Peace' }).click()
+    await war.and(page.locator('[data-state=cancelled]')).waitFor()
+    await war.getByRole('button', { name: 'retry War and Peace' }).click()
     await war.and(page.locator('[data-state=active], [data-state=queued]')).waitFor()
     await war.getByRole('button', { name: 'cancel War and Peace' }).click()
     await war.and(page.locator('[data-state=cancelled]')).waitFor()
@@ -309,6 +313,14 @@ describe('web app (Chromium)', function () {
     assert.equal(await figure('peersOnline'), '3')
     await screenshot(index, 'index')
     await index.close()
+  })
+
+  it('clears the finished downloads off the list', async () => {
+    const s = swarm as Swarm
+    await page.goto(`${s.uiOrigin}/#/downloads`)
+    await page.getByRole('button', { name: 'Clear finished (5)' }).click()
+    await page.getByText('Nothing yet: search for a book and Get it.').waitFor()
+    assert.deepEqual((await api('/downloads')).downloads, [])
   })
 })
 
