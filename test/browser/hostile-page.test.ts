@@ -59,7 +59,8 @@ describe('web app against a hostile page (Chromium)', function () {
   it('refuses a same-site page\'s fetch POSTs, form POST, no-cors GET and <img>, though the session cookie goes with them', async () => {
     const s = swarm as Swarm
     const bearer = { authorization: `Bearer ${s.token}` }
-    const id = await eventually(async () => (await (await fetch(`${s.uiOrigin}/api/v1/search?q=moby`, { headers: bearer })).json() as any).results[0]?.book.id as string | undefined)
+    await eventually(async () => (await (await fetch(`${new URL(s.indexUrl).origin}/api/v1/status`)).json() as { books: number }).books === 2, 20_000, 'the books registered')
+    const id = (await (await fetch(`${s.uiOrigin}/api/v1/search?q=moby`, { headers: bearer })).json() as any).results[0].book.id as string
     const html = hostilePage(s.uiOrigin, id)
     hostile = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end(html) })
     await new Promise<void>(resolve => hostile?.listen(0, '127.0.0.1', resolve))

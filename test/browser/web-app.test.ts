@@ -38,7 +38,8 @@ describe('web app (Chromium)', function () {
     await page.goto(`${(swarm as Swarm).uiOrigin}/#/search`)
     await page.getByRole('searchbox', { name: /words/ }).fill(words)
     await page.getByRole('button', { name: 'Search', exact: true }).click()
-    await page.locator('.total').waitFor()
+    await page.locator('.total, .notice.error').first().waitFor()
+    assert.deepEqual(await page.locator('.notice.error').allTextContents(), [])
   }
   const row = (title: string) => page.locator('tbody.book', { has: page.getByRole('link', { name: title, exact: true }) })
   const downloadRow = (title: string) => page.locator('table.downloads tr', { has: page.getByRole('link', { name: title, exact: true }) })
@@ -57,8 +58,12 @@ describe('web app (Chromium)', function () {
     await writeBook(two, 'Mary Shelley - Frankenstein.txt', sources.frank)
     await writeBook(mine, 'Lewis Carroll - Alice in Wonderland.txt', bookBytes(16, 40_000))
     swarm = await startSwarm(dir, [one, two], { share: mine, downloads: join(dir, 'downloads') })
-    // every book listed by its providers before the page searches
-    await eventually(async () => (await api('/search?q=moby')).results[0]?.providers.length === 2 && (await api('/search?q=frankenstein')).total === 1, 20_000, 'the books registered')
+    // every book listed by its providers before the page searches (asked of the index's open
+    // status: searches would spend the UI peer's search budget at the index)
+    await eventually(async () => {
+      const status = await (await fetch(`${new URL(swarm?.indexUrl as string).origin}/api/v1/status`)).json() as { books: number, providers: number }
+      return status.books === 6 && status.providers === 7
+    }, 20_000, 'the books registered')
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: swarm.uiOrigin })
     watch = await watchContext(context)
@@ -69,10 +74,16 @@ describe('web app (Chromium)', function () {
     })
     context.on('request', (r) => { if (r.url().includes('/api/v1/') && !r.url().includes('/api/v1/events')) apiRequests.push(`${r.method()} ${new URL(r.url()).pathname}`) })
     page = await context.newPage()
-    page.setDefaultTimeout(10_000)
+    // generous for a loaded machine: a passing run waits far less
+    page.setDefaultTimeout(20_000)
   })
 
-  afterEach(function () {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page != null) {
+      // what the page showed, to tell a slow node from a wrong page
+      process.stdout.write(`      the page at ${page.url()}: ${await page.locator('main').textContent({ timeout: 1_000 }).catch(() => '?')}\n`)
+      process.stdout.write(`      problems: ${JSON.stringify(watch?.take())}\n`)
+    }
     if (this.currentTest?.state === 'failed' || watch == null) return
     assert.deepEqual(watch.take(), [], 'no console errors, page errors or CSP violations')
     assert.deepEqual(watch.dialogs, [], 'no dialog opened')

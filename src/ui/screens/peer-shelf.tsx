@@ -2,10 +2,10 @@
 import { useEffect, useState } from 'preact/hooks'
 import { api, messageOf, seg } from '../api.js'
 import { count } from '../format.js'
-import { useFeed, useLive } from '../live.js'
+import { useLive } from '../live.js'
 import { go } from '../route.js'
 import { BookTable } from '../parts/book-table.js'
-import { getBooks, gotText } from '../parts/get-books.js'
+import { useSelection } from '../parts/get-books.js'
 import { DoneLine, ErrorLine } from '../parts/notice.js'
 import type { Results } from '../api-types.js'
 import type { Route } from '../route.js'
@@ -13,13 +13,11 @@ import type { Route } from '../route.js'
 const PAGE = 50
 
 export function PeerShelf ({ peerId, route }: { peerId: string, route: Route }) {
-  const feed = useFeed()
   const live = useLive()
   const offset = Math.max(0, Number(route.query.get('offset') ?? 0) || 0)
   const [results, setResults] = useState<Results | null>(null)
   const [error, setError] = useState<string | null>(null)
-  const [done, setDone] = useState<string | null>(null)
-  const [selected, setSelected] = useState<Set<string>>(new Set())
+  const selection = useSelection()
 
   useEffect(() => {
     let current = true
@@ -29,38 +27,25 @@ export function PeerShelf ({ peerId, route }: { peerId: string, route: Route }) 
     return () => { current = false }
   }, [peerId, offset])
 
-  const select = (id: string, on: boolean): void => {
-    const next = new Set(selected)
-    if (on) next.add(id)
-    else next.delete(id)
-    setSelected(next)
-  }
-  const all = (): void => { setSelected(new Set(results?.results.map(r => r.book.id) ?? [])) }
-  const getSelected = async (): Promise<void> => {
-    const result = await getBooks(feed, [...selected])
-    setError(result.errors.length > 0 ? result.errors.join('; ') : null)
-    setDone(gotText(result))
-    setSelected(new Set())
-  }
   return (
     <section aria-labelledby='peer-title'>
       <h1 id='peer-title'>A provider's shelf</h1>
       <p class='mono small'>{peerId}</p>
-      <ErrorLine error={error} />
-      <DoneLine text={done} />
+      <ErrorLine error={error ?? selection.error} />
+      <DoneLine text={selection.done} />
       {results == null && error == null ? <p class='muted' role='status'>Asking the indexes…</p> : null}
       {results != null
         ? (
           <>
             <p class='total'>{count(results.total)} book{results.total === 1 ? '' : 's'}</p>
             <div class='toolbar'>
-              <button type='button' onClick={all} disabled={results.results.length === 0}>Select all</button>
-              <button type='button' disabled={selected.size === 0} onClick={() => { void getSelected() }}>Get selected ({selected.size})</button>
+              <button type='button' onClick={() => { selection.set(results.results.map(r => r.book.id)) }} disabled={results.results.length === 0}>Select all</button>
+              <button type='button' disabled={selection.selected.size === 0} onClick={() => { void selection.get() }}>Get selected ({selection.selected.size})</button>
               <span class='spacer' />
               <button type='button' disabled={offset === 0} onClick={() => { go(['peer', peerId], { offset: Math.max(0, offset - PAGE) }) }}>Previous</button>
               <button type='button' disabled={offset + results.results.length >= results.total} onClick={() => { go(['peer', peerId], { offset: offset + PAGE }) }}>Next</button>
             </div>
-            <BookTable rows={results.results} selected={selected} onSelect={select} network={live.network} downloads={live.downloads} />
+            <BookTable rows={results.results} selected={selection.selected} onSelect={selection.handleSelect} network={live.network} downloads={live.downloads} />
           </>
           )
         : null}

@@ -4,10 +4,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api, messageOf } from '../api.js'
 import { count, searchInput } from '../format.js'
-import { useFeed, useLive } from '../live.js'
+import { useLive } from '../live.js'
 import { go } from '../route.js'
 import { BookTable } from '../parts/book-table.js'
-import { getBooks, gotText } from '../parts/get-books.js'
+import { useSelection } from '../parts/get-books.js'
 import { DoneLine, ErrorLine } from '../parts/notice.js'
 import type { Results } from '../api-types.js'
 import type { Route } from '../route.js'
@@ -29,7 +29,6 @@ function QueryHelp () {
 }
 
 export function Search ({ route }: { route: Route }) {
-  const feed = useFeed()
   const live = useLive()
   const q = route.query.get('q') ?? ''
   const offset = Math.max(0, Number(route.query.get('offset') ?? 0) || 0)
@@ -37,8 +36,7 @@ export function Search ({ route }: { route: Route }) {
   const [results, setResults] = useState<Results | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
-  const [selected, setSelected] = useState<Set<string>>(new Set())
-  const [done, setDone] = useState<string | null>(null)
+  const selection = useSelection()
   // searching again for the same words asks the indexes again
   const [runs, setRuns] = useState(0)
   const input = useRef<HTMLInputElement>(null)
@@ -66,23 +64,10 @@ export function Search ({ route }: { route: Route }) {
     if (kind.kind === 'link') go(['book', kind.id], { link: kind.link })
     else if (kind.kind === 'id') go(['book', kind.id])
     else {
-      setSelected(new Set())
-      setDone(null)
+      selection.reset()
       if (text === q && offset === 0) setRuns(runs + 1)
       else go(['search'], { q: text, offset: 0 })
     }
-  }
-  const select = (id: string, on: boolean): void => {
-    const next = new Set(selected)
-    if (on) next.add(id)
-    else next.delete(id)
-    setSelected(next)
-  }
-  const getSelected = async (): Promise<void> => {
-    const result = await getBooks(feed, [...selected])
-    setError(result.errors.length > 0 ? result.errors.join('; ') : null)
-    setDone(gotText(result))
-    setSelected(new Set())
   }
 
   return (
@@ -93,8 +78,8 @@ export function Search ({ route }: { route: Route }) {
         <button type='submit'>Search</button>
       </form>
       <QueryHelp />
-      <ErrorLine error={error} />
-      <DoneLine text={done} />
+      <ErrorLine error={error ?? selection.error} />
+      <DoneLine text={selection.done} />
       {busy ? <p class='muted' role='status'>Searching…</p> : null}
       {results != null
         ? (
@@ -106,13 +91,13 @@ export function Search ({ route }: { route: Route }) {
             </p>
             {results.failures.map(f => <p key={f.index} class='notice error'>Index {f.index} did not answer: {f.error}</p>)}
             <div class='toolbar'>
-              <button type='button' disabled={selected.size === 0} onClick={() => { void getSelected() }}>Get selected ({selected.size})</button>
+              <button type='button' disabled={selection.selected.size === 0} onClick={() => { void selection.get() }}>Get selected ({selection.selected.size})</button>
               <span class='spacer' />
               <button type='button' disabled={offset === 0} onClick={() => { go(['search'], { q, offset: Math.max(0, offset - PAGE) }) }}>Previous</button>
               <button type='button' disabled={offset + results.results.length >= results.total} onClick={() => { go(['search'], { q, offset: offset + PAGE }) }}>Next</button>
             </div>
             {results.results.length > 0
-              ? <BookTable rows={results.results} selected={selected} onSelect={select} network={live.network} downloads={live.downloads} />
+              ? <BookTable rows={results.results} selected={selection.selected} onSelect={selection.handleSelect} network={live.network} downloads={live.downloads} />
               : null}
           </>
           )
