@@ -81,6 +81,14 @@ describe('HTTP API', function () {
     assert.equal(JSON.parse(unknown.body).error, 'no index knows this book')
   })
 
+  it('gives a book\'s link: one of my shelf names this node as its provider', async () => {
+    const { link } = await api(`/books/${ids.mine}/link`)
+    assert.match(link, new RegExp(`^arkshare:${ids.mine}\\?title=Emma&size=20000&name=Jane%20Austen%20-%20Emma\\.txt&peer=.*/p2p/${me.node.peerId.toString()}$`))
+    const whale = await api(`/books/${ids.whale}/link`)
+    assert.match(whale.link, new RegExp(`peer=.*/p2p/${provider.peerId.toString()}`))
+    assert.equal((await raw(me.port, { path: '/api/v1/books/not-an-id/link', headers: me.bearer })).status, 400)
+  })
+
   it('browses a provider\'s shelf', async () => {
     const shelf = await api(`/browse/${provider.peerId.toString()}`)
     assert.deepEqual(shelf.results.map((r: any) => r.book.title).sort(), ['Moby Dick', 'Whale Songs'])

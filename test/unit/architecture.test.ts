@@ -1,7 +1,7 @@
 // The folders of src/ and who may import whom, checked over every import line: the layering a
 // newcomer reads in the README's layout table holds in the code. And no module grows into a hall.
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -20,7 +20,9 @@ const ALLOWED: Record<string, string[]> = {
   // serves them over HTTP: through the services' faces only
   http: ['index-node/index.ts', 'peer/index.ts', 'node', 'limits'],
   // runs them: through the services' faces only
-  cli: ['index-node/index.ts', 'peer/index.ts', 'node', 'limits', 'runtime', 'http/index.ts']
+  cli: ['index-node/index.ts', 'peer/index.ts', 'node', 'limits', 'runtime', 'http/index.ts'],
+  // the web page, run by a browser: it knows the node only through the HTTP API
+  ui: []
 }
 
 interface Import { from: string, to: string }
@@ -28,7 +30,7 @@ interface Import { from: string, to: string }
 function sourceFiles (dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
     const path = join(dir, entry.name)
-    return entry.isDirectory() ? sourceFiles(path) : entry.name.endsWith('.ts') ? [path] : []
+    return entry.isDirectory() ? sourceFiles(path) : /\.tsx?$/.test(entry.name) ? [path] : []
   })
 }
 
@@ -39,7 +41,8 @@ function projectImports (): Import[] {
     const text = readFileSync(file, 'utf8')
     for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*'(\.[^']+)'|import\s*\(\s*'(\.[^']+)'\s*\)|(?:^|\n)\s*import\s*'(\.[^']+)'/g)) {
       const target = match[1] ?? match[2] ?? match[3]
-      found.push({ from: relative(SRC, file), to: relative(SRC, resolve(dirname(file), target)).replace(/\.js$/, '.ts') })
+      const to = relative(SRC, resolve(dirname(file), target)).replace(/\.js$/, '.ts')
+      found.push({ from: relative(SRC, file), to: existsSync(join(SRC, `${to}x`)) ? `${to}x` : to })
     }
   }
   return found
@@ -73,6 +76,19 @@ describe('architecture', () => {
       .map(file => ({ file: relative(SRC, file), lines: readFileSync(file, 'utf8').split('\n').length }))
       .filter(({ lines }) => lines > 400)
     assert.deepEqual(halls, [])
+  })
+
+  it('keeps the page apart from the node: no import of its modules, nor of any package but Preact', () => {
+    const page = sourceFiles(join(SRC, 'ui'))
+    assert.ok(page.some(f => f.endsWith('main.tsx')), 'the page\'s modules are read')
+    const packages = page.flatMap(file => [...readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s*'([^.'][^']*)'/g)].map(m => m[1]))
+    assert.deepEqual([...new Set(packages)].filter(name => name !== 'preact' && name !== 'preact/hooks'), [])
+  })
+
+  it('renders what comes from the network as text in the page: never as HTML', () => {
+    const html = sourceFiles(join(SRC, 'ui'))
+      .filter(file => /dangerouslySetInnerHTML|innerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(readFileSync(file, 'utf8')))
+    assert.deepEqual(html.map(file => relative(SRC, file)), [])
   })
 
   it('brings the index and the peer together only in node/ (and cli/ and http/, through their faces)', () => {

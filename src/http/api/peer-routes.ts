@@ -1,4 +1,4 @@
-// A peer's API under /api/v1: search, books, browsing a provider, downloads (download-routes.ts),
+// A peer's API under /api/v1: search, books (and their links), browsing a provider, downloads (download-routes.ts),
 // uploads, the shelf (and its files), the network, the limits. Every value from the request is
 // checked (params.ts) before the service sees it.
 import { PEER_DEFAULTS } from '../../peer/index.js'
@@ -52,6 +52,11 @@ export function peerRoutes ({ node, roots }: PeerApiInit): Route[] {
         if (found == null && mine == null) throw new HttpError(404, 'no index knows this book')
         return { body: entryView(found ?? { book: bookOf(mine as ShelfEntry), providers: [] }, mine != null) }
       }
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/books/:id/link',
+      handler: async ({ params, signal }) => ({ body: { link: await arkshare.bookLink(bookId(params.id), { signal }) } })
     },
     {
       method: 'GET',
