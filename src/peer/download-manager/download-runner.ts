@@ -53,6 +53,7 @@ export class DownloadRunner {
   async run (options: RunOptions): Promise<DownloadResult> {
     const { providers, serving } = this.parts
     const { ref, outDir, signal } = options
+    this.init.log('download %s: looking for providers', ref.id)
     const found = await providers.forDownload(ref.cid, signal, ref.hints)
     // what the link said stands in for what no index told us
     const book = {

@@ -165,6 +165,7 @@ export class Download {
     const providers = this.options.providers.filter(usable)
     if (providers.length === 0) throw new DownloadError(`no provider is online for ${id.toString()}`)
 
+    this.log('download %s: %d providers, asking for the manifest', id, providers.length)
     const first = await this.fetchManifest(providers)
     if (first == null) throw this.failures.allFailed(providers.length)
     const { manifest } = first

@@ -231,8 +231,17 @@ export class IndexLink {
   /** One search request to this index. */
   async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResponse> {
     const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, ...request }
-    const bounded = signal ?? AbortSignal.timeout(INDEX_REQUEST_TIMEOUT_MS)
-    if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH, AbortSignal.any([bounded, AbortSignal.timeout(DIAL_TIMEOUT_MS)]))
-    return await this.searchChannel.request(full, bounded)
+    // the caller's signal may be a download's, which lasts as long as the download: an index that
+    // does not answer still gets only so long
+    const timeout = AbortSignal.timeout(INDEX_REQUEST_TIMEOUT_MS)
+    const bounded = signal != null ? AbortSignal.any([signal, timeout]) : timeout
+    const started = Date.now()
+    try {
+      if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH, AbortSignal.any([bounded, AbortSignal.timeout(DIAL_TIMEOUT_MS)]))
+      return await this.searchChannel.request(full, bounded)
+    } catch (err) {
+      this.init.log('search at %a failed after %d ms: %s', this.address, Date.now() - started, normaliseError(err).message)
+      throw err
+    }
   }
 }

@@ -41,7 +41,14 @@ export function Search ({ route }: { route: Route }) {
   const [runs, setRuns] = useState(0)
   const input = useRef<HTMLInputElement>(null)
 
-  useEffect(() => { setText(q) }, [q])
+  // the box follows the address only when its words change: effects run after a frame, and
+  // setting the box on mount would wipe what was typed (or pasted) in the meantime
+  const shownQ = useRef(q)
+  useEffect(() => {
+    if (shownQ.current === q) return
+    shownQ.current = q
+    setText(q)
+  }, [q])
   useEffect(() => { if (q === '') input.current?.focus() }, [])
   useEffect(() => {
     if (q === '') {
