@@ -2,6 +2,7 @@
 // their characters. The text index interns every word of a million listings at start: a JS Map
 // needs a new string per word just to look it up, while this table can hash a word where it stands
 // in a title (internWord) and only makes a string for a word it has never seen.
+import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './text-index/snapshot-sections.js'
 
 const EMPTY = 0
 
@@ -12,6 +13,26 @@ export class StringTable {
   private table = new Int32Array(2048)
 
   get size (): number { return this.names.length }
+
+  /** Writes the strings and the hash table as they are (see text-index/snapshot-sections.ts). */
+  save (w: SnapshotWriter): void {
+    w.strings(this.names)
+    w.array(this.hashes)
+    w.array(this.table)
+  }
+
+  /** A table as save() wrote it: its strings keep their numbers, and nothing is hashed again. */
+  static restore (r: SnapshotReader): StringTable {
+    const restored = new StringTable()
+    restored.names = r.strings()
+    restored.hashes = r.int32()
+    restored.table = r.int32()
+    const size = restored.table.length
+    if (restored.hashes.length < restored.names.length || restored.hashes.length === 0 || size < restored.names.length * 2 || (size & (size - 1)) !== 0) {
+      throw new SnapshotLayoutError('string table does not fit its strings')
+    }
+    return restored
+  }
 
   nameOf (id: number): string { return this.names[id] }
 

@@ -2,6 +2,7 @@
 // then built from memory: reading rows back from SQLite cost more than the search itself).
 import { INITIAL_SIZE, INITIAL_TEXT_POOL } from './constants.js'
 import { grow } from './grow.js'
+import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -11,6 +12,23 @@ export class ListingTexts {
   private textsUsed = 0
   private textStart = new Uint32Array(INITIAL_SIZE)
   private textLengths = new Uint16Array(INITIAL_SIZE * 3)
+
+  /** Writes every slot's texts (the used part of the pool). */
+  save (w: SnapshotWriter): void {
+    w.array(this.texts.subarray(0, this.textsUsed))
+    w.array(this.textStart)
+    w.array(this.textLengths)
+  }
+
+  static restore (r: SnapshotReader): ListingTexts {
+    const texts = new ListingTexts()
+    texts.texts = r.uint8()
+    texts.textsUsed = texts.texts.length
+    texts.textStart = r.uint32()
+    texts.textLengths = r.uint16()
+    if (texts.textLengths.length !== texts.textStart.length * 3) throw new SnapshotLayoutError('listing texts do not fit their slots')
+    return texts
+  }
 
   /** Keeps a new slot's fields: as strings, or as the bytes of another pool's (compaction). */
   put (slot: number, fields: Array<string | Uint8Array>): void {
