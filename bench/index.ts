@@ -21,7 +21,8 @@ import { cpuMs, rssMiB } from '../scripts/process-stats.js'
 import { Catalog } from '../src/index-node/catalog/catalog.js'
 import { parseQuery } from '../src/index-node/query.js'
 import { createArkshareNode } from '../src/node/create-node.js'
-import { SEARCH, SearchRequest, SearchResponse } from '../src/wire/messages.js'
+import { SearchReplies } from '../src/index-node/handlers/search-reply.js'
+import { decodeMessage, SEARCH, SearchRequest, SearchResponse } from '../src/wire/messages.js'
 import { SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
 import { syntheticQueries } from './synthetic-catalog.js'
@@ -78,6 +79,33 @@ async function searchLoad (addr: string, indexPid: number, queryCount: number, c
   }
 }
 
+/**
+ * What a reply costs, part by part, in this process (mean ms per reply over `queries`): ranking and
+ * the page, encoding it as the index does (straight into bytes) and, for comparison, through wire
+ * objects and the generated codec, and the client's checked decode; with its size.
+ */
+function replyParts (catalog: Catalog, queries: string[]): Record<string, number> {
+  const replies = new SearchReplies()
+  const spent = { pageMs: 0, encodeMs: 0, codecMs: 0, decodeMs: 0, bytes: 0 }
+  for (const q of queries) {
+    let t = performance.now()
+    const page = catalog.search(parseQuery(q), { limit: 20 })
+    spent.pageMs += performance.now() - t
+    t = performance.now()
+    const bytes = replies.encode(page)
+    spent.encodeMs += performance.now() - t
+    t = performance.now()
+    SEARCH.response.codec.encode(replies.reply(page))
+    spent.codecMs += performance.now() - t
+    t = performance.now()
+    decodeMessage(SEARCH.response, bytes)
+    spent.decodeMs += performance.now() - t
+    spent.bytes += bytes.byteLength
+  }
+  const mean = (n: number, digits = 1000): number => Math.round((n / queries.length) * digits) / digits
+  return { pageMs: mean(spent.pageMs), encodeMs: mean(spent.encodeMs), generatedCodecMs: mean(spent.codecMs), decodeMs: mean(spent.decodeMs), bytesPerReply: mean(spent.bytes, 1) }
+}
+
 async function main (): Promise<void> {
   const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' }, 'heap-growth': { type: 'string', default: '50' } } })
   const totalBooks = Number(values.books)
@@ -117,17 +145,19 @@ async function main (): Promise<void> {
 
     // the same queries in this process, straight against the catalog (cold cache: a new Catalog)
     const catalog = new Catalog({ path: join(dataDir, 'index.db') })
+    const queries = syntheticQueries(queryCount, peers * perPeer)
     const local: number[] = []
     const localStart = performance.now()
-    for (const q of syntheticQueries(queryCount, peers * perPeer)) {
+    for (const q of queries) {
       const t = performance.now()
       catalog.search(parseQuery(q), { limit: 20 })
       local.push(performance.now() - t)
     }
     const localMs = performance.now() - localStart
-    catalog.close()
     local.sort((a, b) => a - b)
     results.searchInProcess = { queriesPerSecond: Math.round(local.length / (localMs / 1000)), p50ms: percentile(local, 0.5), p99ms: percentile(local, 0.99), note: 'one thread, no cache, no network' }
+    results.replyParts = replyParts(catalog, queries)
+    catalog.close()
     results.networkVsInProcess = { throughputRatio: Math.round((results.searchNetwork.queriesPerSecond / results.searchInProcess.queriesPerSecond) * 100) / 100 }
 
     // the transport's own ceiling: the same load against an empty index (nothing to rank or encode)
@@ -172,6 +202,7 @@ async function main (): Promise<void> {
     [`2. search over libp2p, ${r.scale.clients} clients`, `${r.searchNetwork.queriesPerSecond} q/s`, `p50 ${r.searchNetwork.p50ms} ms, p99 ${r.searchNetwork.p99ms} ms (targets: p99 <= 50 ms, >= 2000 q/s); ${r.searchNetwork.estimatedTotals} estimated totals`],
     ['2. CPU per search: index + clients', `${r.searchNetwork.indexCpuMsPerSearch} + ${r.searchNetwork.clientCpuMsPerSearch} ms`, `all ${availableParallelism()} cores busy at that cost: ${r.searchNetwork.cpuBoundQueriesPerSecond} q/s at most`],
     ['2. same queries in-process', `${r.searchInProcess.queriesPerSecond} q/s`, `p50 ${r.searchInProcess.p50ms} ms, p99 ${r.searchInProcess.p99ms} ms; network/in-process ${r.networkVsInProcess.throughputRatio}x`],
+    ['2. a reply, part by part (in-process, mean)', `${r.replyParts.bytesPerReply} bytes`, `(the empty index's: 0); rank + page ${r.replyParts.pageMs} ms, encode ${r.replyParts.encodeMs} ms (wire objects + generated codec: ${r.replyParts.generatedCodecMs} ms), client decode ${r.replyParts.decodeMs} ms`],
     ['2. same load, empty index', `${r.searchEmptyIndex.queriesPerSecond} q/s`, `p50 ${r.searchEmptyIndex.p50ms} ms, p99 ${r.searchEmptyIndex.p99ms} ms, CPU ${r.searchEmptyIndex.indexCpuMsPerSearch} + ${r.searchEmptyIndex.clientCpuMsPerSearch} ms/search; real/empty ${r.searchNetwork.vsEmptyIndex}x (the transport's ceiling here)`],
     ['3. index RSS / database', `${r.afterSearch.indexRssMiB} MiB`, `database ${r.afterRegister.databaseMiB} MiB (target RSS <= 1024 MiB)`],
     ['4. restart to first answer', `${r.restart.secondsToFirstAnswer} s`, r.restart.answered === true ? '' : 'NOT ANSWERED']
