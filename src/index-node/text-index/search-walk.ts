@@ -138,6 +138,21 @@ function walk (parts: IndexParts, w: Walk): Walked {
       }
       visited++
       const slot = driverList != null ? driverList.slot(i) : chain != null ? chain[i] : i
+      // the other words first, from their lists (read in order) and marks: they turn most postings
+      // away before the listing's own record, a read anywhere in memory, is touched
+      let ok = true
+      for (const c of clauses) {
+        if (c === driver) continue
+        if (c.slotsMarked === true) {
+          if (slotStamp[slot] !== gen) { ok = false; break }
+          continue
+        }
+        if (c.prefixLists != null) continue
+        const list = c.list as PostingList
+        const at = c.cursor = list.seek(c.cursor, slot)
+        if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
+      }
+      if (!ok) continue
       const r = slot * RECORD
       if (record[r + ALIVE] === 0) continue
       if (peer != null && record[r + PEER] !== peer) continue
@@ -148,7 +163,6 @@ function walk (parts: IndexParts, w: Walk): Walked {
       if (!peers.isListed(record[r + PEER], now, graceStart)) continue
       const norm = lengthNorm(record[r + LENGTH], averageLength)
       let score = 0
-      let ok = true
       for (const c of clauses) {
         let tf: number
         let fields: number
@@ -156,7 +170,6 @@ function walk (parts: IndexParts, w: Walk): Walked {
           tf = (driverList as PostingList).weightedTf(i)
           fields = (driverList as PostingList).fields(i)
         } else if (c.slotsMarked === true) {
-          if (slotStamp[slot] !== gen) { ok = false; break }
           tf = slotMatch[slot] >>> 3
           fields = slotMatch[slot] & 7
         } else if (c.prefixLists != null) {
@@ -171,11 +184,10 @@ function walk (parts: IndexParts, w: Walk): Walked {
           }
           if (tf === 0) { ok = false; break }
         } else {
+          // found above, at its cursor
           const list = c.list as PostingList
-          const at = c.cursor = list.seek(c.cursor, slot)
-          if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
-          tf = list.weightedTf(at)
-          fields = list.fields(at)
+          tf = list.weightedTf(c.cursor)
+          fields = list.fields(c.cursor)
         }
         if ((fields & c.fieldMask) === 0) { ok = false; break }
         score += termScore(c.idf, tf, norm)
