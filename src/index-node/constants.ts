@@ -23,6 +23,11 @@ export const SWEEP_INTERVAL_MS = 5_000
  * listings the index pauses about half a second.
  */
 export const TEXT_INDEX_SAVE_INTERVAL_MS = 5 * 60_000
+/**
+ * How long the index command gives the index to stop on a signal: saving the text index at a
+ * million listings takes a few seconds (killed sooner, the next start rebuilds it instead).
+ */
+export const STOP_TIMEOUT_MS = 60_000
 /** The text index's snapshot, in the data folder beside the catalog. */
 export const TEXT_INDEX_SNAPSHOT_FILE = 'text-index.snapshot'
 /** Register and search streams one connection may open at once. */

@@ -37,11 +37,10 @@ export class SnapshotWriter {
     this.section(KIND.number, new Uint8Array(Float64Array.of(value).buffer))
   }
 
-  /** Strings, as their UTF-16 lengths and their UTF-8 bytes back to back. */
-  strings (list: readonly string[]): void {
-    this.array(Uint32Array.from(list, s => s.length))
-    const bytes = encoder.encode(list.join(''))
-    this.section(KIND.strings, bytes)
+  /** Strings, as their UTF-16 lengths and, back to back in `joined`, their UTF-8 bytes. */
+  strings (lengths: Uint32Array, joined: string): void {
+    this.array(lengths)
+    this.section(KIND.strings, encoder.encode(joined))
   }
 
   private section (kind: number, bytes: Uint8Array): void {
@@ -90,16 +89,15 @@ export class SnapshotReader {
     return new DataView(this.bytes.buffer, this.bytes.byteOffset + offset, 8).getFloat64(0, true)
   }
 
-  strings (): string[] {
+  /** Strings as written: all of them in one, and where each starts in it (one more: the end). */
+  strings (): { joined: string, starts: Uint32Array } {
     const lengths = this.uint32()
     const { offset, byteLength } = this.section(KIND.strings, 1)
-    const length = lengths.length
-    const all = decoder.decode(this.bytes.subarray(offset, offset + byteLength))
-    const list = new Array<string>(length)
-    let at = 0
-    for (let i = 0; i < length; i++) { list[i] = all.slice(at, at + lengths[i]); at += lengths[i] }
-    if (at !== all.length) throw new SnapshotLayoutError('string section does not match its lengths')
-    return list
+    const joined = decoder.decode(this.bytes.subarray(offset, offset + byteLength))
+    const starts = new Uint32Array(lengths.length + 1)
+    for (let i = 0; i < lengths.length; i++) starts[i + 1] = starts[i] + lengths[i]
+    if (starts[lengths.length] !== joined.length) throw new SnapshotLayoutError('string section does not match its lengths')
+    return { joined, starts }
   }
 
   /** The next array section's place in the buffer: byte offset and length in elements. */
