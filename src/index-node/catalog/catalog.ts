@@ -154,7 +154,7 @@ export class Catalog {
     const maxUnranked = query == null ? Infinity : this.maxUnranked
     const filters = { now, graceStart: now - this.graceMs, peer, bookId: options.bookId, maxUnranked }
     const ranked = this.textIndexSync.text.search(query ?? NO_WORDS, filters, offset, limit)
-    return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...pageHits(this.textIndexSync, ranked.bookIds, this.now(), this.graceMs) }
+    return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...pageHits(this.textIndexSync, ranked.books, this.now(), this.graceMs) }
   }
 
   /** Peers, books and providers online (counted at most once a second while nothing changes). */

@@ -92,11 +92,12 @@ export class TextIndex {
   /** A listing as registered (the search results' metadata), from memory. */
   listingAt (slot: number): BookRecord {
     const { store, texts } = this.parts
+    const [title, author, fileName] = texts.all(slot)
     return {
       id: store.books.nameOf(store.bookAt(slot)),
-      title: texts.text(slot, 0),
-      author: texts.text(slot, 1),
-      fileName: texts.text(slot, 2),
+      title,
+      author,
+      fileName,
       format: store.formats.nameOf(store.format[slot]),
       size: store.size[slot],
       language: store.languages.nameOf(store.language[slot])
@@ -117,12 +118,14 @@ export class TextIndex {
     return search(this.parts, query, filters, offset, limit)
   }
 
-  /** A book's listings whose provider is online: slot (for listingAt) and provider (peers.id). */
-  onlineListings (bookId: string, now: number, graceStart: number): Array<{ slot: number, peer: number }> {
+  /**
+   * A book's listings whose provider is online: slot (for listingAt) and provider (peers.id). The
+   * book as numbered in the last search's `books` (numbers change when the index is compacted).
+   */
+  onlineListings (book: number, now: number, graceStart: number): Array<{ slot: number, peer: number }> {
     const { store, peers } = this.parts
-    const book = store.bookOf(bookId)
     const found: Array<{ slot: number, peer: number }> = []
-    if (book == null || book >= store.firstSlotOfBook.length) return found
+    if (book >= store.firstSlotOfBook.length) return found
     for (let slot = store.firstSlotOfBook[book]; slot !== -1; slot = store.nextSlotOfBook[slot]) {
       if (store.isAlive(slot) && peers.isListed(store.peerAt(slot), now, graceStart)) {
         found.push({ slot, peer: store.peerAt(slot) })

@@ -61,6 +61,20 @@ export class ListingTexts {
     return this.texts.subarray(at, at + this.textLengths[slot * 3 + field])
   }
 
+  /**
+   * A slot's three fields as text: decoded at once (one call instead of three, for every result a
+   * search returns) and cut where the bytes were one character each (ASCII), else one by one.
+   */
+  all (slot: number): [title: string, author: string, fileName: string] {
+    const at = this.textStart[slot]
+    const title = this.textLengths[slot * 3]
+    const author = this.textLengths[slot * 3 + 1]
+    const bytes = title + author + this.textLengths[slot * 3 + 2]
+    const text = decoder.decode(this.texts.subarray(at, at + bytes))
+    if (text.length !== bytes) return [this.text(slot, 0), this.text(slot, 1), this.text(slot, 2)]
+    return [text.slice(0, title), text.slice(title, title + author), text.slice(title + author)]
+  }
+
   /** A slot's field as text. */
   text (slot: number, field: number): string {
     return decoder.decode(this.bytes(slot, field))
