@@ -32,6 +32,8 @@ import { RequestChannel } from '../src/wire/request-channel.js'
 import { syntheticQueries } from './synthetic-catalog.js'
 
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
+/** The registering peers leave once registered: their books stay listed for the whole run. */
+const GRACE_SECONDS = 86_400
 const worker = fileURLToPath(new URL('./index-worker.js', import.meta.url))
 
 function percentile (sorted: number[], p: number): number {
@@ -137,7 +139,7 @@ async function main (): Promise<void> {
   const clients = Number(values.clients)
   const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-index-'))
   const dataDir = join(dir, 'index')
-  const indexArgs = ['index', '--listen', LOOPBACK, '--data', dataDir, '--json', '--ttl', '86400', '--grace', '86400',
+  const indexArgs = ['index', '--listen', LOOPBACK, '--data', dataDir, '--json', '--ttl', '86400', '--grace', String(GRACE_SECONDS),
     '--max-searches-per-minute', '1000000', '--max-registrations-per-minute', '1000', '--max-connections', '20000', '--heap-growth', values['heap-growth'] as string]
   const results: Record<string, any> = { scale: { books: peers * perPeer, peers, booksPerPeer: perPeer, queries: queryCount, clients, heapGrowth: Number(values['heap-growth']) } }
   let index: CliProcess | undefined
@@ -165,8 +167,9 @@ async function main (): Promise<void> {
     results.searchNetwork = { ...await searchLoad(addr, index.child.pid as number, queryCount, clients, peers * perPeer) }
     results.afterSearch = { indexRssMiB: rssMiB(index.child.pid as number) }
 
-    // the same queries in this process, straight against the catalog (cold cache: a new Catalog)
-    const catalog = new Catalog({ path: join(dataDir, 'index.db') })
+    // the same queries in this process, straight against the catalog (cold cache: a new Catalog), with
+    // the index's grace period: the registering peers have left, and must still be listed here too
+    const catalog = new Catalog({ path: join(dataDir, 'index.db'), disconnectGraceMs: GRACE_SECONDS * 1000 })
     const queries = syntheticQueries(queryCount, peers * perPeer)
     const local: number[] = []
     const localStart = performance.now()

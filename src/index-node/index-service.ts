@@ -168,7 +168,8 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
   /** Saves the text index when it changed; a failure is logged (the next start rebuilds it). */
   private async saveTextIndexSnapshot (): Promise<void> {
     try {
-      if (await this.catalogInstance?.saveTextIndex() === true) this.log('text index saved')
+      const started = performance.now()
+      if (await this.catalogInstance?.saveTextIndex() === true) this.log('text index saved in %d ms', Math.round(performance.now() - started))
     } catch (err) {
       this.log.error('saving the text index failed: %e', err)
     }

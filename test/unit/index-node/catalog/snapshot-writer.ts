@@ -6,7 +6,8 @@ import { syntheticBook } from '../../../../bench/synthetic-catalog.js'
 
 const dir = process.argv[2]
 const catalog = new Catalog({ path: `${dir}/index.db`, textIndexSnapshot: `${dir}/text-index.snapshot` })
-for (let round = 0; ; round++) {
+// books never listed before in this folder (the test may run the writer more than once)
+for (let round = (process.pid % 1000) * 1000; ; round++) {
   const peer = `peer${round % 50}`
   catalog.upsertPeer(peer, ['/ip4/127.0.0.1/tcp/1'], Date.now() + 3_600_000)
   catalog.putBooks(peer, Array.from({ length: 400 }, (_, i) => syntheticBook(round * 400 + i)), true)
