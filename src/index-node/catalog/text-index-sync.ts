@@ -185,7 +185,8 @@ export class TextIndexSync {
    * and renamed in place after. Throws when another connection changed listings behind the index.
    */
   async saveSnapshot (): Promise<boolean> {
-    if (this.saving != null) await this.saving.catch(() => false)
+    // one save at a time (callers waiting together would otherwise start theirs together)
+    while (this.saving != null) await this.saving.catch(() => false)
     if (this.snapshot == null || this.generation === this.savedGeneration) return false
     const stored = this.readGeneration()
     if (stored !== this.generation) throw new Error(`the catalog is at generation ${stored}, its text index at ${this.generation}: not saved`)

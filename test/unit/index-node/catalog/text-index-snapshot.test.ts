@@ -92,6 +92,22 @@ describe('text index snapshot', () => {
     reopen('snapshot')
   })
 
+  it('saves one at a time when asked several times at once', async () => {
+    const catalog = new Catalog(options())
+    try {
+      fill(catalog)
+      const first = catalog.saveTextIndex()
+      // a change while the first save is under way: the two next ones wait for it, then one saves
+      catalog.putBooks('peer0', [syntheticBook(5000)], false)
+      const next = await Promise.all([catalog.saveTextIndex(), catalog.saveTextIndex()])
+      assert.equal(await first, true)
+      assert.deepEqual(next.sort(), [false, true])
+    } finally {
+      catalog.close()
+    }
+    reopen('snapshot')
+  })
+
   it('is not used once the catalog changed after it was saved, even by another program', async () => {
     await saved()
     const db = new Database(join(dir, 'index.db'))
