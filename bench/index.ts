@@ -4,7 +4,9 @@
 //      straight against the catalog in this process, so the network path's cost shows as a ratio;
 //      and the same load against an empty index, the transport's own ceiling on this machine; for
 //      both, the index process's CPU time per search
-//   3. index RSS and database size   4. restart: time until the first search is answered
+//      (and what a reply costs, part by part, in-process)
+//   3. index RSS and database size   4. restart: time until the first search is answered, the text
+//      index read from the snapshot it saved as it stopped, and (the baseline) rebuilt without it
 // Prints a table and, last, one JSON line. Scale with --books and --peers (default 1,000,000 / 10,000);
 // --heap-growth is passed to the index (0: V8's own heap sizing, for comparison).
 import '../src/runtime/promise-with-resolvers.js'
@@ -16,17 +18,22 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
+import type { Libp2p } from '@libp2p/interface'
 import { startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
 import { cpuMs, rssMiB } from '../scripts/process-stats.js'
 import { Catalog } from '../src/index-node/catalog/catalog.js'
+import { INDEX_DEFAULTS } from '../src/index-node/index.js'
 import { parseQuery } from '../src/index-node/query.js'
 import { createArkshareNode } from '../src/node/create-node.js'
-import { SEARCH, SearchRequest, SearchResponse } from '../src/wire/messages.js'
+import { SearchReplies } from '../src/index-node/handlers/search-reply.js'
+import { decodeMessage, SEARCH, SearchRequest, SearchResponse } from '../src/wire/messages.js'
 import { SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
 import { syntheticQueries } from './synthetic-catalog.js'
 
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
+/** The registering peers leave once registered: their books stay listed for the whole run. */
+const GRACE_SECONDS = 86_400
 const worker = fileURLToPath(new URL('./index-worker.js', import.meta.url))
 
 function percentile (sorted: number[], p: number): number {
@@ -78,6 +85,51 @@ async function searchLoad (addr: string, indexPid: number, queryCount: number, c
   }
 }
 
+/**
+ * What a reply costs, part by part, in this process (mean ms per reply over `queries`): ranking and
+ * the page, encoding it as the index does (straight into bytes) and, for comparison, through wire
+ * objects and the generated codec, and the client's checked decode; with its size.
+ */
+function replyParts (catalog: Catalog, queries: string[]): Record<string, number> {
+  const replies = new SearchReplies()
+  const spent = { pageMs: 0, encodeMs: 0, codecMs: 0, decodeMs: 0, bytes: 0 }
+  for (const q of queries) {
+    let t = performance.now()
+    const page = catalog.search(parseQuery(q), { limit: 20 })
+    spent.pageMs += performance.now() - t
+    t = performance.now()
+    const bytes = replies.encode(page)
+    spent.encodeMs += performance.now() - t
+    t = performance.now()
+    SEARCH.response.codec.encode(replies.reply(page))
+    spent.codecMs += performance.now() - t
+    t = performance.now()
+    decodeMessage(SEARCH.response, bytes)
+    spent.decodeMs += performance.now() - t
+    spent.bytes += bytes.byteLength
+  }
+  const mean = (n: number, digits = 1000): number => Math.round((n / queries.length) * digits) / digits
+  return { pageMs: mean(spent.pageMs), encodeMs: mean(spent.encodeMs), generatedCodecMs: mean(spent.codecMs), decodeMs: mean(spent.decodeMs), bytesPerReply: mean(spent.bytes, 1) }
+}
+
+/** Starts the index and asks `query` until it answers with results: the seconds from spawn to that answer. */
+async function restartToFirstAnswer (args: string[], probe: Libp2p, query: string): Promise<{ index: CliProcess, figures: { secondsToFirstAnswer: number, answered: boolean } }> {
+  const started = performance.now()
+  const index = startCli(args, { stdin: 'ignore' })
+  const addr: string = (await index.waitFor(e => e.event === 'listening', 120_000)).multiaddrs[0]
+  let answered = false
+  while (!answered && performance.now() - started < 120_000) {
+    try {
+      const channel = new RequestChannel<SearchRequest, SearchResponse>(await probe.dialProtocol(multiaddr(addr), SEARCH_PROTOCOL), SEARCH)
+      const reply = await channel.request({ query, limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(5_000))
+      answered = reply.results.length > 0
+    } catch {
+      await new Promise(resolve => setTimeout(resolve, 20))
+    }
+  }
+  return { index, figures: { secondsToFirstAnswer: Math.round(performance.now() - started) / 1000, answered } }
+}
+
 async function main (): Promise<void> {
   const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' }, 'heap-growth': { type: 'string', default: '50' } } })
   const totalBooks = Number(values.books)
@@ -87,13 +139,13 @@ async function main (): Promise<void> {
   const clients = Number(values.clients)
   const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-index-'))
   const dataDir = join(dir, 'index')
-  const indexArgs = ['index', '--listen', LOOPBACK, '--data', dataDir, '--json', '--ttl', '86400', '--grace', '86400',
+  const indexArgs = ['index', '--listen', LOOPBACK, '--data', dataDir, '--json', '--ttl', '86400', '--grace', String(GRACE_SECONDS),
     '--max-searches-per-minute', '1000000', '--max-registrations-per-minute', '1000', '--max-connections', '20000', '--heap-growth', values['heap-growth'] as string]
   const results: Record<string, any> = { scale: { books: peers * perPeer, peers, booksPerPeer: perPeer, queries: queryCount, clients, heapGrowth: Number(values['heap-growth']) } }
   let index: CliProcess | undefined
   try {
     index = startCli(indexArgs, { stdin: 'ignore' })
-    let addr: string = (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
+    const addr: string = (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
 
     // 1. registrations, from two worker processes
     process.stderr.write(`1. registering ${peers * perPeer} books from ${peers} peers ...\n`)
@@ -112,22 +164,25 @@ async function main (): Promise<void> {
 
     // 2. searches over the network: 2 worker processes, clients split between them
     process.stderr.write(`2. ${queryCount} searches from ${clients} clients ...\n`)
-    results.searchNetwork = { ...await searchLoad(addr, index.child.pid as number, queryCount, clients, peers * perPeer), targets: { p99ms: 50, queriesPerSecond: 2000 } }
+    results.searchNetwork = { ...await searchLoad(addr, index.child.pid as number, queryCount, clients, peers * perPeer) }
     results.afterSearch = { indexRssMiB: rssMiB(index.child.pid as number) }
 
-    // the same queries in this process, straight against the catalog (cold cache: a new Catalog)
-    const catalog = new Catalog({ path: join(dataDir, 'index.db') })
+    // the same queries in this process, straight against the catalog (cold cache: a new Catalog), with
+    // the index's grace period: the registering peers have left, and must still be listed here too
+    const catalog = new Catalog({ path: join(dataDir, 'index.db'), disconnectGraceMs: GRACE_SECONDS * 1000 })
+    const queries = syntheticQueries(queryCount, peers * perPeer)
     const local: number[] = []
     const localStart = performance.now()
-    for (const q of syntheticQueries(queryCount, peers * perPeer)) {
+    for (const q of queries) {
       const t = performance.now()
       catalog.search(parseQuery(q), { limit: 20 })
       local.push(performance.now() - t)
     }
     const localMs = performance.now() - localStart
-    catalog.close()
     local.sort((a, b) => a - b)
     results.searchInProcess = { queriesPerSecond: Math.round(local.length / (localMs / 1000)), p50ms: percentile(local, 0.5), p99ms: percentile(local, 0.99), note: 'one thread, no cache, no network' }
+    results.replyParts = replyParts(catalog, queries)
+    catalog.close()
     results.networkVsInProcess = { throughputRatio: Math.round((results.searchNetwork.queriesPerSecond / results.searchInProcess.queriesPerSecond) * 100) / 100 }
 
     // the transport's own ceiling: the same load against an empty index (nothing to rank or encode)
@@ -139,42 +194,48 @@ async function main (): Promise<void> {
     } finally {
       await stopCli(empty)
     }
-    results.searchNetwork.vsEmptyIndex = Math.round((results.searchNetwork.queriesPerSecond / results.searchEmptyIndex.queriesPerSecond) * 100) / 100
+    const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100
+    results.searchNetwork.vsEmptyIndex = ratio(results.searchNetwork.queriesPerSecond, results.searchEmptyIndex.queriesPerSecond)
+    results.searchNetwork.p99VsEmptyIndex = ratio(results.searchNetwork.p99ms, results.searchEmptyIndex.p99ms)
+    results.searchNetwork.indexCpuVsEmptyIndex = ratio(results.searchNetwork.indexCpuMsPerSearch, results.searchEmptyIndex.indexCpuMsPerSearch)
 
-    // 4. restart: time from spawn to the first answered search
+    // 4. restart: time from spawn to the first answered search, the text index read from the snapshot
+    // it saved as it stopped; then, the baseline, with the snapshot removed (rebuilt from the catalog)
     process.stderr.write('4. restart ...\n')
-    await stopCli(index)
+    const stopStart = performance.now()
+    await stopCli(index, INDEX_DEFAULTS.STOP_TIMEOUT_MS)
+    const snapshot = join(dataDir, INDEX_DEFAULTS.TEXT_INDEX_SNAPSHOT_FILE)
+    results.snapshot = { secondsToStopAndSave: Math.round(performance.now() - stopStart) / 1000, MiB: Math.round((await stat(snapshot)).size / 1024 / 1024) }
     const probe = await createArkshareNode({ listen: [] })
-    const port = addr.split('/')[4]
-    const restartStart = performance.now()
-    index = startCli([...indexArgs.map(a => a === LOOPBACK ? `/ip4/127.0.0.1/tcp/${port}` : a)], { stdin: 'ignore' })
-    addr = (await index.waitFor(e => e.event === 'listening', 120_000)).multiaddrs[0]
-    let answered = false
-    while (!answered && performance.now() - restartStart < 120_000) {
-      try {
-        const channel = new RequestChannel<SearchRequest, SearchResponse>(await probe.dialProtocol(multiaddr(addr), SEARCH_PROTOCOL), SEARCH)
-        const reply = await channel.request({ query: syntheticQueries(1, peers * perPeer)[0], limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(5_000))
-        answered = reply.results.length > 0
-      } catch {
-        await new Promise(resolve => setTimeout(resolve, 20))
-      }
-    }
-    results.restart = { secondsToFirstAnswer: Math.round(performance.now() - restartStart) / 1000, answered }
+    const restartArgs = indexArgs.map(a => a === LOOPBACK ? `/ip4/127.0.0.1/tcp/${addr.split('/')[4]}` : a)
+    const query = syntheticQueries(1, peers * perPeer)[0]
+    const restarted = await restartToFirstAnswer(restartArgs, probe, query)
+    index = restarted.index
+    results.restart = restarted.figures
+    await stopCli(index, INDEX_DEFAULTS.STOP_TIMEOUT_MS)
+    await rm(snapshot)
+    const rebuilt = await restartToFirstAnswer(restartArgs, probe, query)
+    index = rebuilt.index
+    results.restartRebuild = rebuilt.figures
+    results.restart.vsRebuild = Math.round((results.restart.secondsToFirstAnswer / results.restartRebuild.secondsToFirstAnswer) * 100) / 100
     await probe.stop()
   } finally {
-    if (index != null) await stopCli(index)
+    if (index != null) await stopCli(index, INDEX_DEFAULTS.STOP_TIMEOUT_MS)
     await rm(dir, { recursive: true, force: true })
   }
 
   const r = results
   const rows = [
     [`1. register ${r.scale.books} books / ${r.scale.peers} peers`, `${r.register.booksPerSecond} books/s`, `${r.register.seconds} s, ${r.register.peersPerSecond} registrations/s, ${r.register.failures} failed`],
-    [`2. search over libp2p, ${r.scale.clients} clients`, `${r.searchNetwork.queriesPerSecond} q/s`, `p50 ${r.searchNetwork.p50ms} ms, p99 ${r.searchNetwork.p99ms} ms (targets: p99 <= 50 ms, >= 2000 q/s); ${r.searchNetwork.estimatedTotals} estimated totals`],
+    [`2. search over libp2p, ${r.scale.clients} clients`, `${r.searchNetwork.queriesPerSecond} q/s`, `p50 ${r.searchNetwork.p50ms} ms, p99 ${r.searchNetwork.p99ms} ms; ${r.searchNetwork.meanResults} results a reply, ${r.searchNetwork.estimatedTotals} estimated totals`],
     ['2. CPU per search: index + clients', `${r.searchNetwork.indexCpuMsPerSearch} + ${r.searchNetwork.clientCpuMsPerSearch} ms`, `all ${availableParallelism()} cores busy at that cost: ${r.searchNetwork.cpuBoundQueriesPerSecond} q/s at most`],
-    ['2. same queries in-process', `${r.searchInProcess.queriesPerSecond} q/s`, `p50 ${r.searchInProcess.p50ms} ms, p99 ${r.searchInProcess.p99ms} ms; network/in-process ${r.networkVsInProcess.throughputRatio}x`],
-    ['2. same load, empty index', `${r.searchEmptyIndex.queriesPerSecond} q/s`, `p50 ${r.searchEmptyIndex.p50ms} ms, p99 ${r.searchEmptyIndex.p99ms} ms, CPU ${r.searchEmptyIndex.indexCpuMsPerSearch} + ${r.searchEmptyIndex.clientCpuMsPerSearch} ms/search; real/empty ${r.searchNetwork.vsEmptyIndex}x (the transport's ceiling here)`],
+    ['2. same queries in-process', `${r.searchInProcess.queriesPerSecond} q/s`, `p50 ${r.searchInProcess.p50ms} ms, p99 ${r.searchInProcess.p99ms} ms (target p99 <= 5 ms); network/in-process ${r.networkVsInProcess.throughputRatio}x`],
+    ['2. a reply, part by part (in-process, mean)', `${r.replyParts.bytesPerReply} bytes`, `(the empty index's: 0); rank + page ${r.replyParts.pageMs} ms, encode ${r.replyParts.encodeMs} ms (wire objects + generated codec: ${r.replyParts.generatedCodecMs} ms), client decode ${r.replyParts.decodeMs} ms`],
+    ['2. same load, empty index (baseline)', `${r.searchEmptyIndex.queriesPerSecond} q/s`, `p50 ${r.searchEmptyIndex.p50ms} ms, p99 ${r.searchEmptyIndex.p99ms} ms, CPU ${r.searchEmptyIndex.indexCpuMsPerSearch} + ${r.searchEmptyIndex.clientCpuMsPerSearch} ms/search (the transport's ceiling here)`],
+    ['2. search over libp2p / empty index', `${r.searchNetwork.vsEmptyIndex}x q/s`, `p99 ${r.searchNetwork.p99VsEmptyIndex}x; CPU per search, index ${r.searchNetwork.indexCpuVsEmptyIndex}x (targets: >= 0.6x q/s, p99 <= 2x)`],
     ['3. index RSS / database', `${r.afterSearch.indexRssMiB} MiB`, `database ${r.afterRegister.databaseMiB} MiB (target RSS <= 1024 MiB)`],
-    ['4. restart to first answer', `${r.restart.secondsToFirstAnswer} s`, r.restart.answered === true ? '' : 'NOT ANSWERED']
+    ['4. restart to first answer (snapshot)', `${r.restart.secondsToFirstAnswer} s`, `${r.restart.answered === true ? '' : 'NOT ANSWERED; '}stop and save ${r.snapshot.secondsToStopAndSave} s, snapshot ${r.snapshot.MiB} MiB (target <= 3 s)`],
+    ['4. restart, snapshot removed (baseline)', `${r.restartRebuild.secondsToFirstAnswer} s`, `${r.restartRebuild.answered === true ? '' : 'NOT ANSWERED; '}text index rebuilt from the catalog; snapshot/rebuild ${r.restart.vsRebuild}x`]
   ]
   const w = [0, 1, 2].map(i => Math.max(...rows.map(row => String(row[i]).length)))
   for (const row of rows) process.stdout.write(`${row.map((c, i) => String(c).padEnd(w[i])).join('  ')}\n`)

@@ -9,16 +9,19 @@ import type { Libp2p } from '@libp2p/interface'
 /** A node that cannot stop within this long is abandoned, so a signal always ends the process. */
 const STOP_TIMEOUT_MS = 5_000
 
-/** Stops the node on SIGINT/SIGTERM (or `quit`), within a bounded time, then exits; `extra` runs first. */
-export function stopOnSignals (node: Libp2p, output: Output, extra?: () => void | Promise<void>): () => Promise<void> {
+/**
+ * Stops the node on SIGINT/SIGTERM (or `quit`), within a bounded time (`timeoutMs`, 5 s unless
+ * told), then exits; `extra` runs first.
+ */
+export function stopOnSignals (node: Libp2p, output: Output, extra?: () => void | Promise<void>, timeoutMs = STOP_TIMEOUT_MS): () => Promise<void> {
   let stopping = false
   const stop = async (): Promise<void> => {
     if (stopping) return
     stopping = true
     const force = setTimeout(() => {
-      output.error(`could not stop cleanly within ${STOP_TIMEOUT_MS / 1000} s; exiting anyway`)
+      output.error(`could not stop cleanly within ${timeoutMs / 1000} s; exiting anyway`)
       process.exit(1)
-    }, STOP_TIMEOUT_MS)
+    }, timeoutMs)
     force.unref()
     try {
       await extra?.()

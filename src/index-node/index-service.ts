@@ -8,7 +8,7 @@ import { PeerRateLimiter } from '../limits/peer-rate-limiter.js'
 import { StreamBudget } from '../limits/stream-budget.js'
 import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
 import { Catalog } from './catalog/catalog.js'
-import { DEFAULT_TTL_SECONDS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, RELAY_CIRCUIT_DATA_BYTES, RELAY_CIRCUIT_DURATION_MS, RELAY_MAX_CIRCUITS, RELAY_MAX_HOP_STREAMS_PER_CONNECTION, RELAY_MAX_RESERVATIONS, RELAY_RESERVATION_TTL_MS, REGISTRATIONS_PER_MINUTE, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, SEARCHES_PER_MINUTE, STUN_REQUESTS_PER_MINUTE, SWEEP_INTERVAL_MS } from './constants.js'
+import { DEFAULT_TTL_SECONDS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, RELAY_CIRCUIT_DATA_BYTES, RELAY_CIRCUIT_DURATION_MS, RELAY_MAX_CIRCUITS, RELAY_MAX_HOP_STREAMS_PER_CONNECTION, RELAY_MAX_RESERVATIONS, RELAY_RESERVATION_TTL_MS, REGISTRATIONS_PER_MINUTE, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, SEARCHES_PER_MINUTE, STUN_REQUESTS_PER_MINUTE, SWEEP_INTERVAL_MS, TEXT_INDEX_SAVE_INTERVAL_MS, TEXT_INDEX_SNAPSHOT_FILE } from './constants.js'
 import { RegisterHandler } from './handlers/register.js'
 import { SearchHandler } from './handlers/search.js'
 import { MeetingPoint, type MeetingPointStats, type RelayLimits } from './meeting-point/meeting-point.js'
@@ -46,6 +46,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
   private readonly searchHandler: SearchHandler
   private readonly presence: PeerPresence
   private readonly sweep: RepeatingTask
+  private readonly saveTextIndex: RepeatingTask
   private readonly counters: RequestCounters
   private readonly meeting: MeetingPoint
 
@@ -86,6 +87,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     })
     this.presence = new PeerPresence({ events: components.events, peerStore: components.peerStore, connectionManager: components.connectionManager, catalog, cache: this.cache, now: this.now })
     this.sweep = repeatingTask(() => { this.sweepExpired() }, init.sweepIntervalMs ?? SWEEP_INTERVAL_MS)
+    this.saveTextIndex = repeatingTask(async () => { await this.saveTextIndexSnapshot() }, init.textIndexSaveIntervalMs ?? TEXT_INDEX_SAVE_INTERVAL_MS)
     this.meeting = new MeetingPoint(components, {
       relay: init.relay === false ? false : relayLimits(init.relayLimits),
       stun: init.stun === false ? false : { requestsPerMinute: init.stunRequestsPerMinute ?? STUN_REQUESTS_PER_MINUTE },
@@ -103,10 +105,13 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
   async start (): Promise<void> {
     this.catalogInstance = new Catalog({
       path: this.init.dataDir != null ? `${this.init.dataDir}/index.db` : ':memory:',
+      textIndexSnapshot: this.init.dataDir != null ? `${this.init.dataDir}/${TEXT_INDEX_SNAPSHOT_FILE}` : undefined,
       now: this.now,
       disconnectGraceMs: this.init.disconnectGraceMs,
       maxBooksPerPeer: this.init.maxBooksPerPeer
     })
+    const origin = this.catalogInstance.textIndexOrigin
+    this.log('text index %s in %d ms%s', origin.source === 'snapshot' ? 'read from its snapshot' : 'built from the catalog', origin.ms, origin.refused != null ? ` (snapshot not used: ${origin.refused})` : '')
     // pages of a catalog opened before are not this one's
     this.cache.clear()
     const streamLimits = {
@@ -118,15 +123,18 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     await this.components.registrar.handle(SEARCH_PROTOCOL, async (stream, connection) => { await this.searchHandler.handle(stream, connection) }, streamLimits)
     this.presence.start()
     this.sweep.start()
+    this.saveTextIndex.start()
     await this.meeting.start()
   }
 
   async stop (): Promise<void> {
     await this.meeting.stop()
     this.sweep.stop()
+    this.saveTextIndex.stop()
     this.presence.stop()
     await this.components.registrar.unhandle(REGISTER_PROTOCOL)
     await this.components.registrar.unhandle(SEARCH_PROTOCOL)
+    await this.saveTextIndexSnapshot()
     this.catalogInstance?.close()
     this.catalogInstance = undefined
   }
@@ -155,6 +163,16 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     this.counters.request(protocol, outcome)
     // no event made when nobody listens (thousands of searches a second)
     if (this.listenerCount('request') > 0) this.safeDispatchEvent('request', { detail: { protocol, outcome, durationMs } })
+  }
+
+  /** Saves the text index when it changed; a failure is logged (the next start rebuilds it). */
+  private async saveTextIndexSnapshot (): Promise<void> {
+    try {
+      const started = performance.now()
+      if (await this.catalogInstance?.saveTextIndex() === true) this.log('text index saved in %d ms', Math.round(performance.now() - started))
+    } catch (err) {
+      this.log.error('saving the text index failed: %e', err)
+    }
   }
 
   private sweepExpired (): void {

@@ -77,6 +77,13 @@ export interface ArkshareIndexInit {
    */
   sweepIntervalMs?: number
   /**
+   * How often the text index is saved to its snapshot in dataDir when listings changed, ms (it is
+   * saved at stop too; without dataDir, never).
+   *
+   * @default TEXT_INDEX_SAVE_INTERVAL_MS
+   */
+  textIndexSaveIntervalMs?: number
+  /**
    * How long a stream may wait for (or trickle) its next request before it is closed, ms.
    *
    * @default LIMITS.streamIdleMs (the spec's, in wire/protocols.ts)

@@ -5,7 +5,7 @@ import { MaxLengthError } from 'protons-runtime'
 import { RequestError, Status, normaliseError } from './errors.js'
 import { FrameReader, FrameTooLargeError, InvalidLengthPrefixError, TruncatedFrameError } from './frame-reader.js'
 import { pipe } from 'it-pipe'
-import { closeStream, framed, sendTo, writeMessage } from './framing.js'
+import { closeStream, frame, framed, sendBounded, sendTo, writeMessage } from './framing.js'
 import { decodeMessage, type ExchangeSpec } from './messages.js'
 import { LIMITS } from './protocols.js'
 import { ipOf, type StreamBudget } from '../limits/stream-budget.js'
@@ -13,7 +13,8 @@ import type { Stream, Logger } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface Reply<Res> {
-  response: Res
+  /** The response; or already `encoded` by the handler (a hot path writing its bytes directly). */
+  response: Res | { encoded: Uint8Array }
   /** Raw payload frames sent after the response (fetch chunk data), pulled one at a time. */
   frames?: AsyncIterable<Uint8Array>
   /** Close the stream after this reply (e.g. unregister). */
@@ -128,7 +129,9 @@ async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promi
       }
 
       try {
-        await writeMessage(stream, exchange.response.codec, reply.response, signal)
+        const response = reply.response
+        if (isEncoded(response)) await sendBounded(stream, frame(response.encoded), signal)
+        else await writeMessage(stream, exchange.response.codec, response, signal)
         // payloads are pulled one at a time, as the stream takes them: read from disk, framed, sent
         if (reply.frames != null) await pipe(reply.frames, framed, sendTo(stream, signal))
       } catch (e) {
@@ -152,4 +155,8 @@ async function sendError<Req, Res> (opts: RequestLoopOptions<Req, Res>, err: Req
     // the remote is gone; closing below is all that is left
   }
   await closeStream(opts.stream, { awaitRemote: true })
+}
+
+function isEncoded<Res> (response: Res | { encoded: Uint8Array }): response is { encoded: Uint8Array } {
+  return typeof response === 'object' && response != null && 'encoded' in response && response.encoded instanceof Uint8Array
 }

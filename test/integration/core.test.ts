@@ -129,6 +129,7 @@ describe('index and peers over libp2p', function () {
 
     swarm.index = await startIndex({ dataDir: join(swarm.dir, 'index'), listen: [`/ip4/127.0.0.1/tcp/${port}`] })
     assert.equal(indexAddr(swarm.index), address, 'same peer ID and address after restart')
+    assert.equal(swarm.index.services.index.catalog.textIndexOrigin.source, 'snapshot', 'the text index saved as it stopped is read back')
     // before the peer is back, the persisted registration still answers
     assert.equal(swarm.index.services.index.search('odyssey').hits.length, 1)
     const second = await writeBook(shelf, 'Homer - The Iliad.txt', bookBytes(8, 5000))

@@ -104,7 +104,7 @@ export function addIndexCommand (program: Command): Command {
       const web = new HttpFace(opts)
       const node = await createIndexNode({ ...indexNodeOptions(opts), metricsRegistry: web.registry })
       await web.create(async (init) => await createIndexHttp(node, init))
-      stopOnSignals(node, output, async () => { await web.stop() })
+      stopOnSignals(node, output, async () => { await web.stop() }, INDEX_DEFAULTS.STOP_TIMEOUT_MS)
       announce(output, node, 'index')
       await web.start(output)
       printStatsWhenChanged(node, output)

@@ -8,7 +8,7 @@ import { pageHits } from './pages.js'
 import { openCatalogDatabase } from './schema.js'
 import { prepareStatements, type CatalogStatements } from './statements.js'
 import { StatsCache } from './stats-cache.js'
-import { TextIndexSync } from './text-index-sync.js'
+import { TextIndexSync, type TextIndexOrigin } from './text-index-sync.js'
 import type { BookRecord, CatalogOptions, CatalogStats, SearchOptions, SearchPage } from './types.js'
 import type { ParsedQuery } from '../query.js'
 import type { ProviderReachability } from '../../wire/records.js'
@@ -38,7 +38,7 @@ export class Catalog {
     this.maxBooksPerPeer = options.maxBooksPerPeer ?? MAX_BOOKS_PER_PEER
     this.maxUnranked = options.maxUnrankedMatches ?? MAX_UNRANKED_MATCHES
     this.db = openCatalogDatabase(options.path)
-    this.textIndexSync = new TextIndexSync(this.db)
+    this.textIndexSync = new TextIndexSync(this.db, options.textIndexSnapshot)
     this.sql = prepareStatements(this.db)
     this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
@@ -60,6 +60,17 @@ export class Catalog {
       this.sql.removeListings.run({ peer: row.id, ids: JSON.stringify(ids) })
       return this.sql.listingCount.get(row.id) ?? 0
     })
+  }
+
+  /** Whether the text index was read from its snapshot at open, or built from the catalog. */
+  get textIndexOrigin (): TextIndexOrigin { return this.textIndexSync.origin }
+
+  /**
+   * Saves the text index to the snapshot file (when one is configured and the index changed since
+   * it was last saved); true when it wrote one. It holds every write made before the call.
+   */
+  async saveTextIndex (): Promise<boolean> {
+    return await this.textIndexSync.saveSnapshot()
   }
 
   /** Listings and peers removed since the catalog opened (see TextIndexSync.removals). */
@@ -143,7 +154,7 @@ export class Catalog {
     const maxUnranked = query == null ? Infinity : this.maxUnranked
     const filters = { now, graceStart: now - this.graceMs, peer, bookId: options.bookId, maxUnranked }
     const ranked = this.textIndexSync.text.search(query ?? NO_WORDS, filters, offset, limit)
-    return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...pageHits(this.textIndexSync, ranked.bookIds, this.now(), this.graceMs) }
+    return { total: ranked.total, totalIsEstimate: ranked.totalIsEstimate, ...pageHits(this.textIndexSync, ranked.books, this.now(), this.graceMs) }
   }
 
   /** Peers, books and providers online (counted at most once a second while nothing changes). */

@@ -18,16 +18,16 @@ export interface PageSources {
  * that freshest provider's listing; all from memory. `validUntil` is when the first of its
  * providers stops being listed.
  */
-export function pageHits ({ text, providers: records }: PageSources, bookIds: string[], now: number, graceMs: number): { hits: SearchHit[], validUntil: number } {
+export function pageHits ({ text, providers: records }: PageSources, books: number[], now: number, graceMs: number): { hits: SearchHit[], validUntil: number } {
   const graceStart = now - graceMs
   const hits: SearchHit[] = []
   let validUntil = Infinity
   // no object spreads here: they cost more than the rest of a hit together
-  for (const id of bookIds) {
+  for (const book of books) {
     const providers: ProviderRecord[] = []
     let freshest: ProviderRecord | undefined
     let freshestSlot = -1
-    for (const { slot, peer } of text.onlineListings(id, now, graceStart)) {
+    for (const { slot, peer } of text.onlineListings(book, now, graceStart)) {
       const info = records.get(peer)
       if (info == null) continue
       // the freshest provider's listing gives the hit its metadata

@@ -2,7 +2,7 @@
 // Leases are absolute times, so a restarted index keeps counting.
 import Database from 'better-sqlite3'
 
-const SCHEMA_VERSION = 3
+const SCHEMA_VERSION = 4
 
 // Integer keys rather than (peer_id, book_id): a peer number instead of a 52-character peer ID in
 // each of a million listings keeps them small, and the text index refers to listings by number.
@@ -30,6 +30,23 @@ CREATE TABLE IF NOT EXISTS listings (
 );
 CREATE INDEX IF NOT EXISTS listings_book ON listings(book_id);
 CREATE INDEX IF NOT EXISTS peers_lease ON peers(lease_expires_at);
+-- schema 4: the catalog's stamp, which a snapshot of the text index must match (text-index-snapshot.ts):
+-- a random id for this database, and a generation bumped by every change to a listing, whoever makes it
+CREATE TABLE IF NOT EXISTS catalog_state (
+  id INTEGER PRIMARY KEY CHECK (id = 0),
+  catalog_id TEXT NOT NULL,
+  generation INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO catalog_state (id, catalog_id, generation) VALUES (0, lower(hex(randomblob(16))), 0);
+CREATE TRIGGER IF NOT EXISTS listings_generation_insert AFTER INSERT ON listings BEGIN
+  UPDATE catalog_state SET generation = generation + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS listings_generation_update AFTER UPDATE ON listings BEGIN
+  UPDATE catalog_state SET generation = generation + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS listings_generation_delete AFTER DELETE ON listings BEGIN
+  UPDATE catalog_state SET generation = generation + 1;
+END;
 -- schema 1 kept an FTS5 index in the database; the text index now lives in memory
 DROP TRIGGER IF EXISTS listings_ai;
 DROP TRIGGER IF EXISTS listings_ad;

@@ -6,7 +6,12 @@
 // by any SQLite tool), whichever statement or foreign-key cascade makes them. Each trigger calls an
 // SQL function that queues the change as a typed CatalogChange; write() applies the queue after the
 // write returns, so a change rolled back (a limit refused mid-way) never reaches the index.
+//
+// With a snapshot file, the text index is read back from it at open when it was saved at the
+// catalog's present state (see text-index-snapshot.ts), and saved to it on request.
 import { TextIndex, type IndexedListing } from '../text-index/index.js'
+import { SnapshotLayoutError } from '../text-index/snapshot-sections.js'
+import { readSnapshot, removeSnapshot, SnapshotRefused, writeSnapshot, type CatalogStamp } from './text-index-snapshot.js'
 import type { ProviderRecord } from './types.js'
 import type { ProviderReachability } from '../../wire/records.js'
 import type Database from 'better-sqlite3'
@@ -22,6 +27,14 @@ export interface PeerState {
   multiaddrs: string
   lastRenewedAt: number
   reachability: ProviderReachability
+}
+
+/** Where the text index came from at open, and how long that took. */
+export interface TextIndexOrigin {
+  source: 'snapshot' | 'catalog'
+  /** Why the snapshot was not used (with source 'catalog' and a snapshot file configured). */
+  refused?: string
+  ms: number
 }
 
 /** One row changed in the catalog: a listing or a peer put (inserted or updated) or removed. */
@@ -79,10 +92,34 @@ export class TextIndexSync {
   private writes = 0
   /** Changes the triggers reported inside the current write, applied once it has committed. */
   private pending: CatalogChange[] = []
+  readonly origin: TextIndexOrigin
+  private readonly catalogId: string
+  /**
+   * The catalog generation the text index holds: as loaded, plus one per listing change applied
+   * (the database's triggers count the same rows). A database generation past it means another
+   * connection changed listings, and the index must not be saved as the catalog's.
+   */
+  private generation: number
+  private savedGeneration = -1
+  private saving?: Promise<boolean>
+  private readonly readGeneration: () => number
+  private readonly readLastListing: () => number
 
-  /** Loads the text index from `db`, then installs the triggers that keep it in step. */
-  constructor (db: Database.Database) {
-    this.load(db)
+  /**
+   * Loads the text index from `snapshot` when it matches the catalog, else from `db` (then the
+   * snapshot, stale, is removed); then installs the triggers that keep it in step.
+   */
+  constructor (db: Database.Database, private readonly snapshot?: string) {
+    const started = performance.now()
+    const generation = db.prepare<[], number>('SELECT generation FROM catalog_state').pluck()
+    this.readGeneration = () => generation.get() ?? 0
+    const lastListing = db.prepare<[], number>('SELECT coalesce(max(id), 0) FROM listings').pluck()
+    this.readLastListing = () => lastListing.get() ?? 0
+    const { catalogId, source, refused } = db.transaction(() => this.load(db))()
+    this.catalogId = catalogId
+    this.generation = this.readGeneration()
+    if (source === 'snapshot') this.savedGeneration = this.generation
+    this.origin = { source, refused, ms: Math.round(performance.now() - started) }
     db.function('arkshare_listing', { varargs: true, deterministic: false }, (...row: unknown[]) => {
       this.pending.push(row.length === 1 ? { type: 'listing-removed', id: row[0] as number } : { type: 'listing-put', listing: listingOf(row as ListingRow) })
       return null
@@ -112,7 +149,10 @@ export class TextIndexSync {
     this.pending = []
     try {
       const result = run()
-      for (const change of this.pending) this.apply(change)
+      for (const change of this.pending) {
+        this.apply(change)
+        if (change.type === 'listing-put' || change.type === 'listing-removed') this.generation++
+      }
       if (this.pending.length > 0) this.writes++
       return result
     } finally {
@@ -139,14 +179,51 @@ export class TextIndexSync {
     this.providers.delete(id)
   }
 
-  /** Fills the text index from the database (at open: it lives in memory only). */
-  private load (db: Database.Database): void {
+  /**
+   * Saves the text index to the snapshot file when it changed since it was last saved there; true
+   * when it wrote one. Its bytes are taken at once (writes after the call are not in it), fsynced
+   * and renamed in place after. Throws when another connection changed listings behind the index.
+   */
+  async saveSnapshot (): Promise<boolean> {
+    // one save at a time (callers waiting together would otherwise start theirs together)
+    while (this.saving != null) await this.saving.catch(() => false)
+    if (this.snapshot == null || this.generation === this.savedGeneration) return false
+    const stored = this.readGeneration()
+    if (stored !== this.generation) throw new Error(`the catalog is at generation ${stored}, its text index at ${this.generation}: not saved`)
+    const stamp: CatalogStamp = { catalogId: this.catalogId, generation: this.generation, lastListing: this.readLastListing() }
+    this.saving = writeSnapshot(this.snapshot, stamp, (w) => { this.text.save(w) }).then(() => {
+      this.savedGeneration = stamp.generation
+      return true
+    }).finally(() => { this.saving = undefined })
+    return await this.saving
+  }
+
+  /**
+   * Fills the text index (at open: it lives in memory) from the snapshot or the database, then
+   * the peers from the database; inside one read transaction, so all of it is one catalog state.
+   */
+  private load (db: Database.Database): { catalogId: string, source: TextIndexOrigin['source'], refused?: string } {
+    const catalogId = db.prepare<[], string>('SELECT catalog_id FROM catalog_state').pluck().get() ?? ''
+    let refused: string | undefined
+    if (this.snapshot != null) {
+      const stamp: CatalogStamp = { catalogId, generation: this.readGeneration(), lastListing: this.readLastListing() }
+      try {
+        this.text.restore(readSnapshot(this.snapshot, stamp))
+      } catch (err) {
+        if (!(err instanceof SnapshotRefused) && !(err instanceof SnapshotLayoutError)) throw err
+        refused = err.message
+        removeSnapshot(this.snapshot)
+      }
+    }
+    if (refused != null || this.snapshot == null) {
+      const listings = db.prepare(`SELECT ${LISTING_COLUMNS.join(', ')} FROM listings`).raw()
+      const rows = listings.iterate() as Iterable<ListingRow>
+      this.text.load((function * () {
+        for (const row of rows) yield listingOf(row)
+      })())
+    }
     const peers = db.prepare(`SELECT ${PEER_COLUMNS.join(', ')} FROM peers`).raw()
     for (const row of peers.iterate() as Iterable<PeerRow>) this.putPeer(peerOf(row))
-    const listings = db.prepare(`SELECT ${LISTING_COLUMNS.join(', ')} FROM listings`).raw()
-    const rows = listings.iterate() as Iterable<ListingRow>
-    this.text.load((function * () {
-      for (const row of rows) yield listingOf(row)
-    })())
+    return { catalogId, source: refused != null || this.snapshot == null ? 'catalog' : 'snapshot', refused }
   }
 }

@@ -6,6 +6,11 @@ export type { BookRecord }
 export interface CatalogOptions {
   /** Database file, or ':memory:'. */
   path: string
+  /**
+   * A file to keep the text index in between runs (see text-index-snapshot.ts): read at open when
+   * it matches the catalog, written by saveTextIndex(). None: the index is built from the catalog.
+   */
+  textIndexSnapshot?: string
   /** Clock in ms (injectable for tests). */
   now?: () => number
   /**

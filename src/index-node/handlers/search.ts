@@ -1,14 +1,15 @@
 // /arkshare/search: pages of books with their providers (by words, by provider, by book), and the
 // index's live counts; many requests on one stream. Recent pages are answered from a cache.
 import { RequestError, Status } from '../../wire/errors.js'
-import { SEARCH, type IndexStats, type Provider, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
+import { SEARCH, type IndexStats, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
 import { LIMITS } from '../../wire/protocols.js'
-import { bookToWire, peerIdFromBytes, providerToWire } from '../../wire/records.js'
+import { peerIdFromBytes } from '../../wire/records.js'
 import { DEFAULT_PAGE_SIZE } from '../constants.js'
 import { QueryError, TooBroadError } from '../errors.js'
 import { parseQuery, type ParsedQuery } from '../query.js'
 import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
-import type { ProviderRecord, SearchPage } from '../catalog/catalog.js'
+import { SearchReplies } from './search-reply.js'
+import type { SearchPage } from '../catalog/catalog.js'
 import type { SearchCache } from '../search-cache.js'
 import type { Stream } from '@libp2p/interface'
 
@@ -53,11 +54,7 @@ function searchTerms (request: SearchRequest): SearchTerms {
 }
 
 export class SearchHandler {
-  /**
-   * Each provider's wire form, made once: the catalog replaces a provider's record when it
-   * changes and never edits one, so the record itself is the key.
-   */
-  private readonly wireProviders = new WeakMap<ProviderRecord, Provider>()
+  private readonly replies = new SearchReplies()
 
   constructor (private readonly init: SearchHandlerInit) {}
 
@@ -71,23 +68,11 @@ export class SearchHandler {
     })
   }
 
-  private answer (request: SearchRequest): SearchResponse {
+  private answer (request: SearchRequest): SearchResponse | { encoded: Uint8Array } {
     if (request.stats) {
       return { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: { ...this.init.catalog().stats(), ...this.init.relayCounts() }, totalIsEstimate: false }
     }
-    const page = this.page(request, searchTerms(request))
-    return {
-      status: Status.OK,
-      message: '',
-      total: page.total,
-      totalIsEstimate: page.totalIsEstimate,
-      retryAfterSeconds: 0,
-      stats: undefined,
-      results: page.hits.map(hit => ({
-        book: bookToWire(hit.book),
-        providers: hit.providers.slice(0, LIMITS.search.maxProvidersPerResult).map(p => this.providerWire(p))
-      }))
-    }
+    return { encoded: this.replies.encode(this.page(request, searchTerms(request))) }
   }
 
   private page (request: SearchRequest, { query, provider, bookId }: SearchTerms): SearchPage {
@@ -108,14 +93,5 @@ export class SearchHandler {
       this.init.cache.set(key, page, page.validUntil)
     }
     return page
-  }
-
-  private providerWire (provider: ProviderRecord): Provider {
-    let wire = this.wireProviders.get(provider)
-    if (wire == null) {
-      wire = providerToWire(provider)
-      this.wireProviders.set(provider, wire)
-    }
-    return wire
   }
 }

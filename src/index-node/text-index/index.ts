@@ -14,8 +14,9 @@
 import type { ParsedQuery } from '../query.js'
 import type { BookRecord } from '../../wire/records.js'
 import { compacted } from './compaction.js'
-import { emptyParts, type IndexParts } from './parts.js'
+import { emptyParts, restoreParts, saveParts, type IndexParts } from './parts.js'
 import { search } from './search-walk.js'
+import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 import type { IndexedListing, LiveCounts, RankedBooks, TextSearchFilters } from './types.js'
 
 export type { IndexedListing, LiveCounts, RankedBooks, TextSearchFilters } from './types.js'
@@ -71,14 +72,32 @@ export class TextIndex {
     vocabulary.buildPostings(store, words)
   }
 
+  /** Writes what the listings made, for restore() (peers are not written: see saveParts). */
+  save (w: SnapshotWriter): void {
+    saveParts(this.parts, w)
+  }
+
+  /**
+   * Fills an empty index with what save() wrote, before any peer is set: as fast as the bytes are
+   * read, where load() tokenizes every listing. Throws SnapshotLayoutError (leaving the index empty)
+   * when they are not what save() writes.
+   */
+  restore (r: SnapshotReader): void {
+    if (this.parts.store.slots !== 0) throw new Error('restore() fills an empty index')
+    const parts = restoreParts(r)
+    if (!r.done) throw new SnapshotLayoutError('snapshot has more sections than an index')
+    this.parts = parts
+  }
+
   /** A listing as registered (the search results' metadata), from memory. */
   listingAt (slot: number): BookRecord {
     const { store, texts } = this.parts
+    const [title, author, fileName] = texts.all(slot)
     return {
       id: store.books.nameOf(store.bookAt(slot)),
-      title: texts.text(slot, 0),
-      author: texts.text(slot, 1),
-      fileName: texts.text(slot, 2),
+      title,
+      author,
+      fileName,
       format: store.formats.nameOf(store.format[slot]),
       size: store.size[slot],
       language: store.languages.nameOf(store.language[slot])
@@ -99,12 +118,14 @@ export class TextIndex {
     return search(this.parts, query, filters, offset, limit)
   }
 
-  /** A book's listings whose provider is online: slot (for listingAt) and provider (peers.id). */
-  onlineListings (bookId: string, now: number, graceStart: number): Array<{ slot: number, peer: number }> {
+  /**
+   * A book's listings whose provider is online: slot (for listingAt) and provider (peers.id). The
+   * book as numbered in the last search's `books` (numbers change when the index is compacted).
+   */
+  onlineListings (book: number, now: number, graceStart: number): Array<{ slot: number, peer: number }> {
     const { store, peers } = this.parts
-    const book = store.bookOf(bookId)
     const found: Array<{ slot: number, peer: number }> = []
-    if (book == null || book >= store.firstSlotOfBook.length) return found
+    if (book >= store.firstSlotOfBook.length) return found
     for (let slot = store.firstSlotOfBook[book]; slot !== -1; slot = store.nextSlotOfBook[slot]) {
       if (store.isAlive(slot) && peers.isListed(store.peerAt(slot), now, graceStart)) {
         found.push({ slot, peer: store.peerAt(slot) })

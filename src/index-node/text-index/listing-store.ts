@@ -3,6 +3,7 @@
 import { StringTable } from '../string-table.js'
 import { ALIVE, BOOK, COMPACT_MIN_DEAD, INITIAL_SIZE, LENGTH, PEER, RECORD } from './constants.js'
 import { grow } from './grow.js'
+import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 
 /**
  * The per-slot arrays are plain fields so that the search walk reads them directly (hoisted into
@@ -37,14 +38,37 @@ export class ListingStore {
   /** Each provider's slots as a chain, likewise (browsing one provider reads only its listings). */
   private firstSlotOfPeer = new Int32Array(INITIAL_SIZE).fill(-1)
   private nextSlotOfPeer = new Int32Array(this.capacity)
-  /** Books as small integers, in the order first seen (equal scores rank by it). */
-  readonly books = new StringTable()
 
   /**
    * Formats and languages as small integers, kept as registered; compaction hands them on to the
-   * next store, as the slots it copies keep their codes.
+   * next store, as the slots it copies keep their codes. Books as small integers, in the order
+   * first seen (equal scores rank by it).
    */
-  constructor (readonly formats = new StringTable(), readonly languages = new StringTable()) {}
+  constructor (readonly formats = new StringTable(), readonly languages = new StringTable(), readonly books = new StringTable()) {}
+
+  /** Writes the slots, the chains and the tables as they are. */
+  save (w: SnapshotWriter): void {
+    for (const n of [this.capacity, this.slots, this.liveSlots, this.liveTokens]) w.number(n)
+    for (const a of [this.record, this.listingId, this.size, this.format, this.language, this.slotOfListing, this.firstSlotOfBook, this.nextSlotOfBook, this.firstSlotOfPeer, this.nextSlotOfPeer]) w.array(a)
+    for (const table of [this.formats, this.languages, this.books]) table.save(w)
+  }
+
+  static restore (r: SnapshotReader): ListingStore {
+    const [capacity, slots, liveSlots, liveTokens] = [r.number(), r.number(), r.number(), r.number()]
+    const [record, listingId, size, format, language] = [r.int32(), r.float64(), r.float64(), r.int32(), r.int32()]
+    const [slotOfListing, firstSlotOfBook, nextSlotOfBook, firstSlotOfPeer, nextSlotOfPeer] = [r.int32(), r.int32(), r.int32(), r.int32(), r.int32()]
+    const store = new ListingStore(StringTable.restore(r), StringTable.restore(r), StringTable.restore(r))
+    const perSlot = [listingId, size, format, language, nextSlotOfBook, nextSlotOfPeer]
+    if (slots > capacity || liveSlots > slots || record.length !== capacity * RECORD || perSlot.some(a => a.length !== capacity) ||
+      firstSlotOfBook.length < store.books.size) {
+      throw new SnapshotLayoutError('listing slots do not fit their counts')
+    }
+    store.capacity = capacity; store.slots = slots; store.liveSlots = liveSlots; store.liveTokens = liveTokens
+    store.record = record; store.listingId = listingId; store.size = size; store.format = format; store.language = language
+    store.slotOfListing = slotOfListing; store.firstSlotOfBook = firstSlotOfBook; store.nextSlotOfBook = nextSlotOfBook
+    store.firstSlotOfPeer = firstSlotOfPeer; store.nextSlotOfPeer = nextSlotOfPeer
+    return store
+  }
 
   /** A new slot for a listing of `length` words (its words and texts are kept under the same slot). */
   place (listingId: number, peer: number, book: number, size: number, format: number, language: number, length: number): number {

@@ -3,6 +3,7 @@
 import { WEIGHTS } from './bm25.js'
 import { INITIAL_SIZE, INITIAL_WORD_POOL } from './constants.js'
 import { grow } from './grow.js'
+import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 
 /** The search walk reads these arrays directly; only this class writes them. */
 export class ListingWords {
@@ -11,6 +12,23 @@ export class ListingWords {
   fieldLengths = new Uint16Array(INITIAL_SIZE * 3)
   tokens = new Int32Array(INITIAL_WORD_POOL)
   private tokenCount = 0
+
+  /** Writes every slot's words (the used part of the pool). */
+  save (w: SnapshotWriter): void {
+    w.array(this.tokenStart)
+    w.array(this.fieldLengths)
+    w.array(this.tokens.subarray(0, this.tokenCount))
+  }
+
+  static restore (r: SnapshotReader): ListingWords {
+    const words = new ListingWords()
+    words.tokenStart = r.uint32()
+    words.fieldLengths = r.uint16()
+    words.tokens = r.int32()
+    words.tokenCount = words.tokens.length
+    if (words.fieldLengths.length !== words.tokenStart.length * 3) throw new SnapshotLayoutError('listing words do not fit their slots')
+    return words
+  }
 
   /** Keeps a new slot's words, per field (slots come in ascending order). */
   put (slot: number, words: number[][]): void {

@@ -4,6 +4,7 @@ import { ListingTexts } from './listing-texts.js'
 import { ListingWords } from './listing-words.js'
 import { PeerLiveness } from './peer-liveness.js'
 import { SearchScratch } from './search-scratch.js'
+import type { SnapshotReader, SnapshotWriter } from './snapshot-sections.js'
 import { Vocabulary } from './vocabulary.js'
 
 export interface IndexParts {
@@ -32,5 +33,28 @@ export function emptyParts (previous?: IndexParts): IndexParts {
     texts: new ListingTexts(),
     peers: previous?.peers ?? new PeerLiveness(),
     scratch: previous?.scratch ?? new SearchScratch()
+  }
+}
+
+/**
+ * Writes what the listings made (words, slots, texts); the peers' liveness is not written: it comes
+ * from the catalog's peers table, whose leases and connections change without touching listings.
+ */
+export function saveParts (parts: IndexParts, w: SnapshotWriter): void {
+  parts.vocabulary.save(w)
+  parts.store.save(w)
+  parts.words.save(w)
+  parts.texts.save(w)
+}
+
+/** Parts as saveParts() wrote them, with no peer known yet. */
+export function restoreParts (r: SnapshotReader): IndexParts {
+  return {
+    vocabulary: Vocabulary.restore(r),
+    store: ListingStore.restore(r),
+    words: ListingWords.restore(r),
+    texts: ListingTexts.restore(r),
+    peers: new PeerLiveness(),
+    scratch: new SearchScratch()
   }
 }

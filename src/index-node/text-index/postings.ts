@@ -1,6 +1,7 @@
 // A word's posting list: the listings holding it, with what bounds their scores per block.
 import { BLOCK, MAX_TF } from './constants.js'
 import { grow } from './grow.js'
+import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 
 /**
  * A word's postings: the slots holding it, ascending, each with its weighted frequency and the
@@ -10,15 +11,18 @@ import { grow } from './grow.js'
  * blocks that cannot reach its page without reading their listings.
  */
 export class PostingList {
-  entries = new Int32Array(8)
   length = 0
   /** Postings whose slot is still alive (bm25's document frequency). */
   live = 0
-  /** [highest weighted frequency, fewest words, lowest book] per block; removals leave it an upper bound. */
-  blocks = new Int32Array(3)
-  /** The same over the whole list. */
+  /** The same as `blocks` over the whole list. */
   maxTf = 0
   minLength = 0x7fffffff
+
+  /**
+   * `blocks`: [highest weighted frequency, fewest words, lowest book] per block; removals leave it
+   * an upper bound. (Arrays given by restore() only: a restored list allocates nothing more.)
+   */
+  constructor (public entries = new Int32Array(8), public blocks = new Int32Array(3)) {}
 
   /** Room for `postings` postings (when the final size is known: no growth while pushing). */
   reserve (postings: number): void {
@@ -44,6 +48,32 @@ export class PostingList {
     if (length < this.minLength) this.minLength = length
     this.length++
     this.live++
+  }
+
+  /** [length, live, maxTf, minLength]: what save() does not write (lists write them together). */
+  counts (): [number, number, number, number] { return [this.length, this.live, this.maxTf, this.minLength] }
+
+  /** Writes the used postings and their blocks. */
+  save (w: SnapshotWriter): void {
+    w.array(this.entries.subarray(0, this.length * 2))
+    w.array(this.blocks.subarray(0, Math.ceil(this.length / BLOCK) * 3))
+  }
+
+  /**
+   * A list as save() wrote it, with its counts. Its arrays are exactly full, so the next push
+   * grows them (an empty list starts afresh).
+   */
+  static restore (r: SnapshotReader, [length, live, maxTf, minLength]: Int32Array): PostingList {
+    const entries = r.int32()
+    const blocks = r.int32()
+    if (entries.length !== length * 2 || blocks.length !== Math.ceil(length / BLOCK) * 3 || live > length) throw new SnapshotLayoutError('posting list does not fit its counts')
+    if (length === 0) return new PostingList()
+    const list = new PostingList(entries, blocks)
+    list.length = length
+    list.live = live
+    list.maxTf = maxTf
+    list.minLength = minLength
+    return list
   }
 
   slot (i: number): number { return this.entries[i * 2] }

@@ -93,17 +93,19 @@ export function search (parts: IndexParts, query: ParsedQuery, filters: TextSear
   const { total, visited, skipped } = walked
   const matched = scratch.matchedBooks.subarray(0, total)
   if (clauses.length > 0) {
-    const bookIds = bestPage(parts, matched, offset, limit)
-    if (skipped === 0) return { total, bookIds, totalIsEstimate: false }
-    return { total: total + Math.round(skipped * total / visited), bookIds, totalIsEstimate: true }
+    const books = bestPage(parts, matched, offset, limit)
+    const bookIds = books.map(b => store.books.nameOf(b))
+    if (skipped === 0) return { total, bookIds, books, totalIsEstimate: false }
+    return { total: total + Math.round(skipped * total / visited), bookIds, books, totalIsEstimate: true }
   }
   // no words to rank by (filters and exclusions only): title order, for a bounded number of books
   if (total > (filters.maxUnranked ?? Infinity)) throw new TooBroadError(total)
-  return { total, bookIds: titlePage(parts, matched, offset, limit), totalIsEstimate: false }
+  const books = titlePage(parts, matched, offset, limit)
+  return { total, bookIds: books.map(b => store.books.nameOf(b)), books, totalIsEstimate: false }
 }
 
 function none (): RankedBooks {
-  return { bookIds: [], total: 0, totalIsEstimate: false }
+  return { bookIds: [], books: [], total: 0, totalIsEstimate: false }
 }
 
 /**
@@ -138,6 +140,21 @@ function walk (parts: IndexParts, w: Walk): Walked {
       }
       visited++
       const slot = driverList != null ? driverList.slot(i) : chain != null ? chain[i] : i
+      // the other words first, from their lists (read in order) and marks: they turn most postings
+      // away before the listing's own record, a read anywhere in memory, is touched
+      let ok = true
+      for (const c of clauses) {
+        if (c === driver) continue
+        if (c.slotsMarked === true) {
+          if (slotStamp[slot] !== gen) { ok = false; break }
+          continue
+        }
+        if (c.prefixLists != null) continue
+        const list = c.list as PostingList
+        const at = c.cursor = list.seek(c.cursor, slot)
+        if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
+      }
+      if (!ok) continue
       const r = slot * RECORD
       if (record[r + ALIVE] === 0) continue
       if (peer != null && record[r + PEER] !== peer) continue
@@ -148,7 +165,6 @@ function walk (parts: IndexParts, w: Walk): Walked {
       if (!peers.isListed(record[r + PEER], now, graceStart)) continue
       const norm = lengthNorm(record[r + LENGTH], averageLength)
       let score = 0
-      let ok = true
       for (const c of clauses) {
         let tf: number
         let fields: number
@@ -156,7 +172,6 @@ function walk (parts: IndexParts, w: Walk): Walked {
           tf = (driverList as PostingList).weightedTf(i)
           fields = (driverList as PostingList).fields(i)
         } else if (c.slotsMarked === true) {
-          if (slotStamp[slot] !== gen) { ok = false; break }
           tf = slotMatch[slot] >>> 3
           fields = slotMatch[slot] & 7
         } else if (c.prefixLists != null) {
@@ -171,11 +186,10 @@ function walk (parts: IndexParts, w: Walk): Walked {
           }
           if (tf === 0) { ok = false; break }
         } else {
+          // found above, at its cursor
           const list = c.list as PostingList
-          const at = c.cursor = list.seek(c.cursor, slot)
-          if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
-          tf = list.weightedTf(at)
-          fields = list.fields(at)
+          tf = list.weightedTf(c.cursor)
+          fields = list.fields(c.cursor)
         }
         if ((fields & c.fieldMask) === 0) { ok = false; break }
         score += termScore(c.idf, tf, norm)
@@ -240,17 +254,17 @@ function passesPhrases (words: ListingWords, slot: number, checks: PhraseCheck[]
 }
 
 /** Books [offset, offset + limit) by score, best first (a bounded heap, not a sort of every match). */
-function bestPage (parts: IndexParts, books: Int32Array, offset: number, limit: number): string[] {
+function bestPage (parts: IndexParts, books: Int32Array, offset: number, limit: number): number[] {
   const { bookScore } = parts.scratch
   const top = new TopBooks(Math.min(offset + limit, books.length))
   for (const book of books) top.offer(bookScore[book], book)
-  return top.bestFirst().slice(offset).map(b => parts.store.books.nameOf(b))
+  return top.bestFirst().slice(offset)
 }
 
 /** Books [offset, offset + limit) by title (of the matching listing met first), then by number. */
-function titlePage (parts: IndexParts, books: Int32Array, offset: number, limit: number): string[] {
+function titlePage (parts: IndexParts, books: Int32Array, offset: number, limit: number): number[] {
   const { bookSlot } = parts.scratch
   const titled = Array.from(books, (book) => ({ book, title: parts.texts.text(bookSlot[book], 0).toLowerCase() }))
   titled.sort((a, b) => a.title < b.title ? -1 : a.title > b.title ? 1 : a.book - b.book)
-  return titled.slice(offset, offset + limit).map(t => parts.store.books.nameOf(t.book))
+  return titled.slice(offset, offset + limit).map(t => t.book)
 }

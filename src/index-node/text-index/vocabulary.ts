@@ -6,14 +6,35 @@ import { MAX_FIELD_WORDS } from './constants.js'
 import type { ListingStore } from './listing-store.js'
 import type { ListingWords } from './listing-words.js'
 import { PostingList } from './postings.js'
+import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 
 export class Vocabulary {
-  private readonly words = new StringTable()
+  private words = new StringTable()
   /** Each word's posting list, by word id. */
   readonly postings: PostingList[] = []
   /** Term ids in alphabetical order for prefix expansion, plus terms added since (merged in lazily). */
   private sortedTerms: number[] = []
   private unsortedTerms: number[] = []
+
+  /** Writes the words, their posting lists and the alphabetical order as they are. */
+  save (w: SnapshotWriter): void {
+    this.words.save(w)
+    w.array(Int32Array.from(this.postings.flatMap(list => list.counts())))
+    for (const list of this.postings) list.save(w)
+    w.array(Int32Array.from(this.sortedTerms))
+    w.array(Int32Array.from(this.unsortedTerms))
+  }
+
+  static restore (r: SnapshotReader): Vocabulary {
+    const vocabulary = new Vocabulary()
+    vocabulary.words = StringTable.restore(r)
+    const counts = r.int32()
+    if (counts.length !== vocabulary.words.size * 4) throw new SnapshotLayoutError('posting lists do not match the words')
+    for (let term = 0; term < vocabulary.words.size; term++) vocabulary.postings.push(PostingList.restore(r, counts.subarray(term * 4, term * 4 + 4)))
+    vocabulary.sortedTerms = Array.from(r.int32())
+    vocabulary.unsortedTerms = Array.from(r.int32())
+    return vocabulary
+  }
 
   /** How many words have been numbered. */
   get size (): number { return this.words.size }

@@ -1,0 +1,42 @@
+// A search page written straight into bytes must be exactly what the generated codec writes.
+import assert from 'node:assert/strict'
+import { SearchReplies } from '../../../../src/index-node/handlers/search-reply.js'
+import { decodeMessage, SEARCH } from '../../../../src/wire/messages.js'
+import { book as record, remotePeer } from './fixtures.js'
+import type { ProviderRecord, SearchPage } from '../../../../src/index-node/catalog/catalog.js'
+
+describe('search replies', () => {
+  it('encodes a page byte for byte as the generated codec does', async () => {
+    const providers: ProviderRecord[] = await Promise.all(Array.from({ length: 25 }, async (_, i) => ({
+      peerId: (await remotePeer()).remotePeer.toString(),
+      multiaddrs: i % 3 === 0 ? [] : [`/ip4/10.0.0.${i}/tcp/4001`, `/ip6/::1/tcp/${4000 + i}`],
+      lastRenewedAt: i,
+      reachability: (['unknown', 'public', 'relay-only'] as const)[i % 3]
+    })))
+    const pages: SearchPage[] = [
+      { total: 0, totalIsEstimate: false, hits: [], validUntil: Infinity },
+      {
+        total: 2 ** 31 + 5,
+        totalIsEstimate: true,
+        validUntil: 1,
+        hits: [
+          // plain, empty fields, accents and emoji, a title past 127 bytes, sizes past 2^31 and 2^53 - 1
+          { book: { ...record(1, 'Moby Dick'), size: 0, author: '', language: '' }, providers: providers.slice(0, 1) },
+          { book: { ...record(2, 'Les Misérables 📚'), author: 'Victor Hugo', size: 2 ** 31 }, providers: providers.slice(1, 4) },
+          { book: { ...record(3, 'Long '.repeat(100)), fileName: 'é'.repeat(200), size: Number.MAX_SAFE_INTEGER }, providers },
+          { book: { ...record(4, 'x'.repeat(512)), size: 127 }, providers: [] }
+        ]
+      }
+    ]
+    const replies = new SearchReplies()
+    for (const page of pages) {
+      const expected = SEARCH.response.codec.encode(replies.reply(page))
+      // twice: the second time from the providers' cached bytes and a reused buffer
+      for (let round = 0; round < 2; round++) assert.deepEqual(replies.encode(page), expected)
+      const decoded = decodeMessage(SEARCH.response, replies.encode(page))
+      assert.equal(decoded.results.length, page.hits.length)
+      assert.equal(decoded.total, page.total)
+      for (const [i, result] of decoded.results.entries()) assert.equal(result.providers.length, Math.min(page.hits[i].providers.length, 20))
+    }
+  })
+})
