@@ -1,0 +1,40 @@
+// A book file's manifest and metadata from one read: most books are small enough to hold whole,
+// so an EPUB's metadata is parsed from the bytes just hashed rather than read from disk again
+// (on a library of many small books that second open and read cost as much as the hashing).
+import { open } from 'node:fs/promises'
+import { FileChangedError, hashFile, manifestOfBytes } from './hash-file.js'
+import { readBookMetadata, type BookMetadata } from './metadata.js'
+import type { Manifest } from './book-id.js'
+
+/** Books up to this size are read whole; larger ones are hashed chunk by chunk. */
+const WHOLE_FILE_BYTES = 1024 * 1024
+
+export interface BookFile {
+  manifest: Manifest
+  metadata: BookMetadata
+}
+
+export async function readBookFile (path: string): Promise<BookFile> {
+  const handle = await open(path, 'r')
+  let bytes: Buffer
+  try {
+    const before = await handle.stat()
+    if (before.size > WHOLE_FILE_BYTES) {
+      await handle.close()
+      return { manifest: await hashFile(path), metadata: await readBookMetadata(path) }
+    }
+    bytes = Buffer.allocUnsafe(before.size)
+    let got = 0
+    while (got < bytes.byteLength) {
+      const { bytesRead } = await handle.read(bytes, got, bytes.byteLength - got, got)
+      if (bytesRead === 0) throw new FileChangedError(`${path} shrank while it was being read`)
+      got += bytesRead
+    }
+    // a write in place keeps the size but moves the modification time
+    const after = await handle.stat()
+    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw new FileChangedError(`${path} changed while it was being read`)
+  } finally {
+    await handle.close().catch(() => {})
+  }
+  return { manifest: manifestOfBytes(bytes), metadata: await readBookMetadata(path, bytes) }
+}
