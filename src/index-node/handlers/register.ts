@@ -29,6 +29,9 @@ function errorResponse (status: Status, message: string, retryAfterSeconds: numb
 }
 
 export class RegisterHandler {
+  /** Each peer's requests in progress: one at a time (a large one is applied in slices, awaited). */
+  private readonly peerQueues = new Map<string, Promise<unknown>>()
+
   constructor (private readonly init: RegisterHandlerInit) {}
 
   /** Serves one register stream until it closes (a registrar stream handler). */
@@ -39,8 +42,20 @@ export class RegisterHandler {
       protocol: 'register',
       exchange: REGISTER,
       errorResponse,
-      answer: async (request) => await this.answer(peer, fromLoopback, request)
+      answer: async (request) => await this.oneAtATime(peer.toString(), async () => await this.answer(peer, fromLoopback, request))
     })
+  }
+
+  /** Runs a peer's requests one after another, whichever of its streams they came on. */
+  private async oneAtATime<T> (peerKey: string, job: () => Promise<T>): Promise<T> {
+    const run = (this.peerQueues.get(peerKey) ?? Promise.resolve()).then(job, job)
+    const settled = run.catch(() => {})
+    this.peerQueues.set(peerKey, settled)
+    try {
+      return await run
+    } finally {
+      if (this.peerQueues.get(peerKey) === settled) this.peerQueues.delete(peerKey)
+    }
   }
 
   private async answer (peer: PeerId, fromLoopback: boolean, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
@@ -61,7 +76,7 @@ export class RegisterHandler {
           if (late.length > 0) catalog.upsertPeer(peerKey, late, expires, reachability)
         }
         try {
-          return reply(catalog.putBooks(peerKey, books, request.replace), ttl)
+          return reply(await catalog.putBooksInSlices(peerKey, books, request.replace), ttl)
         } catch (err) {
           if (err instanceof CatalogLimitError) throw new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message)
           throw err
@@ -70,7 +85,7 @@ export class RegisterHandler {
       case RegisterRequest.Type.REMOVE: {
         if (!this.hasLiveLease(peerKey)) throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer')
         const ids = request.remove.map(requestedBookId)
-        return reply(catalog.removeBooks(peerKey, ids), this.remainingTtl(peerKey))
+        return reply(await catalog.removeBooksInSlices(peerKey, ids), this.remainingTtl(peerKey))
       }
       case RegisterRequest.Type.RENEW: {
         const ttl = this.grantTtl(request.ttl)
@@ -80,7 +95,7 @@ export class RegisterHandler {
         return reply(catalog.bookCount(peerKey), ttl)
       }
       case RegisterRequest.Type.UNREGISTER: {
-        catalog.unregister(peerKey)
+        await catalog.unregisterInSlices(peerKey)
         return { ...reply(0, 0), last: true }
       }
       default:
