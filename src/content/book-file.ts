@@ -1,7 +1,7 @@
 // A book file's manifest and metadata from one read: most books are small enough to hold whole,
 // so an EPUB's metadata is parsed from the bytes just hashed rather than read from disk again
 // (on a library of many small books that second open and read cost as much as the hashing).
-import { open } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { FileChangedError, hashFile, manifestOfBytes } from './hash-file.js'
 import { readBookMetadata, type BookMetadata } from './metadata.js'
 import type { Manifest } from './book-id.js'
@@ -12,16 +12,24 @@ const WHOLE_FILE_BYTES = 1024 * 1024
 export interface BookFile {
   manifest: Manifest
   metadata: BookMetadata
+  /** The file's modification time when it was read (the manifest belongs to it). */
+  mtimeMs: number
 }
 
 export async function readBookFile (path: string): Promise<BookFile> {
   const handle = await open(path, 'r')
   let bytes: Buffer
+  let mtimeMs: number
   try {
     const before = await handle.stat()
+    mtimeMs = before.mtimeMs
     if (before.size > WHOLE_FILE_BYTES) {
       await handle.close()
-      return { manifest: await hashFile(path), metadata: await readBookMetadata(path) }
+      // hashFile checks the file did not change while it read it, not that it is still the one seen here
+      const manifest = await hashFile(path)
+      const now = await stat(path)
+      if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) throw new FileChangedError(`${path} changed while it was being read`)
+      return { manifest, metadata: await readBookMetadata(path), mtimeMs }
     }
     bytes = Buffer.allocUnsafe(before.size)
     let got = 0
@@ -36,5 +44,5 @@ export async function readBookFile (path: string): Promise<BookFile> {
   } finally {
     await handle.close().catch(() => {})
   }
-  return { manifest: manifestOfBytes(bytes), metadata: await readBookMetadata(path, bytes) }
+  return { manifest: manifestOfBytes(bytes), metadata: await readBookMetadata(path, bytes), mtimeMs }
 }

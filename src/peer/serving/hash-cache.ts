@@ -8,6 +8,8 @@ import type { BookMetadata } from '../../content/metadata.js'
 export interface CachedFile {
   manifest: Manifest
   metadata: BookMetadata
+  /** The book ID (absent in rows of older versions: computed again from the manifest). */
+  id?: string
 }
 
 interface Row {
@@ -20,6 +22,7 @@ interface Row {
   author: string
   format: string
   language: string
+  book_id: string | null
 }
 
 /** A row to write (undefined: to delete). */
@@ -45,7 +48,8 @@ export class CachedFiles {
 function fileOf (row: Row): CachedFile {
   return {
     manifest: { size: row.size, chunkSize: row.chunk_size, chunkHashes: new Uint8Array(row.chunk_hashes) },
-    metadata: { title: row.title, author: row.author, format: row.format, language: row.language }
+    metadata: { title: row.title, author: row.author, format: row.format, language: row.language },
+    id: row.book_id ?? undefined
   }
 }
 
@@ -64,15 +68,18 @@ export class HashCache {
     this.db.exec(`CREATE TABLE IF NOT EXISTS files (
       path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ms REAL NOT NULL,
       chunk_size INTEGER NOT NULL, chunk_hashes BLOB NOT NULL,
-      title TEXT NOT NULL, author TEXT NOT NULL, format TEXT NOT NULL, language TEXT NOT NULL)`)
+      title TEXT NOT NULL, author TEXT NOT NULL, format TEXT NOT NULL, language TEXT NOT NULL, book_id TEXT)`)
+    // caches written before the book ID was kept lack its column
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(files)').all().map(c => c.name)
+    if (!columns.includes('book_id')) this.db.exec('ALTER TABLE files ADD COLUMN book_id TEXT')
     this.putStmt = this.db.prepare(`INSERT OR REPLACE INTO files
-      (path, size, mtime_ms, chunk_size, chunk_hashes, title, author, format, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      (path, size, mtime_ms, chunk_size, chunk_hashes, title, author, format, language, book_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.deleteStmt = this.db.prepare('DELETE FROM files WHERE path = ?')
     this.writeBatch = this.db.transaction((writes: Array<[string, CachedWrite]>) => {
       for (const [p, file] of writes) {
         if (file == null) { this.deleteStmt.run(p); continue }
         const { manifest: m, metadata: md } = file
-        this.putStmt.run(p, m.size, file.mtimeMs, m.chunkSize, Buffer.from(m.chunkHashes), md.title, md.author, md.format, md.language)
+        this.putStmt.run(p, m.size, file.mtimeMs, m.chunkSize, Buffer.from(m.chunkHashes), md.title, md.author, md.format, md.language, file.id ?? null)
       }
     })
   }

@@ -72,9 +72,8 @@ function limiter (limit: number): <T>(call: () => Promise<T>) => Promise<T> {
   }
 }
 
-/** Every shared file under `dir` (a folder inside a shared one), in no particular order. */
-export async function listSharedFiles (dir: string, scope: WalkScope): Promise<SharedFile[]> {
-  const found: SharedFile[] = []
+/** Hands every shared file under `dir` (a folder inside a shared one) to `onFile` as it is found, in no particular order. */
+export async function walkSharedFiles (dir: string, scope: WalkScope, onFile: (file: SharedFile) => void): Promise<void> {
   const limit = limiter(WALK_CONCURRENCY)
   const walk = async (folder: string, depth: number): Promise<void> => {
     if (depth > MAX_DEPTH) return
@@ -89,9 +88,8 @@ export async function listSharedFiles (dir: string, scope: WalkScope): Promise<S
       const path = join(folder, name)
       const entry = await limit(async () => await sharedEntryAt(path, scope))
       if (entry === 'folder') await walk(path, depth + 1)
-      else if (entry != null) found.push(entry)
+      else if (entry != null) onFile(entry)
     }))
   }
   await walk(dir, 0)
-  return found
 }

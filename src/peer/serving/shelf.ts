@@ -6,12 +6,13 @@ import { realpath, stat } from 'node:fs/promises'
 import { basename, sep } from 'node:path'
 import { debounce, repeatingTask, type DebouncedFunction, type RepeatingTask } from '@libp2p/utils'
 import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
-import { bookIdOf, type Manifest } from '../../content/book-id.js'
+import { bookIdText, type Manifest } from '../../content/book-id.js'
 import { readBookFile, type BookFile } from '../../content/book-file.js'
 import { readBookMetadata, type BookMetadata } from '../../content/metadata.js'
 import { FILE_SETTLE_MS, HASH_CONCURRENCY, RESCAN_DEBOUNCE_MS, RESCAN_INTERVAL_MS } from '../constants.js'
 import { FolderWatcher } from './folder-watcher.js'
-import { listSharedFiles, sharedEntryAt, type SharedFile, type WalkScope } from './shared-files.js'
+import { walkSharedFiles, sharedEntryAt, type SharedFile, type WalkScope } from './shared-files.js'
+import { workPool, type WorkPool } from './work-pool.js'
 import { ShelfBooks, type ShelfChange, type ShelfEntry } from './shelf-books.js'
 import type { CachedFiles, HashCache } from './hash-cache.js'
 
@@ -52,14 +53,6 @@ export interface ShelfOptions {
   exclude?: string[]
   /** How a file is hashed and described (default readBookFile; tests count calls through it). */
   read?: (path: string) => Promise<BookFile>
-}
-
-/** Calls `job` for every item, `limit` at a time. */
-async function forEachConcurrently<T> (items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await job(items[next++])
-  }))
 }
 
 export class Shelf extends TypedEventEmitter<ShelfEvents> {
@@ -151,7 +144,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   async addFile (path: string, manifest: Manifest): Promise<ShelfEntry> {
     const info = await stat(path)
     const entry = await this.describe(path, info.mtimeMs, manifest)
-    this.options.cache?.put(path, info.mtimeMs, { manifest, metadata: entry })
+    this.options.cache?.put(path, info.mtimeMs, { manifest, metadata: entry, id: entry.id })
     this.books.set(path, entry)
     this.publish()
     return entry
@@ -184,10 +177,10 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   }
 
   /** An entry for a file; metadata is read from the file unless the hash cache already had it. */
-  private async describe (path: string, mtimeMs: number, manifest: Manifest, known?: BookMetadata): Promise<ShelfEntry> {
+  private async describe (path: string, mtimeMs: number, manifest: Manifest, known?: BookMetadata, id?: string): Promise<ShelfEntry> {
     const metadata = known ?? await readBookMetadata(path)
     return {
-      id: bookIdOf(manifest).toString(),
+      id: id ?? bookIdText(manifest),
       title: metadata.title,
       author: metadata.author,
       format: metadata.format,
@@ -209,14 +202,13 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     if (known != null && known.size === file.size && known.mtimeMs === file.mtimeMs) return known
     if (Date.now() - file.mtimeMs < FILE_SETTLE_MS) return 'settling'
     const cached = this.startCache?.get(file.path, file.size, file.mtimeMs)
-    if (cached != null) return await this.describe(file.path, file.mtimeMs, cached.manifest, cached.metadata)
+    if (cached != null) return await this.describe(file.path, file.mtimeMs, cached.manifest, cached.metadata, cached.id)
     try {
-      const { manifest, metadata } = await (this.options.read ?? readBookFile)(file.path)
+      const { manifest, metadata, mtimeMs } = await (this.options.read ?? readBookFile)(file.path)
       // the hash must belong to the size and time the entry records, or serving would refuse it
-      const now = await stat(file.path)
-      if (now.size !== file.size || now.mtimeMs !== file.mtimeMs) return 'settling'
+      if (manifest.size !== file.size || mtimeMs !== file.mtimeMs) return 'settling'
       const entry = await this.describe(file.path, file.mtimeMs, manifest, metadata)
-      this.options.cache?.put(file.path, file.mtimeMs, { manifest, metadata: entry })
+      this.options.cache?.put(file.path, file.mtimeMs, { manifest, metadata: entry, id: entry.id })
       return entry
     } catch {
       // vanished, unreadable or changing under us: looked at again later
@@ -224,9 +216,9 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     }
   }
 
-  /** Files found: entered on the shelf, or (still settling) kept as they were and looked at again. */
-  private async enter (files: SharedFile[]): Promise<void> {
-    await forEachConcurrently(files, HASH_CONCURRENCY, async (file) => {
+  /** Enters files on the shelf, HASH_CONCURRENCY at a time; one still settling is looked at again later. */
+  private entering (): WorkPool<SharedFile> {
+    return workPool(HASH_CONCURRENCY, async (file: SharedFile) => {
       if (this.stopped) return
       const entry = await this.entryFor(file)
       if (entry === 'settling') {
@@ -241,11 +233,12 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   }
 
   private async scanAll (): Promise<void> {
-    const files = (await Promise.all(this.scope.roots.map(async root => await listSharedFiles(root, this.scope)))).flat()
+    // books are hashed as the walk finds them, not after it
+    const present = new Set<string>()
+    const entering = this.entering()
+    await Promise.all(this.scope.roots.map(async root => { await walkSharedFiles(root, this.scope, (file) => { present.add(file.path); entering.push(file) }) }))
+    await entering.end()
     if (this.stopped) return
-    await this.enter(files)
-    if (this.stopped) return
-    const present = new Set(files.map(f => f.path))
     for (const path of [...this.books.paths()]) {
       if (!present.has(path)) {
         this.books.set(path, undefined)
@@ -263,16 +256,15 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
 
   /** Looks at each path alone: a file (new, changed, gone) or a folder (walked: new, or moved here). */
   private async checkPaths (paths: string[]): Promise<void> {
-    const files: SharedFile[] = []
+    const entering = this.entering()
     for (const path of paths) {
       const found = this.isShared(path) ? await sharedEntryAt(path, this.scope) : undefined
       if (found === 'folder') {
-        const inside = await listSharedFiles(path, this.scope)
-        const present = new Set(inside.map(f => f.path))
+        const present = new Set<string>()
+        await walkSharedFiles(path, this.scope, (file) => { present.add(file.path); entering.push(file) })
         for (const p of this.books.pathsUnder(path)) if (!present.has(p)) this.forget(p)
-        files.push(...inside)
       } else if (found != null) {
-        files.push(found)
+        entering.push(found)
       } else if (this.books.atPath(path) != null) {
         this.forget(path)
       } else {
@@ -281,7 +273,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
         for (const p of this.books.pathsUnder(path)) this.forget(p)
       }
     }
-    await this.enter(files)
+    await entering.end()
     this.options.cache?.flush()
     this.publish()
   }
