@@ -48,6 +48,8 @@ export const INDEX_TAG = 'arkshare-index'
 export const INDEX_TAG_VALUE = 100
 /** Shared folders are rescanned this often besides being watched. */
 export const RESCAN_INTERVAL_MS = 30_000
+/** While every shared folder is watched, full rescans take at most this share of the time (they are spaced out). */
+export const RESCAN_MAX_SHARE = 0.02
 /** Changes seen by the folder watcher are gathered this long before they are looked at. */
 export const RESCAN_DEBOUNCE_MS = 300
 /** Files still being written are skipped until they have been quiet this long. */
