@@ -16,7 +16,24 @@ export interface BookFile {
   mtimeMs: number
 }
 
+/**
+ * Buffers for whole books, reused: a scan reads 100,000 books, and fresh buffers freed only by the
+ * garbage collector pile up to hundreds of MiB first.
+ */
+const spareBuffers: Buffer[] = []
+const MAX_SPARE_BUFFERS = 16
+
 export async function readBookFile (path: string): Promise<BookFile> {
+  const buffer = spareBuffers.pop() ?? Buffer.allocUnsafe(WHOLE_FILE_BYTES)
+  try {
+    return await readInto(path, buffer)
+  } finally {
+    if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(buffer)
+  }
+}
+
+/** Reads the book into `buffer` when it fits (hashing and parsing it there), else chunk by chunk from disk. */
+async function readInto (path: string, buffer: Buffer): Promise<BookFile> {
   const handle = await open(path, 'r')
   let bytes: Buffer
   let mtimeMs: number
@@ -31,7 +48,7 @@ export async function readBookFile (path: string): Promise<BookFile> {
       if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) throw new FileChangedError(`${path} changed while it was being read`)
       return { manifest, metadata: await readBookMetadata(path), mtimeMs }
     }
-    bytes = Buffer.allocUnsafe(before.size)
+    bytes = buffer.subarray(0, before.size)
     let got = 0
     while (got < bytes.byteLength) {
       const { bytesRead } = await handle.read(bytes, got, bytes.byteLength - got, got)

@@ -13,6 +13,8 @@ export const DISCONNECT_GRACE_MS = 30_000
 export const MAX_BOOKS_PER_PEER = 10_000
 /** A large registration is written this many milliseconds at a time, searches answered in between. */
 export const WRITE_SLICE_MS = 2
+/** How often a worker thread copies the catalog's write-ahead log into the database (off the event loop). */
+export const CHECKPOINT_INTERVAL_MS = 1_000
 /** Books of a PUT checked (IDs parsed, fields bounded) between two turns of the event loop. */
 export const BOOKS_READ_AT_ONCE = 100
 /** Books a query without words may match before it is refused ("add a word"). */

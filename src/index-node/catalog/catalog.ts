@@ -2,10 +2,11 @@
 // an in-memory text index for ranked word search kept in step with it by every write (see
 // text-index-sync.ts). Leases are absolute times, so a restarted index keeps counting.
 import { LIMITS } from '../../wire/protocols.js'
-import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
+import { CHECKPOINT_INTERVAL_MS, DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
 import { CatalogLimitError, NoLeaseError } from '../errors.js'
 import { pageHits } from './pages.js'
 import { openCatalogDatabase } from './schema.js'
+import { Checkpointer } from './checkpointer.js'
 import { SlicedWrites } from './sliced-writes.js'
 import { prepareStatements, type CatalogStatements } from './statements.js'
 import { StatsCache } from './stats-cache.js'
@@ -33,6 +34,7 @@ export class Catalog {
   private readonly putBooksTx: (peerId: string, books: BookRecord[], replace: boolean) => number
   private readonly removeBooksTx: (peerId: string, ids: string[]) => number
   private readonly sliced: SlicedWrites
+  private readonly checkpointer?: Checkpointer
 
   constructor (options: CatalogOptions) {
     this.now = options.now ?? Date.now
@@ -43,6 +45,7 @@ export class Catalog {
     this.textIndexSync = new TextIndexSync(this.db)
     this.sql = prepareStatements(this.db)
     this.sliced = new SlicedWrites(this.db, this.sql, this.textIndexSync, options.writeSliceMs ?? WRITE_SLICE_MS)
+    if (options.path !== ':memory:' && options.path !== '') this.checkpointer = new Checkpointer(this.db, options.path, CHECKPOINT_INTERVAL_MS)
     this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
       const { after, ids } = this.countAfterPut(peer, books, replace)
@@ -190,6 +193,7 @@ export class Catalog {
 
   close (): void {
     if (!this.db.open) return
+    this.checkpointer?.stop()
     // lets SQLite refresh the statistics its query planner uses, cheaply, as it recommends on close
     this.db.pragma('optimize')
     this.db.close()

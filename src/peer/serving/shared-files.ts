@@ -84,12 +84,15 @@ export async function walkSharedFiles (dir: string, scope: WalkScope, onFile: (f
     } catch {
       return
     }
-    await Promise.all(names.map(async (name) => {
-      const path = join(folder, name)
-      const entry = await limit(async () => await sharedEntryAt(path, scope))
-      if (entry === 'folder') await walk(path, depth + 1)
-      else if (entry != null) onFile(entry)
-    }))
+    // a slice of the folder at a time: a folder of 10,000 names does not queue 10,000 calls at once
+    for (let i = 0; i < names.length; i += WALK_CONCURRENCY) {
+      await Promise.all(names.slice(i, i + WALK_CONCURRENCY).map(async (name) => {
+        const path = join(folder, name)
+        const entry = await limit(async () => await sharedEntryAt(path, scope))
+        if (entry === 'folder') await walk(path, depth + 1)
+        else if (entry != null) onFile(entry)
+      }))
+    }
   }
   await walk(dir, 0)
 }
