@@ -68,19 +68,25 @@ function startSearcher (addr: string, books: number): Searcher {
   }
 }
 
-/** Polls the peer's `status` until its index counts `books` of its books; returns when (epoch ms). */
-async function registeredAt (peer: CliProcess, books: number, timeoutMs: number): Promise<number> {
+/**
+ * Polls the peer's `status` until its index counts `books` of its books; returns when (epoch ms),
+ * with every error the peer's link to the index reported meanwhile (a timed-out request, say).
+ */
+async function registeredAt (peer: CliProcess, books: number, timeoutMs: number): Promise<{ at: number, errors: string[] }> {
   const deadline = now() + timeoutMs
+  const errors = new Set<string>()
   let seen = peer.events.length
   while (now() < deadline) {
     peer.send('status')
     await sleep(50)
     for (; seen < peer.events.length; seen++) {
       const e = peer.events[seen]
-      if (e.event === 'index' && e.registered === true && e.books === books) return peer.times[seen] + performance.timeOrigin
+      if (e.event !== 'index') continue
+      if (typeof e.lastError === 'string') errors.add(e.lastError)
+      if (e.registered === true && e.books === books) return { at: peer.times[seen] + performance.timeOrigin, errors: [...errors] }
     }
   }
-  throw new Error(`the index did not count ${books} books within ${timeoutMs / 1000} s`)
+  throw new Error(`the index did not count ${books} books within ${timeoutMs / 1000} s (errors: ${[...errors].join('; ')})`)
 }
 
 /** Spawns the peer; resolves once its shelf is scanned, with the spawn and scan times. */
@@ -137,12 +143,12 @@ async function main (): Promise<void> {
     searcher.send(`find present ${lastWord} last`)
     const first = await startPeer(peerArgs)
     peer = first.peer
-    const firstRegistered = await registeredAt(peer, first.books, 10 * 60_000)
+    const { at: firstRegistered, errors: firstErrors } = await registeredAt(peer, first.books, 10 * 60_000)
     const lastFound = (await searcher.next('last')).at as number
     const scanMs = first.scannedAt - first.spawnedAt
     results.firstScan = { seconds: seconds(scanMs), books: first.books, mbPerSecond: Math.round(library.bytes / 1e6 / (scanMs / 1000)) }
     results.firstScan.vsSha256sum = Math.round((shaMs / scanMs) * 100) / 100
-    results.firstRegistration = { secondsAfterScan: seconds(firstRegistered - first.scannedAt), secondsFromSpawn: seconds(firstRegistered - first.spawnedAt), lastBookFoundFromSpawn: seconds(lastFound - first.spawnedAt) }
+    results.firstRegistration = { secondsAfterScan: seconds(firstRegistered - first.scannedAt), secondsFromSpawn: seconds(firstRegistered - first.spawnedAt), lastBookFoundFromSpawn: seconds(lastFound - first.spawnedAt), errors: firstErrors }
     results.peerMemory = await memoryMiB(peer.child.pid as number)
 
     // the index idle, holding the library: the searches' baseline
@@ -167,8 +173,8 @@ async function main (): Promise<void> {
     await stopCli(peer, 30_000)
     const second = await startPeer(peerArgs)
     peer = second.peer
-    const secondRegistered = await registeredAt(peer, second.books, 10 * 60_000)
-    results.restart = { secondsToRegistered: seconds(secondRegistered - second.spawnedAt), scanSeconds: seconds(second.scannedAt - second.spawnedAt), books: second.books }
+    const { at: secondRegistered, errors: secondErrors } = await registeredAt(peer, second.books, 10 * 60_000)
+    results.restart = { secondsToRegistered: seconds(secondRegistered - second.spawnedAt), scanSeconds: seconds(second.scannedAt - second.spawnedAt), books: second.books, errors: secondErrors }
     results.restartMemory = await memoryMiB(peer.child.pid as number)
 
     // 6. the other peer's searches
