@@ -8,7 +8,8 @@ import { mulberry32 as rng } from '../scripts/prng.js'
 const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 'te', 'su', 'no', 'vi', 'de', 'ph', 'ar', 'el', 'is', 'on', 'ur', 'ba', 'co', 'fa', 'gi', 'ho', 'ju', 'ly', 'mo', 'ne', 'pa', 'qu', 'ri', 'sa', 'to', 'wa']
 const FORMATS = ['epub', 'epub', 'epub', 'pdf', 'txt', 'mobi']
 
-function word (n: number): string {
+/** A pronounceable word for n, distinct for every n. */
+export function syllableWord (n: number): string {
   let w = ''
   let x = n + 1
   while (x > 0) { w += SYLLABLES[x % SYLLABLES.length]; x = Math.floor(x / SYLLABLES.length) }
@@ -25,8 +26,8 @@ function pick (random: () => number, size: number): number {
 
 export function syntheticBook (n: number): BookRecord {
   const random = rng(n * 7919 + 17)
-  const title = Array.from({ length: 4 }, () => word(pick(random, VOCABULARY))).join(' ')
-  const author = `${word(VOCABULARY + pick(random, AUTHOR_NAMES))} ${word(VOCABULARY + AUTHOR_NAMES + pick(random, AUTHOR_NAMES))}`
+  const title = Array.from({ length: 4 }, () => syllableWord(pick(random, VOCABULARY))).join(' ')
+  const author = `${syllableWord(VOCABULARY + pick(random, AUTHOR_NAMES))} ${syllableWord(VOCABULARY + AUTHOR_NAMES + pick(random, AUTHOR_NAMES))}`
   const format = FORMATS[Math.floor(random() * FORMATS.length)]
   const size = 50_000 + Math.floor(random() * 20_000_000)
   const chunkHashes = new Uint8Array(createHash('sha256').update(`book ${n}`).digest())

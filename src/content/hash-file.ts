@@ -16,7 +16,7 @@ export async function hashFile (path: string, options: { signal?: AbortSignal } 
     const chunks = chunkCount(size)
     if (chunks > MAX_CHUNKS) throw new RangeError(`${path}: ${size} bytes is above the ${MAX_CHUNKS * CHUNK_SIZE}-byte book limit`)
     const hashes = new Uint8Array(chunks * HASH_LENGTH)
-    const buffer = Buffer.allocUnsafe(CHUNK_SIZE)
+    const buffer = Buffer.allocUnsafe(Math.min(size, CHUNK_SIZE))
     for (let i = 0; i < chunks; i++) {
       options.signal?.throwIfAborted()
       const want = Math.min(CHUNK_SIZE, size - i * CHUNK_SIZE)
@@ -35,4 +35,15 @@ export async function hashFile (path: string, options: { signal?: AbortSignal } 
   } finally {
     await handle.close()
   }
+}
+
+/** The manifest of a book held whole in memory. */
+export function manifestOfBytes (bytes: Uint8Array): Manifest {
+  const chunks = chunkCount(bytes.byteLength)
+  if (chunks > MAX_CHUNKS) throw new RangeError(`${bytes.byteLength} bytes is above the ${MAX_CHUNKS * CHUNK_SIZE}-byte book limit`)
+  const hashes = new Uint8Array(chunks * HASH_LENGTH)
+  for (let i = 0; i < chunks; i++) {
+    hashes.set(createHash('sha256').update(bytes.subarray(i * CHUNK_SIZE, (i + 1) * CHUNK_SIZE)).digest(), i * HASH_LENGTH)
+  }
+  return { size: bytes.byteLength, chunkSize: CHUNK_SIZE, chunkHashes: hashes }
 }

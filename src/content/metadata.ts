@@ -33,11 +33,14 @@ export function metadataFromFileName (fileName: string): BookMetadata {
   return { title: clean(stem) === '' ? clean(name) : clean(stem), author: '', format, language: '' }
 }
 
-async function openZip (path: string): Promise<yauzl.ZipFile> {
+/** A zip from a file, or from the file's bytes when they are at hand already. */
+async function openZip (file: string | Uint8Array): Promise<yauzl.ZipFile> {
   return await new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) => {
+    const opened = (err: Error | null, zip?: yauzl.ZipFile): void => {
       if (err != null || zip == null) reject(err ?? new Error('cannot open zip')); else resolve(zip)
-    })
+    }
+    if (typeof file === 'string') yauzl.open(file, { lazyEntries: true, autoClose: false }, opened)
+    else yauzl.fromBuffer(Buffer.from(file.buffer, file.byteOffset, file.byteLength), { lazyEntries: true }, opened)
   })
 }
 
@@ -74,9 +77,9 @@ function texts (value: unknown): string[] {
   return list.map(v => typeof v === 'object' && v != null ? String((v as Record<string, unknown>)['#text'] ?? '') : String(v)).map(clean).filter(t => t !== '')
 }
 
-/** Title, creators and language from an EPUB's OPF; throws with a reason when it cannot. */
-export async function readEpubMetadata (path: string): Promise<Partial<BookMetadata>> {
-  const zip = await openZip(path)
+/** Title, creators and language from an EPUB's OPF (the file, or its bytes); throws with a reason when it cannot. */
+export async function readEpubMetadata (file: string | Uint8Array): Promise<Partial<BookMetadata>> {
+  const zip = await openZip(file)
   try {
     // one pass: the container and every package file (rarely more than one), each a few KiB
     const entries = await readEntries(zip, n => n === 'META-INF/container.xml' || n.toLowerCase().endsWith('.opf'))
@@ -102,12 +105,15 @@ export async function readEpubMetadata (path: string): Promise<Partial<BookMetad
   }
 }
 
-/** File-name metadata, improved by the EPUB's own when it is an EPUB that can be read. */
-export async function readBookMetadata (path: string): Promise<BookMetadata> {
+/**
+ * File-name metadata, improved by the EPUB's own when it is an EPUB that can be read (from `bytes`,
+ * the whole file, when given).
+ */
+export async function readBookMetadata (path: string, bytes?: Uint8Array): Promise<BookMetadata> {
   const fromName = metadataFromFileName(path)
   if (fromName.format !== 'epub') return fromName
   try {
-    const fromEpub = await readEpubMetadata(path)
+    const fromEpub = await readEpubMetadata(bytes ?? path)
     return {
       title: fromEpub.title ?? fromName.title,
       author: fromEpub.author ?? fromName.author,

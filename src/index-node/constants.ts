@@ -11,6 +11,12 @@ export const MAX_TTL_SECONDS = 24 * 3600
 export const DISCONNECT_GRACE_MS = 30_000
 /** Books one peer may list (spec 6: past it, E_MESSAGE_TOO_LARGE). */
 export const MAX_BOOKS_PER_PEER = 10_000
+/** A large registration is written this many milliseconds at a time, searches answered in between. */
+export const WRITE_SLICE_MS = 2
+/** How often a worker thread copies the catalog's write-ahead log into the database (off the event loop). */
+export const CHECKPOINT_INTERVAL_MS = 1_000
+/** Books of a PUT checked (IDs parsed, fields bounded) between two turns of the event loop. */
+export const BOOKS_READ_AT_ONCE = 100
 /** Books a query without words may match before it is refused ("add a word"). */
 export const MAX_UNRANKED_MATCHES = 10_000
 /** Results a search page holds when the request asks for none. */

@@ -48,10 +48,20 @@ export const INDEX_TAG = 'arkshare-index'
 export const INDEX_TAG_VALUE = 100
 /** Shared folders are rescanned this often besides being watched. */
 export const RESCAN_INTERVAL_MS = 30_000
-/** Changes seen by the folder watcher are gathered this long before a rescan. */
+/** While every shared folder is watched, full rescans take at most this share of the time (they are spaced out). */
+export const RESCAN_MAX_SHARE = 0.02
+/** Changes seen by the folder watcher are gathered this long before they are looked at. */
 export const RESCAN_DEBOUNCE_MS = 300
 /** Files still being written are skipped until they have been quiet this long. */
 export const FILE_SETTLE_MS = 1_000
+/**
+ * How far the JS heap may grow past its live data before a full collection, percent (0: V8
+ * decides): a scan of 100,000 books makes garbage fast, and V8 alone lets the heap grow to several
+ * times what the shelf keeps.
+ */
+export const HEAP_GROWTH_PERCENT = 50
+/** Files hashed (or looked up in the hash cache) at once while scanning the shared folders. */
+export const HASH_CONCURRENCY = 8
 /** Search results a one-shot search and a browse print when asked for no number. */
 export const DEFAULT_SEARCH_LIMIT = 50
 export const DEFAULT_BROWSE_LIMIT = 100

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Shelf } from '../../src/peer/serving/shelf.js'
 import { HashCache } from '../../src/peer/serving/hash-cache.js'
 import { hashFile } from '../../src/content/hash-file.js'
+import { readBookFile } from '../../src/content/book-file.js'
 import { loadOrCreateKey, KEY_FILE } from '../../src/node/identity.js'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { bookIdOf } from '../../src/content/book-id.js'
@@ -20,12 +21,12 @@ describe('shelf', () => {
     await writeBook(share, 'Homer - The Iliad.txt', bookBytes(1, 300_000))
     await writeBook(join(share, 'sub', 'deeper'), 'Virgil - Aeneid.epub', bookBytes(2, 1000))
     const hashed: string[] = []
-    const hash = async (path: string): ReturnType<typeof hashFile> => { hashed.push(path); return await hashFile(path) }
+    const read = async (path: string): ReturnType<typeof readBookFile> => { hashed.push(path); return await readBookFile(path) }
     // files must have settled (written over a second ago) before they are hashed
     await new Promise(resolve => setTimeout(resolve, 1100))
 
     const cache1 = new HashCache(join(dir, 'cache.db'))
-    const first = new Shelf({ dirs: [share], cache: cache1, watch: false, hash })
+    const first = new Shelf({ dirs: [share], cache: cache1, watch: false, read })
     await first.start()
     assert.equal(first.list().length, 2)
     assert.equal(hashed.length, 2)
@@ -33,7 +34,7 @@ describe('shelf', () => {
     cache1.close()
 
     const cache2 = new HashCache(join(dir, 'cache.db'))
-    const second = new Shelf({ dirs: [share], cache: cache2, watch: false, hash })
+    const second = new Shelf({ dirs: [share], cache: cache2, watch: false, read })
     await second.start()
     assert.equal(second.list().length, 2)
     assert.equal(hashed.length, 2, 'nothing hashed again after a restart')
@@ -49,9 +50,9 @@ describe('shelf', () => {
     const final = bookBytes(6, 8 * 1024 * 1024)
     await new Promise(resolve => setTimeout(resolve, 1100))
     let calls = 0
-    const hash = async (p: string): ReturnType<typeof hashFile> => {
+    const read = async (p: string): ReturnType<typeof readBookFile> => {
       calls++
-      const hashing = hashFile(p)
+      const hashing = readBookFile(p)
       // it may fail (the file changed) before we await it: that is handled below, not unhandled
       hashing.catch(() => {})
       if (calls === 1) {
@@ -60,7 +61,7 @@ describe('shelf', () => {
       }
       return await hashing
     }
-    const shelf = new Shelf({ dirs: [share], watch: false, hash })
+    const shelf = new Shelf({ dirs: [share], watch: false, read })
     try {
       await shelf.start()
       const entry = await eventually(() => shelf.list()[0], 10_000, 'the file listed')

@@ -2,10 +2,12 @@
 // an in-memory text index for ranked word search kept in step with it by every write (see
 // text-index-sync.ts). Leases are absolute times, so a restarted index keeps counting.
 import { LIMITS } from '../../wire/protocols.js'
-import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES } from '../constants.js'
+import { CHECKPOINT_INTERVAL_MS, DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
 import { CatalogLimitError, NoLeaseError } from '../errors.js'
 import { pageHits } from './pages.js'
 import { openCatalogDatabase } from './schema.js'
+import { Checkpointer } from './checkpointer.js'
+import { SlicedWrites } from './sliced-writes.js'
 import { prepareStatements, type CatalogStatements } from './statements.js'
 import { StatsCache } from './stats-cache.js'
 import { TextIndexSync, type TextIndexOrigin } from './text-index-sync.js'
@@ -31,6 +33,8 @@ export class Catalog {
   private readonly statsCache = new StatsCache()
   private readonly putBooksTx: (peerId: string, books: BookRecord[], replace: boolean) => number
   private readonly removeBooksTx: (peerId: string, ids: string[]) => number
+  private readonly sliced: SlicedWrites
+  private readonly checkpointer?: Checkpointer
 
   constructor (options: CatalogOptions) {
     this.now = options.now ?? Date.now
@@ -40,14 +44,11 @@ export class Catalog {
     this.db = openCatalogDatabase(options.path)
     this.textIndexSync = new TextIndexSync(this.db, options.textIndexSnapshot)
     this.sql = prepareStatements(this.db)
+    this.sliced = new SlicedWrites(this.db, this.sql, this.textIndexSync, options.writeSliceMs ?? WRITE_SLICE_MS)
+    if (options.path !== ':memory:' && options.path !== '') this.checkpointer = new Checkpointer(this.db, options.path, CHECKPOINT_INTERVAL_MS)
     this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
-      const distinct = [...new Set(books.map(b => b.id))]
-      const ids = JSON.stringify(distinct)
-      const after = replace
-        ? distinct.length
-        : (this.sql.listingCount.get(peer) ?? 0) + (this.sql.countNewIds.get({ ids, peer }) ?? 0)
-      if (after > this.maxBooksPerPeer) throw new CatalogLimitError(`a peer may list at most ${this.maxBooksPerPeer} books (this would make ${after})`)
+      const { after, ids } = this.countAfterPut(peer, books, replace)
       if (replace) this.sql.removeOthers.run({ peer, ids })
       for (const b of books) {
         this.sql.upsertListing.run({ peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language })
@@ -71,6 +72,17 @@ export class Catalog {
    */
   async saveTextIndex (): Promise<boolean> {
     return await this.textIndexSync.saveSnapshot()
+  }
+
+  /** The peer's listing count once a PUT is applied (and its book IDs as JSON); CatalogLimitError past the limit. */
+  private countAfterPut (peer: number, books: BookRecord[], replace: boolean): { after: number, ids: string } {
+    const distinct = [...new Set(books.map(b => b.id))]
+    const ids = JSON.stringify(distinct)
+    const after = replace
+      ? distinct.length
+      : (this.sql.listingCount.get(peer) ?? 0) + (this.sql.countNewIds.get({ ids, peer }) ?? 0)
+    if (after > this.maxBooksPerPeer) throw new CatalogLimitError(`a peer may list at most ${this.maxBooksPerPeer} books (this would make ${after})`)
+    return { after, ids }
   }
 
   /** Listings and peers removed since the catalog opened (see TextIndexSync.removals). */
@@ -97,6 +109,33 @@ export class Catalog {
    */
   putBooks (peerId: string, books: BookRecord[], replace: boolean): number {
     return this.textIndexSync.write(() => this.putBooksTx(peerId, books, replace))
+  }
+
+  /**
+   * putBooks a slice at a time (see SlicedWrites), for requests from the network: searches run
+   * between slices. Checked first: refused past the limit or without a live lease, changing nothing.
+   */
+  async putBooksInSlices (peerId: string, books: BookRecord[], replace: boolean): Promise<number> {
+    const peer = this.livePeer(peerId)
+    const { after, ids } = this.countAfterPut(peer, books, replace)
+    if (replace) await this.sliced.removeAllBut(peer, ids)
+    await this.sliced.put(peer, books)
+    return after
+  }
+
+  /** removeBooks a slice at a time. */
+  async removeBooksInSlices (peerId: string, ids: string[]): Promise<number> {
+    const row = this.sql.peerLease.get(peerId)
+    if (row == null) return 0
+    await this.sliced.removeIds(row.id, ids)
+    return this.sql.listingCount.get(row.id) ?? 0
+  }
+
+  /** unregister, its listings removed a slice at a time first. */
+  async unregisterInSlices (peerId: string): Promise<void> {
+    const row = this.sql.peerLease.get(peerId)
+    if (row != null) await this.sliced.removeAllBut(row.id, '[]')
+    this.unregister(peerId)
   }
 
   /** Returns the peer's remaining listing count (0 for an unknown peer). */
@@ -165,6 +204,7 @@ export class Catalog {
 
   close (): void {
     if (!this.db.open) return
+    this.checkpointer?.stop()
     // lets SQLite refresh the statistics its query planner uses, cheaply, as it recommends on close
     this.db.pragma('optimize')
     this.db.close()

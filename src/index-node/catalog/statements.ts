@@ -28,6 +28,8 @@ export interface CatalogStatements {
   removeOthers: Database.Statement<[PeerBookIds]>
   upsertListing: Database.Statement<[ListingParams]>
   removeListings: Database.Statement<[PeerBookIds]>
+  /** Up to `max` of the peer's listings not among `ids` (all of them with `[]`): a slice of a replace or an unregistration. */
+  removeSomeOthers: Database.Statement<[PeerBookIds & { max: number }]>
   renew: Database.Statement<[RenewParams]>
   unregister: Database.Statement<[peerId: string]>
   disconnect: Database.Statement<[at: number, peerId: string]>
@@ -54,6 +56,8 @@ export function prepareStatements (db: Database.Database): CatalogStatements {
       WHERE title IS NOT excluded.title OR author IS NOT excluded.author OR file_name IS NOT excluded.file_name
         OR format IS NOT excluded.format OR size IS NOT excluded.size OR language IS NOT excluded.language`),
     removeListings: db.prepare<PeerBookIds>('DELETE FROM listings WHERE peer = @peer AND book_id IN (SELECT value FROM json_each(@ids))'),
+    removeSomeOthers: db.prepare<PeerBookIds & { max: number }>(`DELETE FROM listings WHERE id IN (SELECT id FROM listings
+      WHERE peer = @peer AND book_id NOT IN (SELECT value FROM json_each(@ids)) LIMIT @max)`),
     renew: db.prepare<RenewParams>(`UPDATE peers SET lease_expires_at = @expires, last_renewed_at = @now, reachability = coalesce(@reachability, reachability)
       WHERE peer_id = @peerId AND lease_expires_at > @now`),
     unregister: db.prepare<[string]>('DELETE FROM peers WHERE peer_id = ?'),

@@ -31,6 +31,12 @@ export interface CatalogOptions {
    * @default MAX_UNRANKED_MATCHES
    */
   maxUnrankedMatches?: number
+  /**
+   * Registrations from the network are written this long at a time, ms (searches run in between).
+   *
+   * @default WRITE_SLICE_MS
+   */
+  writeSliceMs?: number
 }
 
 export interface SearchOptions {

@@ -1,8 +1,10 @@
 // /arkshare/register: a peer's lease and the books it lists (PUT, REMOVE, RENEW, UNREGISTER), many
 // requests on one stream. The registrant is always the stream's remote peer.
 import { RequestError, Status } from '../../wire/errors.js'
-import { REGISTER, RegisterRequest, type RegisterResponse } from '../../wire/messages.js'
-import { bookFromWire, reachabilityFromWire } from '../../wire/records.js'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { REGISTER, RegisterRequest, type Book, type RegisterResponse } from '../../wire/messages.js'
+import { bookFromWire, reachabilityFromWire, type BookRecord } from '../../wire/records.js'
+import { BOOKS_READ_AT_ONCE } from '../constants.js'
 import { CatalogLimitError } from '../errors.js'
 import { listedAddresses } from '../listed-addresses.js'
 import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
@@ -20,6 +22,16 @@ export interface RegisterHandlerInit extends HandlerInit {
   now: () => number
 }
 
+/** Books read from the wire in slices: checking 1,000 book IDs at once holds up searches for milliseconds. */
+async function booksFromWire (wire: Book[]): Promise<BookRecord[]> {
+  const books: BookRecord[] = []
+  for (let i = 0; i < wire.length; i += BOOKS_READ_AT_ONCE) {
+    if (i > 0) await nextTurn()
+    for (const book of wire.slice(i, i + BOOKS_READ_AT_ONCE)) books.push(bookFromWire(book))
+  }
+  return books
+}
+
 function reply (books: number, ttl: number): Reply<RegisterResponse> {
   return { response: { status: Status.OK, message: '', ttl, books, retryAfterSeconds: 0 } }
 }
@@ -29,6 +41,9 @@ function errorResponse (status: Status, message: string, retryAfterSeconds: numb
 }
 
 export class RegisterHandler {
+  /** Each peer's requests in progress: one at a time (a large one is applied in slices, awaited). */
+  private readonly peerQueues = new Map<string, Promise<unknown>>()
+
   constructor (private readonly init: RegisterHandlerInit) {}
 
   /** Serves one register stream until it closes (a registrar stream handler). */
@@ -39,8 +54,20 @@ export class RegisterHandler {
       protocol: 'register',
       exchange: REGISTER,
       errorResponse,
-      answer: async (request) => await this.answer(peer, fromLoopback, request)
+      answer: async (request) => await this.oneAtATime(peer.toString(), async () => await this.answer(peer, fromLoopback, request))
     })
+  }
+
+  /** Runs a peer's requests one after another, whichever of its streams they came on. */
+  private async oneAtATime<T> (peerKey: string, job: () => Promise<T>): Promise<T> {
+    const run = (this.peerQueues.get(peerKey) ?? Promise.resolve()).then(job, job)
+    const settled = run.catch(() => {})
+    this.peerQueues.set(peerKey, settled)
+    try {
+      return await run
+    } finally {
+      if (this.peerQueues.get(peerKey) === settled) this.peerQueues.delete(peerKey)
+    }
   }
 
   private async answer (peer: PeerId, fromLoopback: boolean, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
@@ -49,7 +76,7 @@ export class RegisterHandler {
     switch (request.type) {
       case RegisterRequest.Type.PUT: {
         const ttl = this.grantTtl(request.ttl)
-        const books = request.books.map(bookFromWire)
+        const books = await booksFromWire(request.books)
         const expires = this.init.now() + ttl * 1000
         const addrs = await this.addressesOf(peer, fromLoopback)
         const reachability = reachabilityFromWire(request.reachability)
@@ -61,7 +88,7 @@ export class RegisterHandler {
           if (late.length > 0) catalog.upsertPeer(peerKey, late, expires, reachability)
         }
         try {
-          return reply(catalog.putBooks(peerKey, books, request.replace), ttl)
+          return reply(await catalog.putBooksInSlices(peerKey, books, request.replace), ttl)
         } catch (err) {
           if (err instanceof CatalogLimitError) throw new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message)
           throw err
@@ -70,7 +97,7 @@ export class RegisterHandler {
       case RegisterRequest.Type.REMOVE: {
         if (!this.hasLiveLease(peerKey)) throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer')
         const ids = request.remove.map(requestedBookId)
-        return reply(catalog.removeBooks(peerKey, ids), this.remainingTtl(peerKey))
+        return reply(await catalog.removeBooksInSlices(peerKey, ids), this.remainingTtl(peerKey))
       }
       case RegisterRequest.Type.RENEW: {
         const ttl = this.grantTtl(request.ttl)
@@ -80,7 +107,7 @@ export class RegisterHandler {
         return reply(catalog.bookCount(peerKey), ttl)
       }
       case RegisterRequest.Type.UNREGISTER: {
-        catalog.unregister(peerKey)
+        await catalog.unregisterInSlices(peerKey)
         return { ...reply(0, 0), last: true }
       }
       default:

@@ -163,10 +163,11 @@ export class IndexLink {
   private async registerFull (): Promise<void> {
     this.pendingAdds.clear()
     this.pendingRemoves.clear()
-    const books = (this.init.books?.list() ?? []).map(listing)
+    const books = this.init.books?.list() ?? []
     const batch = LIMITS.register.maxBooksPerMessage
+    // listed a message at a time: 100,000 books in their wire form at once are tens of MiB
     for (let i = 0; i === 0 || i < books.length; i += batch) {
-      await this.register(registerRequest({ replace: i === 0, books: books.slice(i, i + batch) }))
+      await this.register(registerRequest({ replace: i === 0, books: books.slice(i, i + batch).map(listing) }))
     }
     this.needsFull = false
     this.init.log('registered %d books with %a', books.length, this.address)

@@ -1,28 +1,22 @@
 // The books this peer shares: every file under the shared folders, hashed into a manifest
-// (cached on disk), described by its metadata, and kept current by watching the folders.
-import { watch, type FSWatcher } from 'node:fs'
+// (cached on disk), described by its metadata, and kept current by watching the folders: a change
+// the watcher reports is looked at alone (a library of 100,000 files is not walked for one new
+// book); a full rescan now and then catches what watching misses.
 import { realpath, stat } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { basename, sep } from 'node:path'
 import { debounce, repeatingTask, type DebouncedFunction, type RepeatingTask } from '@libp2p/utils'
 import { TypedEventEmitter, type TypedEventTarget } from 'main-event'
-import { bookIdOf, type Manifest } from '../../content/book-id.js'
-import { hashFile } from '../../content/hash-file.js'
+import { bookIdText, type Manifest } from '../../content/book-id.js'
+import { readBookFile, type BookFile } from '../../content/book-file.js'
 import { readBookMetadata, type BookMetadata } from '../../content/metadata.js'
-import type { HashCache } from './hash-cache.js'
-import type { BookRecord } from '../../wire/records.js'
-import { FILE_SETTLE_MS, RESCAN_DEBOUNCE_MS, RESCAN_INTERVAL_MS } from '../constants.js'
-import { walkSharedFiles } from './shared-files.js'
+import { FILE_SETTLE_MS, HASH_CONCURRENCY, RESCAN_DEBOUNCE_MS, RESCAN_INTERVAL_MS, RESCAN_MAX_SHARE } from '../constants.js'
+import { FolderWatcher } from './folder-watcher.js'
+import { walkSharedFiles, sharedEntryAt, type SharedFile, type WalkScope } from './shared-files.js'
+import { workPool, type WorkPool } from './work-pool.js'
+import { ShelfBooks, type ShelfChange, type ShelfEntry } from './shelf-books.js'
+import type { CachedFiles, HashCache } from './hash-cache.js'
 
-export interface ShelfEntry extends BookRecord {
-  path: string
-  manifest: Manifest
-  mtimeMs: number
-}
-
-export interface ShelfChange {
-  added: ShelfEntry[]
-  removed: string[]
-}
+export type { ShelfChange, ShelfEntry } from './shelf-books.js'
 
 export interface ShelfEvents {
   change: CustomEvent<ShelfChange>
@@ -44,90 +38,93 @@ export interface ShelfOptions {
    */
   watch?: boolean
   /**
-   * A full rescan also runs this often, to catch what watching misses.
+   * A full rescan also runs this often, to catch what watching misses (less often on a shelf so
+   * large that a rescan would take more than RESCAN_MAX_SHARE of the time while watching works).
    *
    * @default RESCAN_INTERVAL_MS
    */
   rescanIntervalMs?: number
   /**
-   * Changes seen by the watcher are gathered for this long before a rescan.
+   * Changes seen by the watcher are gathered for this long before they are looked at.
    *
    * @default RESCAN_DEBOUNCE_MS
    */
   debounceMs?: number
   /** Folders never shared even when inside a shared one (the node's data folder, with its key). */
   exclude?: string[]
-  /** How a file is hashed (default hashFile; tests count calls through it). */
-  hash?: (path: string) => Promise<Manifest>
+  /** How a file is hashed and described (default readBookFile; tests count calls through it). */
+  read?: (path: string) => Promise<BookFile>
 }
 
 export class Shelf extends TypedEventEmitter<ShelfEvents> {
-  private readonly byPath = new Map<string, ShelfEntry>()
-  private readonly byId = new Map<string, ShelfEntry>()
-  private roots: string[] = []
-  private excluded: string[] = []
-  private watchers: FSWatcher[] = []
+  private readonly books = new ShelfBooks()
+  private scope: WalkScope = { roots: [], excluded: [] }
+  private watcher?: FolderWatcher
   /** The full rescan that catches what watching misses. */
   private readonly periodicRescan: RepeatingTask
-  /** A rescan once the watcher has been quiet for a moment. */
-  private readonly rescanAfterChanges: DebouncedFunction
-  /** A rescan once files still being written have had time to settle. */
-  private readonly rescanAfterSettling: DebouncedFunction
-  private scanning?: Promise<void>
-  private scanAgain = false
+  /** Looks at the paths the watcher reported once it has been quiet for a moment. */
+  private readonly checkAfterChanges: DebouncedFunction
+  /** Looks again at files still being written once they have had time to settle. */
+  private readonly checkAfterSettling: DebouncedFunction
+  /** Paths to look at: reported by the watcher, or still settling. */
+  private readonly changedPaths = new Set<string>()
+  private readonly settlingPaths = new Set<string>()
+  /** One scan or check at a time: each waits for the one before. */
+  private work: Promise<void> = Promise.resolve()
+  private fullScanQueued?: Promise<void>
   private stopped = false
-  private cachePruned = false
+  /** Read once, for the first scan after start; later scans know every file already. */
+  private startCache?: CachedFiles
 
   constructor (private readonly options: ShelfOptions) {
     super()
-    const rescan = async (): Promise<void> => { await this.rescan() }
-    this.periodicRescan = repeatingTask(rescan, options.rescanIntervalMs ?? RESCAN_INTERVAL_MS)
-    this.rescanAfterChanges = debounce(rescan, options.debounceMs ?? RESCAN_DEBOUNCE_MS)
-    this.rescanAfterSettling = debounce(rescan, FILE_SETTLE_MS)
+    this.periodicRescan = repeatingTask(async () => { await this.rescan() }, options.rescanIntervalMs ?? RESCAN_INTERVAL_MS)
+    this.checkAfterChanges = debounce(() => { void this.checkChanged(this.changedPaths) }, options.debounceMs ?? RESCAN_DEBOUNCE_MS)
+    this.checkAfterSettling = debounce(() => { void this.checkChanged(this.settlingPaths) }, FILE_SETTLE_MS)
   }
 
   async start (): Promise<void> {
     this.stopped = false
-    this.roots = await Promise.all(this.options.dirs.map(async (d) => {
+    const roots = await Promise.all(this.options.dirs.map(async d => {
       const root = await realpath(d).catch((err: NodeJS.ErrnoException) => {
         throw new Error(err.code === 'ENOENT' ? `cannot share ${d}: no such folder` : `cannot share ${d}: ${err.message}`)
       })
       if (!(await stat(root)).isDirectory()) throw new Error(`cannot share ${d}: not a folder`)
       return root
     }))
-    this.excluded = await Promise.all((this.options.exclude ?? []).map(async d => await realpath(d).catch(() => d)))
-    await this.rescan()
+    const excluded = await Promise.all((this.options.exclude ?? []).map(async d => await realpath(d).catch(() => d)))
     if (this.options.watch !== false) {
-      for (const root of this.roots) {
-        try {
-          const watcher = watch(root, { recursive: true }, () => { this.schedule(this.rescanAfterChanges) })
-          watcher.on('error', () => { /* the periodic rescan still covers this folder */ })
-          this.watchers.push(watcher)
-        } catch {
-          // recursive watching unsupported here: the periodic rescan covers it
-        }
-      }
+      const watcher = this.watcher = new FolderWatcher((path) => {
+        if (this.stopped) return
+        this.changedPaths.add(path)
+        this.checkAfterChanges()
+      })
+      this.scope = { roots, excluded, onFolder: (dir) => { watcher.add(dir) } }
+    } else {
+      this.scope = { roots, excluded }
     }
+    this.startCache = this.options.cache?.readAll()
+    await this.rescan()
     this.periodicRescan.start()
   }
 
   async stop (): Promise<void> {
     this.stopped = true
     this.periodicRescan.stop()
-    this.rescanAfterChanges.stop()
-    this.rescanAfterSettling.stop()
-    for (const w of this.watchers) w.close()
-    this.watchers = []
-    await this.scanning
+    this.checkAfterChanges.stop()
+    this.checkAfterSettling.stop()
+    this.watcher?.close()
+    await this.work
+    this.options.cache?.flush()
   }
 
   get (id: string): ShelfEntry | undefined {
-    return this.byId.get(id)
+    return this.books.get(id)
   }
 
   /** One entry per distinct book. */
   list (): ShelfEntry[] {
-    return [...this.byId.values()]
+    return this.books.list()
   }
 
   /** A shared file was found changed on disk (by the fetch server): rescans at once, in the background. */
@@ -135,55 +132,56 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     if (!this.stopped) void this.rescan()
   }
 
-  private schedule (rescan: DebouncedFunction): void {
-    if (!this.stopped) rescan()
-  }
-
-  /** Rescans all folders; concurrent calls coalesce into one more scan after the current one. */
+  /** Walks every folder again; calls while one waits to start share it. */
   async rescan (): Promise<void> {
-    if (this.scanning != null) {
-      this.scanAgain = true
-      return await this.scanning
-    }
-    this.scanning = (async () => {
-      do {
-        this.scanAgain = false
-        try {
-          await this.scanOnce()
-        } catch (err) {
-          this.safeDispatch('error', err as Error)
-        }
-      } while (this.scanAgain && !this.stopped)
-    })()
-    try {
-      await this.scanning
-    } finally {
-      this.scanning = undefined
-    }
+    this.fullScanQueued ??= this.queue(async () => {
+      this.fullScanQueued = undefined
+      await this.scanAll()
+    })
+    await this.fullScanQueued
   }
 
   /** Adds a file whose manifest is already known (a finished download) without a rescan. */
   async addFile (path: string, manifest: Manifest): Promise<ShelfEntry> {
     const info = await stat(path)
     const entry = await this.describe(path, info.mtimeMs, manifest)
-    this.byPath.set(path, entry)
-    this.options.cache?.put(path, info.mtimeMs, { manifest, metadata: entry })
-    if (!this.byId.has(entry.id)) {
-      this.byId.set(entry.id, entry)
-      this.safeDispatch('change', { added: [entry], removed: [] })
-    }
+    this.options.cache?.put(path, info.mtimeMs, { manifest, metadata: entry, id: entry.id })
+    this.books.set(path, entry)
+    this.publish()
     return entry
   }
 
-  private safeDispatch<K extends keyof ShelfEvents>(type: K, detail: ShelfEvents[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail }))
+  /** Runs `job` after every scan or check before it; errors become `error` events. */
+  private async queue (job: () => Promise<void>): Promise<void> {
+    const run = this.work.then(async () => {
+      if (this.stopped) return
+      try {
+        await job()
+      } catch (err) {
+        this.safeDispatchEvent('error', { detail: err as Error })
+      }
+    })
+    this.work = run
+    await run
+  }
+
+  /** Looks at the paths gathered in `paths` (taken now; later ones wait for the next call). */
+  private async checkChanged (paths: Set<string>): Promise<void> {
+    const taken = [...paths]
+    paths.clear()
+    if (taken.length > 0) await this.queue(async () => { await this.checkPaths(taken) })
+  }
+
+  private publish (): void {
+    const change = this.books.takeChange()
+    if (change.added.length > 0 || change.removed.length > 0) this.safeDispatchEvent('change', { detail: change })
   }
 
   /** An entry for a file; metadata is read from the file unless the hash cache already had it. */
-  private async describe (path: string, mtimeMs: number, manifest: Manifest, known?: BookMetadata): Promise<ShelfEntry> {
+  private async describe (path: string, mtimeMs: number, manifest: Manifest, known?: BookMetadata, id?: string): Promise<ShelfEntry> {
     const metadata = known ?? await readBookMetadata(path)
     return {
-      id: bookIdOf(manifest).toString(),
+      id: id ?? bookIdText(manifest),
       title: metadata.title,
       author: metadata.author,
       format: metadata.format,
@@ -196,59 +194,110 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     }
   }
 
-  private async scanOnce (): Promise<void> {
-    const seen = new Map<string, ShelfEntry>()
-    let unsettled = false
-    for (const root of this.roots) {
-      for await (const file of walkSharedFiles(root, { roots: this.roots, excluded: this.excluded })) {
-        if (this.stopped) return
-        const known = this.byPath.get(file.path)
-        if (known != null && known.size === file.size && known.mtimeMs === file.mtimeMs) {
-          seen.set(file.path, known)
-          continue
-        }
-        if (Date.now() - file.mtimeMs < FILE_SETTLE_MS) {
-          unsettled = true
-          continue
-        }
-        try {
-          const cached = this.options.cache?.get(file.path, file.size, file.mtimeMs)
-          const manifest = cached?.manifest ?? await (this.options.hash ?? hashFile)(file.path)
-          // the hash must belong to the size and time the entry records, or serving would refuse it
-          const now = await stat(file.path)
-          if (now.size !== file.size || now.mtimeMs !== file.mtimeMs) {
-            unsettled = true
-            continue
-          }
-          const entry = await this.describe(file.path, file.mtimeMs, manifest, cached?.metadata)
-          if (cached == null) this.options.cache?.put(file.path, file.mtimeMs, { manifest, metadata: entry })
-          seen.set(file.path, entry)
-        } catch {
-          // vanished, unreadable or changing under us: the next scan looks again
-          unsettled = true
-        }
+  /**
+   * The entry for a file as it is now: the one already known, the cached one, or hashed afresh;
+   * 'settling' for a file written too recently or changing under us (looked at again later).
+   */
+  private async entryFor (file: SharedFile): Promise<ShelfEntry | 'settling'> {
+    const known = this.books.atPath(file.path)
+    if (known != null && known.size === file.size && known.mtimeMs === file.mtimeMs) return known
+    if (Date.now() - file.mtimeMs < FILE_SETTLE_MS) return 'settling'
+    const cached = this.startCache?.get(file.path, file.size, file.mtimeMs)
+    if (cached != null) return await this.describe(file.path, file.mtimeMs, cached.manifest, cached.metadata, cached.id)
+    try {
+      const { manifest, metadata, mtimeMs } = await (this.options.read ?? readBookFile)(file.path)
+      // the hash must belong to the size and time the entry records, or serving would refuse it
+      if (manifest.size !== file.size || mtimeMs !== file.mtimeMs) return 'settling'
+      const entry = await this.describe(file.path, file.mtimeMs, manifest, metadata)
+      this.options.cache?.put(file.path, file.mtimeMs, { manifest, metadata: entry, id: entry.id })
+      return entry
+    } catch {
+      // vanished, unreadable or changing under us: looked at again later
+      return 'settling'
+    }
+  }
+
+  /** Enters files on the shelf, HASH_CONCURRENCY at a time; one still settling is looked at again later. */
+  private entering (): WorkPool<SharedFile> {
+    return workPool(HASH_CONCURRENCY, async (file: SharedFile) => {
+      if (this.stopped) return
+      const entry = await this.entryFor(file)
+      if (entry === 'settling') {
+        // a book being rewritten is not shared until it settles (and is hashed again)
+        if (this.books.atPath(file.path) != null) this.forget(file.path)
+        this.settlingPaths.add(file.path)
+        this.checkAfterSettling()
+      } else {
+        this.books.set(file.path, entry)
+      }
+    })
+  }
+
+  private async scanAll (): Promise<void> {
+    const started = performance.now()
+    // books are hashed as the walk finds them, not after it
+    const present = new Set<string>()
+    const entering = this.entering()
+    await Promise.all(this.scope.roots.map(async root => { await walkSharedFiles(root, this.scope, (file) => { present.add(file.path); entering.push(file) }) }))
+    await entering.end()
+    if (this.stopped) return
+    for (const path of [...this.books.paths()]) {
+      if (!present.has(path)) {
+        this.books.set(path, undefined)
+        this.options.cache?.delete(path)
       }
     }
-    if (this.stopped) return
+    if (this.startCache != null) {
+      // forget cached hashes of files that went away while we were not running
+      this.options.cache?.retainOnly(this.startCache, present)
+      this.startCache = undefined
+    }
+    this.options.cache?.flush()
+    this.publish()
+    this.spaceRescans(performance.now() - started)
+  }
 
-    const before = new Set(this.byId.keys())
-    // forget cached hashes of files that went away: all stale rows once at start, then per scan
-    // only the paths that disappeared (no full read of the cache every 30 s)
-    if (!this.cachePruned) {
-      this.options.cache?.retainOnly(new Set(seen.keys()))
-      this.cachePruned = true
-    } else {
-      for (const path of this.byPath.keys()) if (!seen.has(path)) this.options.cache?.delete(path)
+  /**
+   * While every folder is watched, a full rescan only catches what watching misses: it may then
+   * take at most RESCAN_MAX_SHARE of the time (a walk of 100,000 files every 30 s would not).
+   */
+  private spaceRescans (scanMs: number): void {
+    const base = this.options.rescanIntervalMs ?? RESCAN_INTERVAL_MS
+    const watchedAll = this.watcher != null && this.watcher.refused === 0
+    this.periodicRescan.setInterval(watchedAll ? Math.max(base, Math.round(scanMs / RESCAN_MAX_SHARE)) : base)
+  }
+
+  /** Looks at each path alone: a file (new, changed, gone) or a folder (walked: new, or moved here). */
+  private async checkPaths (paths: string[]): Promise<void> {
+    const entering = this.entering()
+    for (const path of paths) {
+      const found = this.isShared(path) ? await sharedEntryAt(path, this.scope) : undefined
+      if (found === 'folder') {
+        const present = new Set<string>()
+        await walkSharedFiles(path, this.scope, (file) => { present.add(file.path); entering.push(file) })
+        for (const p of this.books.pathsUnder(path)) if (!present.has(p)) this.forget(p)
+      } else if (found != null) {
+        entering.push(found)
+      } else if (this.books.atPath(path) != null) {
+        this.forget(path)
+      } else {
+        // perhaps a folder that went away, with its books
+        this.watcher?.remove(path)
+        for (const p of this.books.pathsUnder(path)) this.forget(p)
+      }
     }
-    this.byPath.clear()
-    this.byId.clear()
-    for (const entry of seen.values()) {
-      this.byPath.set(entry.path, entry)
-      if (!this.byId.has(entry.id)) this.byId.set(entry.id, entry)
-    }
-    const added = [...this.byId.values()].filter(e => !before.has(e.id))
-    const removed = [...before].filter(id => !this.byId.has(id))
-    if (added.length > 0 || removed.length > 0) this.safeDispatch('change', { added, removed })
-    if (unsettled) this.schedule(this.rescanAfterSettling)
+    await entering.end()
+    this.options.cache?.flush()
+    this.publish()
+  }
+
+  private forget (path: string): void {
+    this.books.set(path, undefined)
+    this.options.cache?.delete(path)
+  }
+
+  /** A shared folder or inside one (the watcher also reports a shared folder's own name, in its parent). */
+  private isShared (path: string): boolean {
+    return this.scope.roots.some(root => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))
   }
 }

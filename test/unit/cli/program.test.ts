@@ -145,6 +145,8 @@ describe('cli program', () => {
     const heap = await parseError('index', '--heap-growth', '-5')
     assert.equal(heap.code, 'commander.invalidArgument')
     assert.match(heap.message, /--heap-growth.*expected a whole number/)
+    assert.match((await parseError('node', '--index', 'x', '--heap-growth', 'lots')).message, /--heap-growth.*expected a whole number/)
+    assert.equal((await parse('node', '--index', 'x')).opts.heapGrowth, PEER_DEFAULTS.HEAP_GROWTH_PERCENT)
     assert.equal((await parseError('search', 'moby')).code, 'commander.missingMandatoryOptionValue')
     assert.equal((await parseError('search', 'moby', '--index', 'x', '--limit', '0')).code, 'commander.invalidArgument')
     assert.equal((await parseError('get')).code, 'commander.missingArgument')

@@ -1,0 +1,75 @@
+// Large writes to the catalog a slice at a time. A PUT of 1,000 books, or the unregistration of a
+// peer with 100,000, is tens to thousands of milliseconds of SQLite and text-index work: done in one
+// go it holds up every search arriving meanwhile. Here each slice is its own transaction of as many
+// rows as fit in a few milliseconds (learned from the slices before), and other work (searches)
+// runs between slices. A search may see part of a request applied, never a part rolled back.
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { CatalogStatements } from './statements.js'
+import type { TextIndexSync } from './text-index-sync.js'
+import type { BookRecord } from './types.js'
+import type Database from 'better-sqlite3'
+
+const MIN_ROWS = 8
+const MAX_ROWS = 1000
+
+export class SlicedWrites {
+  /** Rows the next slice may write: sized so a slice takes about sliceMs. */
+  private rows = 32
+  private readonly upsertTx: (peer: number, books: BookRecord[]) => number
+  private readonly removeIdsTx: (peer: number, ids: string[]) => number
+
+  constructor (db: Database.Database, private readonly sql: CatalogStatements, private readonly sync: TextIndexSync, private readonly sliceMs: number) {
+    this.upsertTx = db.transaction((peer: number, books: BookRecord[]): number => {
+      for (const b of books) {
+        sql.upsertListing.run({ peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language })
+      }
+      return books.length
+    })
+    this.removeIdsTx = db.transaction((peer: number, ids: string[]): number => {
+      sql.removeListings.run({ peer, ids: JSON.stringify(ids) })
+      return ids.length
+    })
+  }
+
+  /** Adds or updates the peer's listings of `books`. */
+  async put (peer: number, books: BookRecord[]): Promise<void> {
+    let next = 0
+    await this.inSlices((rows) => {
+      const done = this.upsertTx(peer, books.slice(next, next + rows))
+      next += done
+      return done
+    })
+  }
+
+  /** Removes the peer's listings of these book IDs. */
+  async removeIds (peer: number, ids: string[]): Promise<void> {
+    let next = 0
+    await this.inSlices((rows) => {
+      const done = this.removeIdsTx(peer, ids.slice(next, next + rows))
+      next += done
+      return done
+    })
+  }
+
+  /** Removes every listing of the peer except those of `keep` (a JSON array of book IDs). */
+  async removeAllBut (peer: number, keep: string): Promise<void> {
+    await this.inSlices((rows) => this.sql.removeSomeOthers.run({ peer, ids: keep, max: rows }).changes)
+  }
+
+  /** Runs `step(rows)` (one write of at most `rows` rows, saying how many it did) until one does fewer. */
+  private async inSlices (step: (rows: number) => number): Promise<void> {
+    for (;;) {
+      const rows = this.rows
+      const started = performance.now()
+      const done = this.sync.write(() => step(rows))
+      const elapsed = performance.now() - started
+      if (done > 0) {
+        // halfway to what would have fit: one slow slice (a busy machine, a checkpoint) does not swing it
+        const fit = done * this.sliceMs / Math.max(elapsed, 0.01)
+        this.rows = Math.min(MAX_ROWS, Math.max(MIN_ROWS, Math.round((rows + fit) / 2)))
+      }
+      if (done < rows) return
+      await nextTurn()
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// Registrations from the network are written a slice at a time: other work runs in between, the
+// result is the same as one write, and a refused request changes nothing.
+import assert from 'node:assert/strict'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import { Catalog, type BookRecord } from '../../../../src/index-node/catalog/catalog.js'
+import { CatalogLimitError } from '../../../../src/index-node/errors.js'
+import { parseQuery } from '../../../../src/index-node/query.js'
+
+function books (from: number, count: number): BookRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = from + i
+    return { id: `book-${n}`, title: `title w${n}`, author: 'someone', format: 'epub', size: 1000, fileName: `w${n}.epub`, language: 'en' }
+  })
+}
+
+describe('catalog writes in slices', () => {
+  let catalog: Catalog
+  beforeEach(() => {
+    catalog = new Catalog({ path: ':memory:', maxBooksPerPeer: 5000, writeSliceMs: 1 })
+    catalog.upsertPeer('alice', [], Date.now() + 60_000)
+  })
+  afterEach(() => { catalog.close() })
+
+  it('answers searches between the slices of a large PUT, and ends with every book', async () => {
+    const putting = catalog.putBooksInSlices('alice', books(0, 3000), true)
+    let finished = false
+    void putting.then(() => { finished = true })
+    await nextTurn()
+    const partway = catalog.bookCount('alice')
+    assert.equal(finished, false)
+    assert.ok(partway > 0 && partway < 3000, `${partway} books after one turn`)
+    assert.ok(catalog.search(parseQuery('title'), { limit: 5 }).hits.length > 0, 'a search answered meanwhile')
+    assert.equal(await putting, 3000)
+    assert.equal(catalog.bookCount('alice'), 3000)
+    assert.equal(catalog.search(parseQuery('w2999'), {}).hits.length, 1)
+  })
+
+  it('replaces in slices: books left out go, books kept stay', async () => {
+    await catalog.putBooksInSlices('alice', books(0, 2000), true)
+    assert.equal(await catalog.putBooksInSlices('alice', books(1500, 1000), true), 1000)
+    assert.equal(catalog.bookCount('alice'), 1000)
+    assert.equal(catalog.search(parseQuery('w10'), {}).hits.length, 0)
+    assert.equal(catalog.search(parseQuery('w1500'), {}).hits.length, 1)
+  })
+
+  it('refuses a PUT past the limit before writing anything', async () => {
+    await catalog.putBooksInSlices('alice', books(0, 4500), true)
+    await assert.rejects(catalog.putBooksInSlices('alice', books(4500, 1000), false), CatalogLimitError)
+    assert.equal(catalog.bookCount('alice'), 4500)
+  })
+
+  it('removes and unregisters in slices', async () => {
+    await catalog.putBooksInSlices('alice', books(0, 3000), true)
+    assert.equal(await catalog.removeBooksInSlices('alice', books(0, 1000).map(b => b.id)), 2000)
+    assert.equal(catalog.search(parseQuery('w5'), {}).hits.length, 0)
+    await catalog.unregisterInSlices('alice')
+    assert.equal(catalog.bookCount('alice'), 0)
+    assert.equal(catalog.leaseExpiresAt('alice'), undefined)
+    assert.equal(catalog.search(parseQuery('title'), {}).hits.length, 0)
+  })
+})
