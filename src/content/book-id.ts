@@ -1,7 +1,7 @@
 // Book identity: a CID over the book's manifest (size, chunk size, SHA-256 of every chunk).
 // Whoever holds the ID can check a manifest received from an untrusted peer, then check every
 // chunk against it before writing a byte (the "hashed manifest" scheme of eMule/BitTorrent v1).
-import { createHash } from 'node:crypto'
+import { createHash, webcrypto } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -96,7 +96,20 @@ function sha256Bytes (data: Uint8Array): Uint8Array {
 
 /** True when `data` is exactly chunk `index` of the book the manifest describes. */
 export function chunkMatches (manifest: Manifest, index: number, data: Uint8Array): boolean {
-  if (index < 0 || index >= chunkCount(manifest.size, manifest.chunkSize)) return false
-  if (data.byteLength !== chunkLength(manifest, index)) return false
+  if (!fitsChunk(manifest, index, data.byteLength)) return false
   return Buffer.from(sha256Bytes(data)).equals(expectedChunkHash(manifest, index))
+}
+
+/**
+ * chunkMatches, hashing off the calling thread (WebCrypto digests run in libuv's thread pool), so
+ * a downloader keeps reading the network while earlier chunks are checked.
+ */
+export async function chunkMatchesAsync (manifest: Manifest, index: number, data: Uint8Array): Promise<boolean> {
+  if (!fitsChunk(manifest, index, data.byteLength)) return false
+  const digest = new Uint8Array(await webcrypto.subtle.digest('SHA-256', data))
+  return Buffer.from(digest).equals(expectedChunkHash(manifest, index))
+}
+
+function fitsChunk (manifest: Manifest, index: number, bytes: number): boolean {
+  return index >= 0 && index < chunkCount(manifest.size, manifest.chunkSize) && bytes === chunkLength(manifest, index)
 }

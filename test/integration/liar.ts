@@ -40,7 +40,7 @@ export async function startLiar (indexAddress: string, path: string, manifest: M
           if (mode === 'lie') chunk[0] ^= 0xff
           chunks.push(chunk)
         }
-        return { response: { ...empty, length: BigInt(chunks.reduce((n, c) => n + c.byteLength, 0)) }, frames: (async function * () { yield * chunks })() }
+        return { response: { ...empty, length: BigInt(chunks.reduce((n, c) => n + c.byteLength, 0)) }, frames: (async function * () { for (const chunk of chunks) yield [chunk] })() }
       }
     })
   }, { runOnLimitedConnection: false })
