@@ -6,7 +6,7 @@
 //   3. four providers capped at 4 MiB/s upload each
 //   4. as 3, with one provider frozen (SIGSTOP) mid-download
 //   5. resume: SIGKILL the downloader at 50 %, run get again, count bytes fetched twice
-//   npm run bench:transfer -- [--size MiB] [--pairs N] [--only-single]
+//   npm run bench:transfer -- [--size MiB] [--pairs N] [--scenarios 1,2,3]  (3 runs 3 to 5)
 import { randomBytes } from 'node:crypto'
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -26,24 +26,35 @@ async function makeBook (path: string, bytes: number): Promise<string> {
   await file.close()
   return bookIdOf(await hashFile(path)).toString()
 }
-/** One get of `id` (minus a tiny get's time), `pairs` times against another, alternating which goes first. */
-async function interleaved (pairs: number, tinyId: string, a: string, b: string, get: (id: string, out: string) => CliProcess, dir: string): Promise<{ a: number[], b: number[] }> {
-  const times = { a: [] as number[], b: [] as number[] }
-  const once = async (id: string, out: string): Promise<number> => {
-    const tiny = await runToEnd(get(tinyId, `${out}-tiny`))
-    const run = await runToEnd(get(id, out))
+interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: number[] }
+
+/**
+ * Gets of `a` and `b`, `pairs` times each, alternating which goes first, a tiny get before each; a
+ * get's time is its wall time minus the median tiny get's.
+ */
+async function interleaved (pairs: number, tinyId: string, a: string, b: string, get: (id: string, out: string) => CliProcess, dir: string): Promise<Interleaved> {
+  const walls = { a: [] as number[], b: [] as number[] }
+  const fetched = { a: [] as number[], b: [] as number[] }
+  const tiny: number[] = []
+  const once = async (which: 'a' | 'b', r: number): Promise<void> => {
+    const out = join(dir, `${which}-${r}`)
+    tiny.push((await runToEnd(get(tinyId, `${out}-tiny`))).ms)
+    const run = await runToEnd(get(which === 'a' ? a : b, out))
+    walls[which].push(run.ms)
+    fetched[which].push(run.done.bytesFetched)
     await rm(out, { recursive: true })
     await rm(`${out}-tiny`, { recursive: true })
-    return run.ms - tiny.ms
   }
   for (let r = 0; r < pairs; r++) {
-    if (r % 2 === 0) { times.a.push(await once(a, join(dir, `a-${r}`))); times.b.push(await once(b, join(dir, `b-${r}`))) } else { times.b.push(await once(b, join(dir, `b-${r}`))); times.a.push(await once(a, join(dir, `a-${r}`))) }
+    for (const which of r % 2 === 0 ? ['a', 'b'] as const : ['b', 'a'] as const) await once(which, r)
   }
-  return times
+  const start = median(tiny)
+  return { a: walls.a.map(ms => ms - start), b: walls.b.map(ms => ms - start), fetchedA: fetched.a, fetchedB: fetched.b }
 }
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, pairs: { type: 'string', default: '5' }, 'only-single': { type: 'boolean', default: false } } })
+  const { values } = parseArgs({ options: { size: { type: 'string', default: '256' }, pairs: { type: 'string', default: '5' }, scenarios: { type: 'string', default: '1,2,3' } } })
+  const scenarios = new Set(values.scenarios.split(','))
   const bigSize = Number(values.size) * MiB
   const pairs = Math.max(1, Number(values.pairs))
   const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-'))
@@ -80,70 +91,76 @@ async function main (): Promise<void> {
     const bigProvider = await provider('big-provider', [join(dir, 'big')])
     await waitRegistered('big', bigId, 1)
     await waitRegistered('tiny', tinyId, 1)
-    results.singleProvider = await singleProvider({ dir, bookPath, bookId: bigId, bytes: bigSize, tinyId, provider: bigProvider, get, pairs })
-    if (values['only-single']) { process.stdout.write(`${JSON.stringify(results.singleProvider)}\n`); return }
+    if (scenarios.has('1')) results.singleProvider = await singleProvider({ dir, bookPath, bookId: bigId, bytes: bigSize, tinyId, provider: bigProvider, get, pairs })
 
-    // 2. four uncapped providers vs one: the same size of book, one shared by one peer, one by four
-    const freeSize = 128 * MiB
-    process.stderr.write(`2. four uncapped providers vs one, ${freeSize / MiB} MiB ...\n`)
-    for (const d of ['solo', 'four']) await mkdir(join(dir, d), { recursive: true })
-    const soloId = await makeBook(join(dir, 'solo', 'Solo Book.txt'), freeSize)
-    const fourId = await makeBook(join(dir, 'four', 'Quartet Book.txt'), freeSize)
-    const uncapped = [await provider('free-0', [join(dir, 'solo'), join(dir, 'four')])]
-    for (let i = 1; i < 4; i++) uncapped.push(await provider(`free-${i}`, [join(dir, 'four')]))
-    await waitRegistered('solo', soloId, 1)
-    await waitRegistered('quartet', fourId, 4)
-    const oneVsFour = await interleaved(pairs, tinyId, soloId, fourId, get, dir)
-    results.fourUncappedProviders = {
-      bytes: freeSize,
-      pairs,
-      oneMiBps: mibps(freeSize, median(oneVsFour.a)),
-      fourMiBps: mibps(freeSize, median(oneVsFour.b)),
-      ratio: ratioSummary(oneVsFour.a.map((one, i) => one / oneVsFour.b[i])),
-      target: '>= 1.0 (four / one, by speed)'
+    if (scenarios.has('2')) {
+      // 2. four uncapped providers vs one: the same size of book, one shared by one peer, one by four
+      const freeSize = 128 * MiB
+      process.stderr.write(`2. four uncapped providers vs one, ${freeSize / MiB} MiB ...\n`)
+      for (const d of ['solo', 'four']) await mkdir(join(dir, d), { recursive: true })
+      const soloId = await makeBook(join(dir, 'solo', 'Solo Book.txt'), freeSize)
+      const fourId = await makeBook(join(dir, 'four', 'Quartet Book.txt'), freeSize)
+      const uncapped = [await provider('free-0', [join(dir, 'solo'), join(dir, 'four')])]
+      for (let i = 1; i < 4; i++) uncapped.push(await provider(`free-${i}`, [join(dir, 'four')]))
+      await waitRegistered('solo', soloId, 1)
+      await waitRegistered('quartet', fourId, 4)
+      const oneVsFour = await interleaved(pairs, tinyId, soloId, fourId, get, dir)
+      results.fourUncappedProviders = {
+        bytes: freeSize,
+        pairs,
+        oneMiBps: mibps(freeSize, median(oneVsFour.a)),
+        fourMiBps: mibps(freeSize, median(oneVsFour.b)),
+        ratio: ratioSummary(oneVsFour.a.map((one, i) => one / oneVsFour.b[i])),
+        // bytes received beyond the book's: the end game's duplicates
+        duplicateMiB: { one: round2((median(oneVsFour.fetchedA) - freeSize) / MiB), four: round2((median(oneVsFour.fetchedB) - freeSize) / MiB) },
+        target: '>= 1.0 (four / one, by speed)'
+      }
+      for (const p of uncapped) await stopCli(p)
     }
-    for (const p of [bigProvider, ...uncapped]) await stopCli(p)
+    await stopCli(bigProvider)
 
-    // 3 + 4. four capped providers, then one frozen mid-download
-    const midSize = 64 * MiB
-    process.stderr.write('3. four providers capped at 4 MiB/s ...\n')
-    await mkdir(join(dir, 'mid'), { recursive: true })
-    const midId = await makeBook(join(dir, 'mid', 'Shared Book.txt'), midSize)
-    const capped: CliProcess[] = []
-    for (let i = 0; i < 4; i++) capped.push(await provider(`capped-${i}`, [join(dir, 'mid')], ['--max-upload', '4MiB/s']))
-    await waitRegistered('shared', midId, 4)
-    const four = await runToEnd(get(midId, join(dir, 'four-capped')))
-    results.fourCappedProviders = { bytes: midSize, capMiBps: 4, MiBps: mibps(midSize, four.transferMs), wallMiBps: mibps(midSize, four.ms), target: 14, providersUsed: four.done.providers }
+    if (scenarios.has('3')) {
+      // 3 + 4. four capped providers, then one frozen mid-download
+      const midSize = 64 * MiB
+      process.stderr.write('3. four providers capped at 4 MiB/s ...\n')
+      await mkdir(join(dir, 'mid'), { recursive: true })
+      const midId = await makeBook(join(dir, 'mid', 'Shared Book.txt'), midSize)
+      const capped: CliProcess[] = []
+      for (let i = 0; i < 4; i++) capped.push(await provider(`capped-${i}`, [join(dir, 'mid')], ['--max-upload', '4MiB/s']))
+      await waitRegistered('shared', midId, 4)
+      const four = await runToEnd(get(midId, join(dir, 'four-capped')))
+      results.fourCappedProviders = { bytes: midSize, capMiBps: 4, MiBps: mibps(midSize, four.transferMs), wallMiBps: mibps(midSize, four.ms), target: 14, providersUsed: four.done.providers }
 
-    process.stderr.write('4. the same with one provider frozen mid-download ...\n')
-    const stalled = get(midId, join(dir, 'stall'))
-    await stalled.waitFor(e => e.event === 'progress' && e.percent >= 30, 120_000)
-    capped[0].child.kill('SIGSTOP')
-    const withStall = await runToEnd(stalled)
-    capped[0].child.kill('SIGCONT')
-    results.oneProviderStalled = { bytes: midSize, MiBps: mibps(midSize, withStall.transferMs), seconds: Math.round(withStall.transferMs) / 1000, vsFourProvidersSeconds: Math.round(four.transferMs) / 1000, ratio: round2(withStall.transferMs / four.transferMs) }
+      process.stderr.write('4. the same with one provider frozen mid-download ...\n')
+      const stalled = get(midId, join(dir, 'stall'))
+      await stalled.waitFor(e => e.event === 'progress' && e.percent >= 30, 120_000)
+      capped[0].child.kill('SIGSTOP')
+      const withStall = await runToEnd(stalled)
+      capped[0].child.kill('SIGCONT')
+      results.oneProviderStalled = { bytes: midSize, MiBps: mibps(midSize, withStall.transferMs), seconds: Math.round(withStall.transferMs) / 1000, vsFourProvidersSeconds: Math.round(four.transferMs) / 1000, ratio: round2(withStall.transferMs / four.transferMs) }
 
-    // 5. resume after SIGKILL at 50 %
-    process.stderr.write('5. resume after SIGKILL at 50 % ...\n')
-    const resumeOut = join(dir, 'resume')
-    const first = get(midId, resumeOut, ['--max-download', '16MiB/s'])
-    const half = await first.waitFor(e => e.event === 'progress' && e.percent >= 50, 120_000)
-    first.child.kill('SIGKILL')
-    await first.exited
-    const lastSeen = [...first.events].reverse().find(e => e.event === 'progress') ?? half
-    const second = await runToEnd(get(midId, resumeOut))
-    results.resume = {
-      bytes: midSize,
-      providers: 4,
-      fetchedBeforeKill: lastSeen.fetched,
-      verifiedBeforeKill: lastSeen.bytes,
-      resumedBytes: second.done.resumedBytes,
-      fetchedAfterRestart: second.done.bytesFetched,
-      // what the first run had received (as of its last report) that the second run had to fetch again
-      bytesFetchedAgain: Math.max(0, lastSeen.fetched - second.done.resumedBytes),
-      // duplicate requests of the end game in the second run (not a cost of the crash)
-      endGameDuplicates: second.done.bytesFetched - (midSize - second.done.resumedBytes),
-      chunkBytes: 256 * 1024
+      // 5. resume after SIGKILL at 50 %
+      process.stderr.write('5. resume after SIGKILL at 50 % ...\n')
+      const resumeOut = join(dir, 'resume')
+      const first = get(midId, resumeOut, ['--max-download', '16MiB/s'])
+      const half = await first.waitFor(e => e.event === 'progress' && e.percent >= 50, 120_000)
+      first.child.kill('SIGKILL')
+      await first.exited
+      const lastSeen = [...first.events].reverse().find(e => e.event === 'progress') ?? half
+      const second = await runToEnd(get(midId, resumeOut))
+      results.resume = {
+        bytes: midSize,
+        providers: 4,
+        fetchedBeforeKill: lastSeen.fetched,
+        verifiedBeforeKill: lastSeen.bytes,
+        resumedBytes: second.done.resumedBytes,
+        fetchedAfterRestart: second.done.bytesFetched,
+        // what the first run had received (as of its last report) that the second run had to fetch again
+        bytesFetchedAgain: Math.max(0, lastSeen.fetched - second.done.resumedBytes),
+        // duplicate requests of the end game in the second run (not a cost of the crash)
+        endGameDuplicates: second.done.bytesFetched - (midSize - second.done.resumedBytes),
+        chunkBytes: 256 * 1024
+      }
     }
   } finally {
     await Promise.all(procs.map(async p => { p.child.kill('SIGCONT'); await stopCli(p) }))
@@ -153,18 +170,24 @@ async function main (): Promise<void> {
 }
 
 function printTable (r: any): void {
-  const one = r.singleProvider
   const spread = (x: { median: number, min: number, max: number }): string => `${x.median}x (${x.min}-${x.max})`
-  const rows = [
-    ['1. bare stream, libp2p defaults', `${one.bareDefaultsMiBps} MiB/s`, 'baseline'],
-    ['1. bare stream, arkshare settings', `${one.bareArkshareSettingsMiBps} MiB/s`, 'baseline'],
-    ['1. arkshare get (minus a tiny get)', `${one.arkshareMiBps} MiB/s`, `${spread(one.vsBareDefaults)} of defaults (target >= 1.15x), ${spread(one.vsBareArkshareSettings)} of arkshare settings`],
-    ['1. peak RSS above idle', `sender ${one.rss.sender.aboveIdleMiB} MiB`, `receiver ${one.rss.receiver.aboveIdleMiB} MiB (idle ${one.rss.sender.idleMiB} / ${one.rss.receiver.idleMiB} MiB; target <= 64 MiB)`],
-    ['2. four uncapped providers vs one', `${r.fourUncappedProviders.fourMiBps} vs ${r.fourUncappedProviders.oneMiBps} MiB/s`, `${spread(r.fourUncappedProviders.ratio)} (target >= 1.0x)`],
-    ['3. four providers capped 4 MiB/s', `${r.fourCappedProviders.MiBps} MiB/s`, 'target >= 14 MiB/s'],
-    ['4. same, one provider frozen', `${r.oneProviderStalled.MiBps} MiB/s`, `${r.oneProviderStalled.seconds} s vs ${r.oneProviderStalled.vsFourProvidersSeconds} s`],
-    ['5. resume after SIGKILL at 50 %', `${r.resume.resumedBytes} B kept`, `${r.resume.bytesFetchedAgain} B fetched again (target < 1 chunk x 4 providers)`]
-  ]
+  const rows: string[][] = []
+  const one = r.singleProvider
+  if (one != null) {
+    rows.push(
+      ['1. bare stream, libp2p defaults', `${one.bareDefaultsMiBps} MiB/s`, 'baseline'],
+      ['1. bare stream, arkshare settings', `${one.bareArkshareSettingsMiBps} MiB/s`, 'baseline'],
+      ['1. arkshare get (minus a tiny get)', `${one.arkshareMiBps} MiB/s`, `${spread(one.vsBareDefaults)} of defaults (target >= 1.15x), ${spread(one.vsBareArkshareSettings)} of arkshare settings`],
+      ['1. peak RSS above idle', `sender ${one.rss.sender.aboveIdleMiB} MiB`, `receiver ${one.rss.receiver.aboveIdleMiB} MiB (idle ${one.rss.sender.idleMiB} / ${one.rss.receiver.idleMiB} MiB; target <= 64 MiB)`])
+  }
+  const free = r.fourUncappedProviders
+  if (free != null) rows.push(['2. four uncapped providers vs one', `${free.fourMiBps} vs ${free.oneMiBps} MiB/s`, `${spread(free.ratio)} (target >= 1.0x); duplicates ${free.duplicateMiB.four} MiB`])
+  if (r.fourCappedProviders != null) {
+    rows.push(
+      ['3. four providers capped 4 MiB/s', `${r.fourCappedProviders.MiBps} MiB/s`, 'target >= 14 MiB/s'],
+      ['4. same, one provider frozen', `${r.oneProviderStalled.MiBps} MiB/s`, `${r.oneProviderStalled.seconds} s vs ${r.oneProviderStalled.vsFourProvidersSeconds} s`],
+      ['5. resume after SIGKILL at 50 %', `${r.resume.resumedBytes} B kept`, `${r.resume.bytesFetchedAgain} B fetched again (target < 1 chunk x 4 providers)`])
+  }
   const w = [0, 1, 2].map(i => Math.max(...rows.map(row => row[i].length)))
   for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padEnd(w[i])).join('  ')}\n`)
   process.stdout.write(`${JSON.stringify(r)}\n`)

@@ -1,7 +1,7 @@
 // Book identity: a CID over the book's manifest (size, chunk size, SHA-256 of every chunk).
 // Whoever holds the ID can check a manifest received from an untrusted peer, then check every
 // chunk against it before writing a byte (the "hashed manifest" scheme of eMule/BitTorrent v1).
-import { createHash, webcrypto } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -90,24 +90,20 @@ function expectedChunkHash (manifest: Manifest, index: number): Uint8Array {
   return manifest.chunkHashes.subarray(index * HASH_LENGTH, (index + 1) * HASH_LENGTH)
 }
 
-function sha256Bytes (data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(data).digest()
+/** Bytes held as pieces (a Uint8ArrayList is one), hashed and written without joining them first. */
+export interface ByteList extends Iterable<Uint8Array> { readonly byteLength: number }
+
+function sha256Bytes (data: Uint8Array | ByteList): Uint8Array {
+  const hash = createHash('sha256')
+  if (data instanceof Uint8Array) return hash.update(data).digest()
+  for (const piece of data) hash.update(piece)
+  return hash.digest()
 }
 
 /** True when `data` is exactly chunk `index` of the book the manifest describes. */
-export function chunkMatches (manifest: Manifest, index: number, data: Uint8Array): boolean {
+export function chunkMatches (manifest: Manifest, index: number, data: Uint8Array | ByteList): boolean {
   if (!fitsChunk(manifest, index, data.byteLength)) return false
   return Buffer.from(sha256Bytes(data)).equals(expectedChunkHash(manifest, index))
-}
-
-/**
- * chunkMatches, hashing off the calling thread (WebCrypto digests run in libuv's thread pool), so
- * a downloader keeps reading the network while earlier chunks are checked.
- */
-export async function chunkMatchesAsync (manifest: Manifest, index: number, data: Uint8Array): Promise<boolean> {
-  if (!fitsChunk(manifest, index, data.byteLength)) return false
-  const digest = new Uint8Array(await webcrypto.subtle.digest('SHA-256', data))
-  return Buffer.from(digest).equals(expectedChunkHash(manifest, index))
 }
 
 function fitsChunk (manifest: Manifest, index: number, bytes: number): boolean {

@@ -34,11 +34,11 @@ describe('downloads from several providers', function () {
     assert.ok(result.providersUsed.includes(staller.peerId.toString()), 'the staller was asked')
   })
 
-  it('drops a provider for one bad chunk among good ones checked together, keeping only verified chunks, each written once', async () => {
+  it('drops a provider for one bad chunk in the middle of a run, keeping only verified chunks, each written once', async () => {
     const book = await sharedBook('Herman Melville - Moby Dick.txt', 4 * 1024 * 1024, 37)
     const manifest = await hashFile(book.path)
     const honest = await swarm.peer('honest', { share: [join(swarm.dir, 'books')], maxUploadBytesPerSecond: 4 * 1024 * 1024 })
-    // the middle of its first run of 8 chunks: the chunks around it are verified at the same time
+    // the middle of its first run of 8 chunks: the chunks before it are kept, it is not
     const liar = await startLiar(indexAddr(swarm.index), book.path, manifest, { corrupts: i => i === 5 })
     swarm.nodes.push(liar)
     await waitForProviders(swarm.index, book.id, 2)

@@ -1,6 +1,6 @@
 // Pulls chunks of one book from one provider over one fetch stream: a few requests in flight at
 // once, every chunk verified against the manifest before it is handed to the writer.
-import { chunkLength, chunkMatchesAsync, type Manifest } from '../../content/book-id.js'
+import { chunkLength, chunkMatches, type Manifest } from '../../content/book-id.js'
 import { Status } from '../../wire/messages.js'
 import { normaliseError } from '../../wire/errors.js'
 import { CHUNKS_PER_REQUEST, PIPELINE_DEPTH } from './constants.js'
@@ -9,7 +9,7 @@ import { chunksRequest, type FetchChannel } from './fetch-channel.js'
 import type { ChunkPlan, ChunkRun } from './chunk-plan.js'
 import type { ChunkWriter } from './chunk-writer.js'
 import type { ProgressMeter } from './progress.js'
-import type { ProviderLedger, ProviderLedgerEntry } from './provider-ledger.js'
+import type { ProviderLedger } from './provider-ledger.js'
 import type { BandwidthBudget } from '../../limits/token-bucket.js'
 import type { PeerStats } from '../peer-stats.js'
 import type { ProviderInfo } from '../../wire/records.js'
@@ -88,24 +88,6 @@ export class ProviderWorker {
     }
   }
 
-  /** Done means verified; the download flushes every write before the file is published. */
-  private async verifyAndWrite (index: number, data: Uint8Array, ledger: ProviderLedgerEntry): Promise<void> {
-    const { manifest, plan, writer, progress } = this.ctx
-    if (!await chunkMatchesAsync(manifest, index, data)) {
-      ledger.chunksRejected++
-      throw new BadDataError(`sent chunk ${index} that fails verification`)
-    }
-    ledger.chunksVerified++
-    if (plan.markDone(index, ledger.mapIndex)) {
-      ledger.chunksUsed++
-      writer.write(data, index * manifest.chunkSize, () => {
-        progress.bytesDone += data.byteLength
-        progress.report()
-      })
-    }
-    this.mine.delete(index)
-  }
-
   private releaseInflight (): void {
     for (const run of this.inflight) {
       if (!run.released) { this.ctx.plan.release(run.first, run.count); run.released = true }
@@ -127,28 +109,34 @@ export class ProviderWorker {
     if (progress.queued.delete(peerId)) progress.report()
   }
 
-  /**
-   * Receives the chunks of one run, verifying each off the event loop while the next arrives, and
-   * hands new ones to the writer; returns once every chunk of the run is verified.
-   */
+  /** Receives and verifies the chunks of one run, handing new ones to the writer. */
   private async receive (run: InflightRun): Promise<void> {
-    const { manifest, progress } = this.ctx
+    const { manifest, plan, writer, progress } = this.ctx
     const ledger = this.ctx.ledger.entry(this.provider.peerId)
-    const checks: Array<Promise<void>> = []
-    let failure: Error | undefined
     let received = 0
-    for (let index = run.first; index < run.first + run.count && failure == null; index++) {
-      // a payload frame holds one chunk: a longer one is refused before it is read
-      const data = (await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)).subarray()
+    for (let index = run.first; index < run.first + run.count; index++) {
+      // a payload frame holds one chunk: a longer one is refused before it is read; it is kept in
+      // the pieces it arrived in, hashed and written from them, never joined (a copy per byte less)
+      const data = await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)
       progress.bytesFetched += data.byteLength
       ledger.bytes += data.byteLength
       received += data.byteLength
-      // caught at once: a bad chunk ends the run, never an unhandled rejection
-      checks.push(this.verifyAndWrite(index, data, ledger).catch((err: Error) => { failure ??= err }))
-      await this.ctx.writer.room()
+      if (!chunkMatches(manifest, index, data)) {
+        ledger.chunksRejected++
+        throw new BadDataError(`sent chunk ${index} that fails verification`)
+      }
+      ledger.chunksVerified++
+      // done means verified; the download flushes every write before the file is published
+      if (plan.markDone(index, ledger.mapIndex)) {
+        ledger.chunksUsed++
+        writer.write(data, index * manifest.chunkSize, () => {
+          progress.bytesDone += data.byteLength
+          progress.report()
+        })
+      }
+      this.mine.delete(index)
+      await writer.room()
     }
-    await Promise.all(checks)
-    if (failure != null) throw failure
     this.ctx.stats?.recordTransfer(this.provider.peerId, received, Date.now() - run.sentAt)
   }
 }
