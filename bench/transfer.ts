@@ -26,7 +26,7 @@ async function makeBook (path: string, bytes: number): Promise<string> {
   await file.close()
   return bookIdOf(await hashFile(path)).toString()
 }
-interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: number[] }
+interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: number[], transferA: number[], transferB: number[] }
 
 /**
  * Gets of `a` and `b`, `pairs` times each, alternating which goes first, a tiny get before each; a
@@ -35,6 +35,7 @@ interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: 
 async function interleaved (pairs: number, tinyId: string, a: string, b: string, get: (id: string, out: string) => CliProcess, dir: string): Promise<Interleaved> {
   const walls = { a: [] as number[], b: [] as number[] }
   const fetched = { a: [] as number[], b: [] as number[] }
+  const transfer = { a: [] as number[], b: [] as number[] }
   const tiny: number[] = []
   const once = async (which: 'a' | 'b', r: number): Promise<void> => {
     const out = join(dir, `${which}-${r}`)
@@ -42,6 +43,7 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
     const run = await runToEnd(get(which === 'a' ? a : b, out))
     walls[which].push(run.ms)
     fetched[which].push(run.done.bytesFetched)
+    transfer[which].push(run.transferMs)
     await rm(out, { recursive: true })
     await rm(`${out}-tiny`, { recursive: true })
   }
@@ -49,7 +51,7 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
     for (const which of r % 2 === 0 ? ['a', 'b'] as const : ['b', 'a'] as const) await once(which, r)
   }
   const start = median(tiny)
-  return { a: walls.a.map(ms => ms - start), b: walls.b.map(ms => ms - start), fetchedA: fetched.a, fetchedB: fetched.b }
+  return { a: walls.a.map(ms => ms - start), b: walls.b.map(ms => ms - start), fetchedA: fetched.a, fetchedB: fetched.b, transferA: transfer.a, transferB: transfer.b }
 }
 
 async function main (): Promise<void> {
@@ -111,6 +113,9 @@ async function main (): Promise<void> {
         oneMiBps: mibps(freeSize, median(oneVsFour.a)),
         fourMiBps: mibps(freeSize, median(oneVsFour.b)),
         ratio: ratioSummary(oneVsFour.a.map((one, i) => one / oneVsFour.b[i])),
+        // the same from the first progress event (manifest verified) to done: leaves out finding,
+        // pinging and dialling the providers before the download
+        transferRatio: ratioSummary(oneVsFour.transferA.map((one, i) => one / oneVsFour.transferB[i])),
         // bytes received beyond the book's: the end game's duplicates
         duplicateMiB: { one: round2((median(oneVsFour.fetchedA) - freeSize) / MiB), four: round2((median(oneVsFour.fetchedB) - freeSize) / MiB) },
         target: '>= 1.0 (four / one, by speed)'
@@ -181,7 +186,7 @@ function printTable (r: any): void {
       ['1. peak RSS above idle', `sender ${one.rss.sender.aboveIdleMiB} MiB`, `receiver ${one.rss.receiver.aboveIdleMiB} MiB (idle ${one.rss.sender.idleMiB} / ${one.rss.receiver.idleMiB} MiB; target <= 64 MiB)`])
   }
   const free = r.fourUncappedProviders
-  if (free != null) rows.push(['2. four uncapped providers vs one', `${free.fourMiBps} vs ${free.oneMiBps} MiB/s`, `${spread(free.ratio)} (target >= 1.0x); duplicates ${free.duplicateMiB.four} MiB`])
+  if (free != null) rows.push(['2. four uncapped providers vs one', `${free.fourMiBps} vs ${free.oneMiBps} MiB/s`, `${spread(free.ratio)} (target >= 1.0x); first progress to done ${spread(free.transferRatio)}; duplicates ${free.duplicateMiB.four} MiB`])
   if (r.fourCappedProviders != null) {
     rows.push(
       ['3. four providers capped 4 MiB/s', `${r.fourCappedProviders.MiBps} MiB/s`, 'target >= 14 MiB/s'],
