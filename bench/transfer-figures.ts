@@ -35,15 +35,17 @@ export function startBareFetch (addr: string, out: string, flavour: BareFlavour)
 
 /**
  * Runs a get to its end. `ms` is the wall time of the process; `transferMs` runs from its first
- * progress event (manifest verified, data about to flow) to its done event.
+ * progress event (manifest verified, data about to flow) to its done event; `startMs` up to that
+ * first progress event (start, index lookup, pings, dials), `exitMs` from done to the exit.
  */
-export async function runToEnd (proc: CliProcess, timeoutMs = 300_000): Promise<{ ms: number, transferMs: number, done: Record<string, any> }> {
+export async function runToEnd (proc: CliProcess, timeoutMs = 300_000): Promise<{ ms: number, transferMs: number, startMs: number, exitMs: number, done: Record<string, any> }> {
   const started = performance.now()
   const done = await proc.waitFor(e => e.event === 'done', timeoutMs)
   await proc.exited
+  const ended = performance.now()
   const first = proc.events.findIndex(e => e.event === 'progress')
   const last = proc.events.indexOf(done)
-  return { ms: performance.now() - started, transferMs: proc.times[last] - proc.times[first], done }
+  return { ms: ended - started, transferMs: proc.times[last] - proc.times[first], startMs: proc.times[first] - started, exitMs: ended - proc.times[last], done }
 }
 
 export function mibps (bytes: number, ms: number): number {

@@ -26,7 +26,7 @@ async function makeBook (path: string, bytes: number): Promise<string> {
   await file.close()
   return bookIdOf(await hashFile(path)).toString()
 }
-interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: number[], transferA: number[], transferB: number[] }
+interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: number[], transferA: number[], transferB: number[], providersB: number[], startA: number[], startB: number[], exitA: number[], exitB: number[] }
 
 /**
  * Gets of `a` and `b`, `pairs` times each, alternating which goes first, a tiny get before each; a
@@ -37,6 +37,9 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
   const fetched = { a: [] as number[], b: [] as number[] }
   const transfer = { a: [] as number[], b: [] as number[] }
   const tiny: number[] = []
+  const providersB: number[] = []
+  const starts = { a: [] as number[], b: [] as number[] }
+  const exits = { a: [] as number[], b: [] as number[] }
   const once = async (which: 'a' | 'b', r: number): Promise<void> => {
     const out = join(dir, `${which}-${r}`)
     tiny.push((await runToEnd(get(tinyId, `${out}-tiny`))).ms)
@@ -44,6 +47,9 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
     walls[which].push(run.ms)
     fetched[which].push(run.done.bytesFetched)
     transfer[which].push(run.transferMs)
+    starts[which].push(run.startMs)
+    exits[which].push(run.exitMs)
+    if (which === 'b') providersB.push(run.done.providers.filter((p: { bytes: number }) => p.bytes > 0).length)
     await rm(out, { recursive: true })
     await rm(`${out}-tiny`, { recursive: true })
   }
@@ -51,7 +57,7 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
     for (const which of r % 2 === 0 ? ['a', 'b'] as const : ['b', 'a'] as const) await once(which, r)
   }
   const start = median(tiny)
-  return { a: walls.a.map(ms => ms - start), b: walls.b.map(ms => ms - start), fetchedA: fetched.a, fetchedB: fetched.b, transferA: transfer.a, transferB: transfer.b }
+  return { a: walls.a.map(ms => ms - start), b: walls.b.map(ms => ms - start), fetchedA: fetched.a, fetchedB: fetched.b, transferA: transfer.a, transferB: transfer.b, providersB, startA: starts.a, startB: starts.b, exitA: exits.a, exitB: exits.b }
 }
 
 async function main (): Promise<void> {
@@ -118,6 +124,14 @@ async function main (): Promise<void> {
         transferRatio: ratioSummary(oneVsFour.transferA.map((one, i) => one / oneVsFour.transferB[i])),
         // bytes received beyond the book's: the end game's duplicates
         duplicateMiB: { one: round2((median(oneVsFour.fetchedA) - freeSize) / MiB), four: round2((median(oneVsFour.fetchedB) - freeSize) / MiB) },
+        // median ms of each phase of a get, one provider vs four: to the first progress event, from it
+        // to done, from done to the process's exit
+        phasesMs: {
+          one: { start: Math.round(median(oneVsFour.startA)), data: Math.round(median(oneVsFour.transferA)), exit: Math.round(median(oneVsFour.exitA)) },
+          four: { start: Math.round(median(oneVsFour.startB)), data: Math.round(median(oneVsFour.transferB)), exit: Math.round(median(oneVsFour.exitB)) }
+        },
+        // of the four, how many sent data in each round: the downloader takes in providers only while it is idle
+        providersSending: oneVsFour.providersB,
         target: '>= 1.0 (four / one, by speed)'
       }
       for (const p of uncapped) await stopCli(p)
@@ -186,7 +200,7 @@ function printTable (r: any): void {
       ['1. peak RSS above idle', `sender ${one.rss.sender.aboveIdleMiB} MiB`, `receiver ${one.rss.receiver.aboveIdleMiB} MiB (idle ${one.rss.sender.idleMiB} / ${one.rss.receiver.idleMiB} MiB; target <= 64 MiB)`])
   }
   const free = r.fourUncappedProviders
-  if (free != null) rows.push(['2. four uncapped providers vs one', `${free.fourMiBps} vs ${free.oneMiBps} MiB/s`, `${spread(free.ratio)} (target >= 1.0x); first progress to done ${spread(free.transferRatio)}; duplicates ${free.duplicateMiB.four} MiB`])
+  if (free != null) rows.push(['2. four uncapped providers vs one', `${free.fourMiBps} vs ${free.oneMiBps} MiB/s`, `${spread(free.ratio)} (target >= 1.0x); first progress to done ${spread(free.transferRatio)}; duplicates ${free.duplicateMiB.four} MiB; providers sending ${free.providersSending.join(',')}`])
   if (r.fourCappedProviders != null) {
     rows.push(
       ['3. four providers capped 4 MiB/s', `${r.fourCappedProviders.MiBps} MiB/s`, 'target >= 14 MiB/s'],
