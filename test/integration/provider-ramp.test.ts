@@ -1,4 +1,4 @@
-// A download takes in providers one at a time: the best one first, the next only while the
+// A download takes in providers gradually: the best one first, more only while the
 // downloader is idle; a provider that stalls or lies is replaced whatever the load.
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
@@ -44,7 +44,7 @@ describe('taking in providers while the downloader is idle', function () {
     assert.deepEqual(sending(result), [providers[0].peerId.toString()])
   })
 
-  it('takes the others in, one at a time, while the downloader waits for data', async () => {
+  it('takes the others in while the downloader waits for data', async () => {
     const book = await sharedBook('Jane Austen - Persuasion.txt', 16 * 1024 * 1024, 42)
     const limit = { share: [join(swarm.dir, 'books')], maxUploadBytesPerSecond: 4 * 1024 * 1024 }
     const providers = [await swarm.peer('a', limit), await swarm.peer('b', limit), await swarm.peer('c', limit)]

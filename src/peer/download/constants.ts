@@ -42,10 +42,10 @@ export const PRIVATE_DIAL_TIMEOUT_MS = 1_500
 export const HOLE_PUNCH_WAIT_MS = 8_000
 
 /**
- * Taking in providers one at a time (provider-ramp.ts): every RAMP_INTERVAL_MS the downloader's
- * event-loop load is sampled; after RAMP_IDLE_TICKS samples in a row below RAMP_MAX_LOAD, one more
- * provider starts. Providers that fail or stall are replaced at once, whatever the load.
+ * Taking in providers gradually (provider-ramp.ts): every RAMP_INTERVAL_MS the downloader's
+ * event-loop load is sampled; after RAMP_IDLE_TICKS samples in a row below RAMP_MAX_LOAD, twice as
+ * many providers may run as do. Providers that fail or stall are replaced at once, whatever the load.
  */
-export const RAMP_INTERVAL_MS = 100
+export const RAMP_INTERVAL_MS = 50
 export const RAMP_IDLE_TICKS = 2
 export const RAMP_MAX_LOAD = 0.5

@@ -57,7 +57,7 @@ export interface DownloadOptions {
   /** How long one reply may take before the provider counts as stalled (default 20 s). */
   stallTimeoutMs?: number
   /**
-   * When to take in one more provider: by default after 200 ms with the downloader's event loop
+   * When to take in more providers: by default after 100 ms with the downloader's event loop
    * under half busy (constants.ts: RAMP_*).
    */
   ramp?: ProviderRampInit
@@ -184,7 +184,7 @@ export class Download {
     })
     const pool = new WorkerPool(
       { id, manifest, plan, writer, progress, ledger: this.ledger, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
-      { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal, ramp: this.options.ramp }
+      { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal, ramp: this.options.ramp, rank: this.options.stats != null ? ps => this.options.stats!.rank(ps) : undefined }
     )
     let published: string | undefined
     let refreshTimer: NodeJS.Timeout | undefined

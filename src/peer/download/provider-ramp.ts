@@ -1,7 +1,7 @@
-// When a download takes in one more provider. Every provider pulled from costs the downloader CPU
+// When a download takes in more providers. Every provider pulled from costs the downloader CPU
 // (decrypting, demuxing, hashing its chunks), and on loopback or a fast LAN one provider can already
 // keep the downloader busy: more of them then only split the same CPU and add end-game duplicates.
-// So a download starts with its best provider and adds the next only while the downloader's event
+// So a download starts with its best provider and adds others only while the downloader's event
 // loop is mostly idle, waiting for data: the providers running are what holds it back.
 import { performance } from 'node:perf_hooks'
 import { RAMP_INTERVAL_MS, RAMP_MAX_LOAD, RAMP_IDLE_TICKS } from './constants.js'

@@ -1,5 +1,5 @@
 // Runs one ProviderWorker per provider until every chunk is done: the first provider alone, then
-// one more each time the ramp finds the downloader idle (provider-ramp.ts), at most `maxProviders`.
+// twice as many each time the ramp finds the downloader idle (provider-ramp.ts), at most `maxProviders`.
 // A provider that fails is replaced at once by the next. A fast provider comes back for more
 // sooner, so it gets more; once nothing is pending, providers that ran out of work return for the
 // end game and duplicate what is still outstanding elsewhere.
@@ -19,8 +19,10 @@ export interface WorkerPoolInit {
   usable: (provider: ProviderInfo) => boolean
   /** The caller's abort. */
   signal?: AbortSignal
-  /** When to take in one more provider. */
+  /** When to take in more providers. */
   ramp?: ProviderRampInit
+  /** Best first, by what is known when a provider is taken in (pings may still be coming in). */
+  rank?: (providers: ProviderInfo[]) => ProviderInfo[]
 }
 
 export class WorkerPool {
@@ -32,7 +34,7 @@ export class WorkerPool {
   /** Providers whose worker ran out of work while chunks were still outstanding. */
   private readonly idle: ProviderInfo[] = []
   private wake: () => void = () => {}
-  /** Providers that may run at once: grows by one whenever the ramp finds the downloader idle. */
+  /** Providers that may run at once: doubles whenever the ramp finds the downloader idle. */
   private admitted = 1
 
   constructor (private readonly ctx: WorkerContext, private readonly init: WorkerPoolInit) {
@@ -60,9 +62,10 @@ export class WorkerPool {
     else this.start(first, channel)
     const ramp = new ProviderRamp(this.init.ramp)
     ramp.start(() => {
-      // only one provider more than those running: an idle spell while they are short of work
-      // (the end game) must not let a crowd in later
-      if (this.admitted <= this.workers.size) this.admitted = this.workers.size + 1
+      // twice as many as are running (slow providers are joined within a few samples), counted
+      // from those running: an idle spell while they are short of work (the end game) must not
+      // let a crowd in later
+      if (this.admitted <= this.workers.size) this.admitted = this.workers.size * 2
       this.wake()
     })
     try {
@@ -86,6 +89,7 @@ export class WorkerPool {
   private fill (): void {
     const { plan } = this.ctx
     while (this.workers.size < Math.min(this.admitted, this.init.maxProviders) && !plan.complete) {
+      if (this.init.rank != null && this.untried.length > 1) this.untried.splice(0, this.untried.length, ...this.init.rank(this.untried))
       const next = this.untried.shift() ?? (plan.hasPending ? this.idle.shift() : undefined)
       if (next == null) break
       this.start(next)
