@@ -98,13 +98,22 @@ function expectedChunkHash (manifest: Manifest, index: number): Uint8Array {
   return manifest.chunkHashes.subarray(index * HASH_LENGTH, (index + 1) * HASH_LENGTH)
 }
 
-function sha256Bytes (data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(data).digest()
+/** Bytes held as pieces (a Uint8ArrayList is one), hashed and written without joining them first. */
+export interface ByteList extends Iterable<Uint8Array> { readonly byteLength: number }
+
+function sha256Bytes (data: Uint8Array | ByteList): Uint8Array {
+  const hash = createHash('sha256')
+  if (data instanceof Uint8Array) return hash.update(data).digest()
+  for (const piece of data) hash.update(piece)
+  return hash.digest()
 }
 
 /** True when `data` is exactly chunk `index` of the book the manifest describes. */
-export function chunkMatches (manifest: Manifest, index: number, data: Uint8Array): boolean {
-  if (index < 0 || index >= chunkCount(manifest.size, manifest.chunkSize)) return false
-  if (data.byteLength !== chunkLength(manifest, index)) return false
+export function chunkMatches (manifest: Manifest, index: number, data: Uint8Array | ByteList): boolean {
+  if (!fitsChunk(manifest, index, data.byteLength)) return false
   return Buffer.from(sha256Bytes(data)).equals(expectedChunkHash(manifest, index))
+}
+
+function fitsChunk (manifest: Manifest, index: number, bytes: number): boolean {
+  return index >= 0 && index < chunkCount(manifest.size, manifest.chunkSize) && bytes === chunkLength(manifest, index)
 }

@@ -14,6 +14,12 @@ export const MAX_FINISHED_DOWNLOADS = 1_000
 export const DOWNLOAD_LIST_FILE = 'downloads.json'
 /** A queued downloader hears its place at least this often (spec 3: at least every 5 s). */
 export const QUEUE_HEARTBEAT_MS = 5_000
+/**
+ * Chunks a fetch stream reads from disk and sends in one go when no upload limit applies (1 MiB):
+ * each send becomes one yamux frame where the window allows, so fewer frames, window updates and
+ * event-loop turns per byte on both sides.
+ */
+export const READ_BATCH_CHUNKS = 4
 /** Fetch streams one connection may open at once, and that we open to one peer. */
 export const MAX_INBOUND_STREAMS_PER_CONNECTION = 16
 export const MAX_OUTBOUND_STREAMS_PER_CONNECTION = 16

@@ -25,9 +25,13 @@ export async function sendBounded (stream: Stream, data: Uint8Array | Uint8Array
   stream.send(data)
 }
 
-/** Each payload in its own length-prefixed frame (fetch chunk data after a reply). */
-export async function * framed (payloads: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8ArrayList> {
-  for await (const payload of payloads) yield frame(payload)
+/** Each payload in its own length-prefixed frame (fetch chunk data after a reply), a batch in one list. */
+export async function * framed (batches: AsyncIterable<Uint8Array[]>): AsyncGenerator<Uint8ArrayList> {
+  for await (const batch of batches) {
+    const frames = new Uint8ArrayList()
+    for (const payload of batch) frames.append(frame(payload))
+    yield frames
+  }
 }
 
 /** A pipeline's sink: sends what it is given, one piece at a time, through sendBounded. */

@@ -15,8 +15,11 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface Reply<Res> {
   /** The response; or already `encoded` by the handler (a hot path writing its bytes directly). */
   response: Res | { encoded: Uint8Array }
-  /** Raw payload frames sent after the response (fetch chunk data), pulled one at a time. */
-  frames?: AsyncIterable<Uint8Array>
+  /**
+   * Raw payload frames sent after the response (fetch chunk data), pulled a batch at a time: each
+   * payload is its own frame, and a batch goes to the stream in one write.
+   */
+  frames?: AsyncIterable<Uint8Array[]>
   /** Close the stream after this reply (e.g. unregister). */
   last?: boolean
 }
@@ -132,7 +135,7 @@ async function serveStream<Req, Res> (opts: RequestLoopOptions<Req, Res>): Promi
         const response = reply.response
         if (isEncoded(response)) await sendBounded(stream, frame(response.encoded), signal)
         else await writeMessage(stream, exchange.response.codec, response, signal)
-        // payloads are pulled one at a time, as the stream takes them: read from disk, framed, sent
+        // payloads are pulled a batch at a time, as the stream takes them: read from disk, framed, sent
         if (reply.frames != null) await pipe(reply.frames, framed, sendTo(stream, signal))
       } catch (e) {
         // the remote went away or stalled while we were answering; nothing more to tell it

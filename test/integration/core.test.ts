@@ -64,7 +64,8 @@ describe('index and peers over libp2p', function () {
     const path = await writeBook(join(swarm.dir, 'honest'), 'Mary Shelley - Frankenstein.txt', bytes)
     const manifest = await hashFile(path)
     const id = bookIdOf(manifest).toString()
-    await swarm.peer('honest', { share: [join(swarm.dir, 'honest')] })
+    // capped, so the downloader waits for it and takes the liar in, whichever answers its ping first
+    await swarm.peer('honest', { share: [join(swarm.dir, 'honest')], maxUploadBytesPerSecond: 4 * 1024 * 1024 })
     await waitForProviders(swarm.index, id, 1)
     const liar = await startLiar(indexAddr(swarm.index), path, manifest)
     swarm.nodes.push(liar)

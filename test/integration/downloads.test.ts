@@ -22,8 +22,9 @@ describe('downloads from several providers', function () {
 
   it('pulls from every provider and finishes despite one that stalls mid-download', async () => {
     const book = await sharedBook('Victor Hugo - Les Misérables.txt', 4 * 1024 * 1024, 31)
-    await swarm.peer('a', { share: [join(swarm.dir, 'books')] })
-    await swarm.peer('b', { share: [join(swarm.dir, 'books')] })
+    // capped: one fast provider alone would keep the downloader busy, and it would take no others in
+    await swarm.peer('a', { share: [join(swarm.dir, 'books')], maxUploadBytesPerSecond: 2 * 1024 * 1024 })
+    await swarm.peer('b', { share: [join(swarm.dir, 'books')], maxUploadBytesPerSecond: 2 * 1024 * 1024 })
     const staller = await startLiar(indexAddr(swarm.index), book.path, await hashFile(book.path), { mode: 'stall', stallAfter: 1 })
     swarm.nodes.push(staller)
     await waitForProviders(swarm.index, book.id, 3)
@@ -32,6 +33,35 @@ describe('downloads from several providers', function () {
     assert.ok((await readFile(result.path)).equals(book.bytes))
     assert.ok(result.providersUsed.length >= 2, `used ${result.providersUsed.length} providers`)
     assert.ok(result.providersUsed.includes(staller.peerId.toString()), 'the staller was asked')
+  })
+
+  it('drops a provider for one bad chunk in the middle of a run, keeping only verified chunks, each written once', async () => {
+    const book = await sharedBook('Herman Melville - Moby Dick.txt', 4 * 1024 * 1024, 37)
+    const manifest = await hashFile(book.path)
+    const honest = await swarm.peer('honest', { share: [join(swarm.dir, 'books')], maxUploadBytesPerSecond: 4 * 1024 * 1024 })
+    // the middle of its first run of 8 chunks: the chunks before it are kept, it is not
+    const liar = await startLiar(indexAddr(swarm.index), book.path, manifest, { corrupts: i => i === 5 })
+    swarm.nodes.push(liar)
+    await waitForProviders(swarm.index, book.id, 2)
+    const downloader = await swarm.peer('d')
+    const components = (downloader as any).components as DownloaderComponents & { logger: ArkshareNode['logger'] }
+    const info = (node: ArkshareNode): { peerId: string, multiaddrs: string[] } => ({ peerId: node.peerId.toString(), multiaddrs: node.getMultiaddrs().map(a => a.toString()) })
+    let last: DownloadProgress | undefined
+    const result = await new Download(components, {
+      id: parseBookId(book.id),
+      providers: [info(liar), info(honest)],
+      outDir: join(swarm.dir, 'd', 'dl'),
+      onProgress: (p) => { last = p },
+      paths: pathsOf(downloader)
+    }, components.logger.forComponent('arkshare:test')).run()
+    assert.ok((await readFile(result.path)).equals(book.bytes))
+    const lied = last?.providers.find(e => e.peerId === liar.peerId.toString())
+    assert.equal(lied?.dropped?.reason, 'bad_data')
+    assert.equal(lied?.chunksRejected, 1)
+    assert.ok(last?.chunkMap.owners[5] !== lied?.mapIndex, 'the bad chunk came from the honest provider')
+    // every chunk used exactly once: as many writes as chunks, whoever sent them
+    const used = last?.providers.reduce((n, e) => n + e.chunksUsed, 0)
+    assert.equal(used, last?.chunksTotal)
   })
 
   it('takes in a provider that appears during a long download', async () => {

@@ -13,7 +13,15 @@ import { createArkshareNode, type ArkshareNode } from '../../src/node/create-nod
 import { multiaddr } from '@multiformats/multiaddr'
 import { LOOPBACK } from '../helpers.js'
 
-export async function startLiar (indexAddress: string, path: string, manifest: Manifest, options: { ttlSeconds?: number, mode?: 'lie' | 'stall', stallAfter?: number } = {}): Promise<ArkshareNode> {
+export interface LiarOptions {
+  ttlSeconds?: number
+  mode?: 'lie' | 'stall'
+  stallAfter?: number
+  /** 'lie': which chunks get a byte flipped (default: every one). */
+  corrupts?: (index: number) => boolean
+}
+
+export async function startLiar (indexAddress: string, path: string, manifest: Manifest, options: LiarOptions = {}): Promise<ArkshareNode> {
   const mode = options.mode ?? 'lie'
   let served = 0
   const node = await createArkshareNode({ listen: [LOOPBACK] })
@@ -37,10 +45,10 @@ export async function startLiar (indexAddress: string, path: string, manifest: M
         const chunks: Uint8Array[] = []
         for (let i = request.firstChunk; i < request.firstChunk + request.chunkCount; i++) {
           const chunk = new Uint8Array(bytes.subarray(i * manifest.chunkSize, i * manifest.chunkSize + chunkLength(manifest, i)))
-          if (mode === 'lie') chunk[0] ^= 0xff
+          if (mode === 'lie' && (options.corrupts?.(i) ?? true)) chunk[0] ^= 0xff
           chunks.push(chunk)
         }
-        return { response: { ...empty, length: BigInt(chunks.reduce((n, c) => n + c.byteLength, 0)) }, frames: (async function * () { yield * chunks })() }
+        return { response: { ...empty, length: BigInt(chunks.reduce((n, c) => n + c.byteLength, 0)) }, frames: (async function * () { for (const chunk of chunks) yield [chunk] })() }
       }
     })
   }, { runOnLimitedConnection: false })

@@ -40,3 +40,12 @@ export const PRIVATE_DIAL_TIMEOUT_MS = 1_500
 
 /** How long a provider dialled through its relay may take to dial us back directly (DCUtR reversal). */
 export const HOLE_PUNCH_WAIT_MS = 8_000
+
+/**
+ * Taking in providers gradually (provider-ramp.ts): every RAMP_INTERVAL_MS the downloader's
+ * event-loop load is sampled; after RAMP_IDLE_TICKS samples in a row below RAMP_MAX_LOAD, twice as
+ * many providers may run as do. Providers that fail or stall are replaced at once, whatever the load.
+ */
+export const RAMP_INTERVAL_MS = 50
+export const RAMP_IDLE_TICKS = 2
+export const RAMP_MAX_LOAD = 0.5

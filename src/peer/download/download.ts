@@ -17,6 +17,7 @@ import { PathFinder, type PathComponents, type PathOptions } from './paths.js'
 import { ProviderDialer, type ProviderPath } from './provider-dialer.js'
 import { ProviderFailures, type BadPeers } from './provider-failures.js'
 import { ProviderLedger } from './provider-ledger.js'
+import type { ProviderRampInit } from './provider-ramp.js'
 import { safeFileName } from './target.js'
 import { WorkerPool } from './worker-pool.js'
 import type { BandwidthBudget } from '../../limits/token-bucket.js'
@@ -55,6 +56,11 @@ export interface DownloadOptions {
   maxProviders?: number
   /** How long one reply may take before the provider counts as stalled (default 20 s). */
   stallTimeoutMs?: number
+  /**
+   * When to take in more providers: by default after 100 ms with the downloader's event loop
+   * under half busy (constants.ts: RAMP_*).
+   */
+  ramp?: ProviderRampInit
   /**
    * Asks the index for the book's providers: periodically, for providers that appeared since the
    * download started, and once for a provider unreachable at its addresses (it may have moved).
@@ -179,7 +185,7 @@ export class Download {
     })
     const pool = new WorkerPool(
       { id, manifest, plan, writer, progress, ledger: this.ledger, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
-      { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal }
+      { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal, ramp: this.options.ramp, rank: this.options.stats != null ? ps => this.options.stats!.rank(ps) : undefined }
     )
     let published: string | undefined
     let refreshTimer: NodeJS.Timeout | undefined

@@ -115,8 +115,9 @@ export class ProviderWorker {
     const ledger = this.ctx.ledger.entry(this.provider.peerId)
     let received = 0
     for (let index = run.first; index < run.first + run.count; index++) {
-      // a payload frame holds one chunk: a longer one is refused before it is read
-      const data = (await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)).subarray()
+      // a payload frame holds one chunk: a longer one is refused before it is read; it is kept in
+      // the pieces it arrived in, hashed and written from them, never joined (a copy per byte less)
+      const data = await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)
       progress.bytesFetched += data.byteLength
       ledger.bytes += data.byteLength
       received += data.byteLength

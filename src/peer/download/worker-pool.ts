@@ -1,6 +1,9 @@
-// Runs one ProviderWorker per provider, at most `maxProviders` at once, until every chunk is done.
-// A fast provider comes back for more sooner, so it gets more; once nothing is pending, providers
-// that ran out of work return for the end game and duplicate what is still outstanding elsewhere.
+// Runs one ProviderWorker per provider until every chunk is done: the first provider alone, then
+// twice as many each time the ramp finds the downloader idle (provider-ramp.ts), at most `maxProviders`.
+// A provider that fails is replaced at once by the next. A fast provider comes back for more
+// sooner, so it gets more; once nothing is pending, providers that ran out of work return for the
+// end game and duplicate what is still outstanding elsewhere.
+import { ProviderRamp, type ProviderRampInit } from './provider-ramp.js'
 import { ProviderWorker, type WorkerContext } from './provider-worker.js'
 import type { FetchChannel } from './fetch-channel.js'
 import type { ProviderFailures } from './provider-failures.js'
@@ -16,6 +19,10 @@ export interface WorkerPoolInit {
   usable: (provider: ProviderInfo) => boolean
   /** The caller's abort. */
   signal?: AbortSignal
+  /** When to take in more providers. */
+  ramp?: ProviderRampInit
+  /** Best first, by what is known when a provider is taken in (pings may still be coming in). */
+  rank?: (providers: ProviderInfo[]) => ProviderInfo[]
 }
 
 export class WorkerPool {
@@ -27,6 +34,8 @@ export class WorkerPool {
   /** Providers whose worker ran out of work while chunks were still outstanding. */
   private readonly idle: ProviderInfo[] = []
   private wake: () => void = () => {}
+  /** Providers that may run at once: doubles whenever the ramp finds the downloader idle. */
+  private admitted = 1
 
   constructor (private readonly ctx: WorkerContext, private readonly init: WorkerPoolInit) {
     this.seen = new Set(init.providers.map(p => p.peerId))
@@ -51,12 +60,24 @@ export class WorkerPool {
     if (untried >= 0) this.untried.splice(untried, 1)
     if (plan.complete) await channel.close()
     else this.start(first, channel)
-    while (!plan.complete) {
-      this.init.signal?.throwIfAborted()
-      if (writer.error != null) throw writer.error
-      this.fill()
-      if (this.workers.size === 0) throw writer.error ?? this.init.failures.allFailed(this.seen.size)
-      await Promise.race([...this.workers, new Promise<void>(resolve => { this.wake = resolve })])
+    const ramp = new ProviderRamp(this.init.ramp)
+    ramp.start(() => {
+      // twice as many as are running (slow providers are joined within a few samples), counted
+      // from those running: an idle spell while they are short of work (the end game) must not
+      // let a crowd in later
+      if (this.admitted <= this.workers.size) this.admitted = this.workers.size * 2
+      this.wake()
+    })
+    try {
+      while (!plan.complete) {
+        this.init.signal?.throwIfAborted()
+        if (writer.error != null) throw writer.error
+        this.fill()
+        if (this.workers.size === 0) throw writer.error ?? this.init.failures.allFailed(this.seen.size)
+        await Promise.race([...this.workers, new Promise<void>(resolve => { this.wake = resolve })])
+      }
+    } finally {
+      ramp.stop()
     }
   }
 
@@ -67,7 +88,8 @@ export class WorkerPool {
 
   private fill (): void {
     const { plan } = this.ctx
-    while (this.workers.size < this.init.maxProviders && !plan.complete) {
+    while (this.workers.size < Math.min(this.admitted, this.init.maxProviders) && !plan.complete) {
+      if (this.init.rank != null && this.untried.length > 1) this.untried.splice(0, this.untried.length, ...this.init.rank(this.untried))
       const next = this.untried.shift() ?? (plan.hasPending ? this.idle.shift() : undefined)
       if (next == null) break
       this.start(next)

@@ -27,21 +27,27 @@ export class PingRanker {
    * Pings providers (bounded in number and time) so the fastest are tried first. A provider behind
    * a symmetric NAT is pinged only over a direct connection we have: a new one could only go
    * through its relay (after a WebRTC attempt that cannot cross its NAT), and measure the relay.
+   * With `wait: 'first'` it returns once one answered (the nearest) or none could: the others go on
+   * in the background, to rank those a download takes in later, without holding up its start.
    */
-  async measure (providers: ProviderInfo[], signal?: AbortSignal): Promise<void> {
+  async measure (providers: ProviderInfo[], signal?: AbortSignal, wait: 'all' | 'first' = 'all'): Promise<void> {
     let ping: Ping | undefined
     // libp2p's components throw for a service the node does not have
     try { ping = this.components.ping } catch { return }
     if (ping == null) return
-    await Promise.all(providers.slice(0, MAX_PINGED_PROVIDERS).map(async (p) => {
+    const pinger = ping
+    const answers = providers.slice(0, MAX_PINGED_PROVIDERS).map(async (p): Promise<boolean> => {
       try {
         const peerId = peerIdFromString(p.peerId)
-        if (p.reachability === 'relay-only' && !this.components.connectionManager.getConnections(peerId).some(c => c.limits == null)) return
+        if (p.reachability === 'relay-only' && !this.components.connectionManager.getConnections(peerId).some(c => c.limits == null)) return false
         if (p.multiaddrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: p.multiaddrs.map(a => multiaddr(a)) })
-        const rtt = await ping.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(PING_TIMEOUT_MS)]) : AbortSignal.timeout(PING_TIMEOUT_MS) })
+        const rtt = await pinger.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(PING_TIMEOUT_MS)]) : AbortSignal.timeout(PING_TIMEOUT_MS) })
         this.stats.recordRtt(p.peerId, rtt)
-      } catch { /* unreachable now: ranked last */ }
-    }))
+        return true
+      } catch { return false /* unreachable now: ranked last */ }
+    })
+    if (wait === 'all') await Promise.all(answers)
+    else await Promise.any(answers.map(async a => { if (!(await a)) throw new Error('no answer') })).catch(() => {})
   }
 
   /** Pings the providers of search results (other peers, each once). */

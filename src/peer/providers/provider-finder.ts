@@ -88,7 +88,9 @@ export class ProviderFinder {
       if (indexError != null) throw indexError
       throw new DownloadError(`no provider is online for ${cid.toString()}`)
     }
-    await this.ranker.measure(providers, signal)
+    // the first to answer is the nearest, and the download starts with it; the rest are ranked as
+    // their answers come in, before the download takes in more
+    await this.ranker.measure(providers, signal, 'first')
     const book = found?.book ?? { id: cid.toString(), title: '', author: '', format: '', size: 0, fileName: '', language: '' }
     return { book, providers: this.ranker.rank(providers) }
   }

@@ -2,7 +2,7 @@
 // addressed only by book ID. The file's size and mtime are checked against what was hashed before
 // each request and again after reading it, so an edited file is withdrawn instead of served; the
 // downloader verifies every chunk anyway, so hashing here again would only double the CPU cost.
-import { open, stat } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { chunkCount, chunkLength, parseBookId, type Manifest } from '../../content/book-id.js'
 import { FileChangedError } from '../../content/hash-file.js'
 import { FETCH, FetchRequest, FetchResponse, Status } from '../../wire/messages.js'
@@ -11,7 +11,7 @@ import { LIMITS } from '../../wire/protocols.js'
 import { serveRequests, type Reply } from '../../wire/request-loop.js'
 import type { StreamBudget } from '../../limits/stream-budget.js'
 import type { Shelf, ShelfEntry } from './shelf.js'
-import { QUEUE_HEARTBEAT_MS } from '../constants.js'
+import { QUEUE_HEARTBEAT_MS, READ_BATCH_CHUNKS } from '../constants.js'
 import type { BandwidthBudget } from '../../limits/token-bucket.js'
 import type { UploadSlots } from '../../limits/upload-slots.js'
 import type { UploadMeter } from './upload-meter.js'
@@ -45,29 +45,56 @@ function emptyResponse (): FetchResponse {
   return { status: Status.OK, message: '', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(0), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }
 }
 
-async function * readChunks (entry: ShelfEntry, first: number, count: number, onChanged: () => void, beforeChunk?: (bytes: number) => Promise<void>): AsyncGenerator<Uint8Array> {
-  const handle = await open(entry.path, 'r')
-  try {
-    for (let index = first; index < first + count; index++) {
-      const length = chunkLength(entry.manifest, index)
-      await beforeChunk?.(length)
-      // a fresh buffer per chunk: stream.send keeps a reference to what it is given
-      const buffer = new Uint8Array(length)
-      let got = 0
-      while (got < length) {
-        const { bytesRead } = await handle.read(buffer, got, length - got, index * entry.manifest.chunkSize + got)
-        if (bytesRead === 0) break
-        got += bytesRead
-      }
-      const info = await handle.stat()
-      if (got !== length || info.size !== entry.size || info.mtimeMs !== entry.mtimeMs) {
-        onChanged()
-        throw new FileChangedError(`${entry.path} changed since it was shared`)
-      }
-      yield buffer
+/** The book file a stream reads from: opened at its first CHUNKS request, kept until the stream ends. */
+class BookReader {
+  private entry?: ShelfEntry
+  private handle?: FileHandle
+
+  async handleFor (entry: ShelfEntry): Promise<FileHandle> {
+    if (this.entry === entry && this.handle != null) return this.handle
+    await this.close()
+    this.handle = await open(entry.path, 'r')
+    this.entry = entry
+    return this.handle
+  }
+
+  async close (): Promise<void> {
+    const handle = this.handle
+    this.handle = undefined
+    this.entry = undefined
+    await handle?.close()
+  }
+}
+
+/**
+ * Reads chunks `first` .. `first + count - 1` in batches of up to `batchOf()` chunks, one read call
+ * each, checking the file after every read. A batch is sent in one write, which yamux carries as one
+ * frame where its window allows: fewer frames mean fewer window updates and wake-ups on both sides.
+ */
+async function * readChunks (handle: FileHandle, entry: ShelfEntry, first: number, count: number, batchOf: () => number, onChanged: () => void, beforeBatch?: (bytes: number) => Promise<void>): AsyncGenerator<Uint8Array[]> {
+  const { manifest } = entry
+  for (let index = first; index < first + count;) {
+    const end = Math.min(first + count, index + Math.max(1, batchOf()))
+    const lengths: number[] = []
+    for (let i = index; i < end; i++) lengths.push(chunkLength(manifest, i))
+    const length = lengths.reduce((a, b) => a + b, 0)
+    await beforeBatch?.(length)
+    // a fresh buffer per batch: stream.send keeps a reference to what it is given
+    const buffer = new Uint8Array(length)
+    let got = 0
+    while (got < length) {
+      const { bytesRead } = await handle.read(buffer, got, length - got, index * manifest.chunkSize + got)
+      if (bytesRead === 0) break
+      got += bytesRead
     }
-  } finally {
-    await handle.close()
+    const info = await handle.stat()
+    if (got !== length || info.size !== entry.size || info.mtimeMs !== entry.mtimeMs) {
+      onChanged()
+      throw new FileChangedError(`${entry.path} changed since it was shared`)
+    }
+    let at = 0
+    yield lengths.map(n => buffer.subarray(at, (at += n)))
+    index = end
   }
 }
 
@@ -95,6 +122,7 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
     return entry
   }
 
+  const reader = new BookReader()
   let release: (() => void) | undefined
   /** Ends this stream's place in the upload meter once it is served chunks. */
   let endUpload: (() => void) | undefined
@@ -145,9 +173,11 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
         }
         const { budget, meter } = options
         if (meter != null) endUpload ??= meter.begin(remote)
-        // the limits may change while a request is served: each chunk asks
-        const beforeChunk = budget != null ? async (bytes: number) => { if (budget.limited) await budget.take(remote, bytes, signal) } : undefined
-        const frames = readChunks(entry, first, count, () => { shelf.recheck() }, beforeChunk)
+        // the limits may change while a request is served: each batch asks; under a rate limit a
+        // batch is one chunk, so the pace stays as even as the limit's burst allows
+        const beforeBatch = budget != null ? async (bytes: number) => { if (budget.limited) await budget.take(remote, bytes, signal) } : undefined
+        const batchOf = (): number => budget?.limited === true ? 1 : READ_BATCH_CHUNKS
+        const frames = readChunks(await reader.handleFor(entry), entry, first, count, batchOf, () => { shelf.recheck() }, beforeBatch)
         return {
           response: { ...emptyResponse(), length: BigInt(length) },
           frames: meter == null ? frames : counted(frames, (bytes) => { meter.sent(remote, bytes) })
@@ -155,16 +185,17 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
       }
     })
   } finally {
+    await reader.close().catch(() => {})
     endUpload?.()
     release?.()
   }
 }
 
-/** Passes chunks on, telling `onChunk` the size of each as it is handed over to be sent. */
-async function * counted (chunks: AsyncGenerator<Uint8Array>, onChunk: (bytes: number) => void): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) {
-    onChunk(chunk.byteLength)
-    yield chunk
+/** Passes batches of chunks on, telling `onBatch` the bytes of each as it is handed over to be sent. */
+async function * counted (batches: AsyncGenerator<Uint8Array[]>, onBatch: (bytes: number) => void): AsyncGenerator<Uint8Array[]> {
+  for await (const batch of batches) {
+    onBatch(batch.reduce((n, chunk) => n + chunk.byteLength, 0))
+    yield batch
   }
 }
 

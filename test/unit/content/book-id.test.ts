@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { Uint8ArrayList } from 'uint8arraylist'
 import { mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,6 +48,11 @@ describe('book identity', () => {
     assert.equal(chunkMatches(manifest, 1, bad), false)
     assert.equal(chunkMatches(manifest, 1, bytes.subarray(CHUNK_SIZE, CHUNK_SIZE + 999)), false, 'short chunk')
     assert.equal(chunkMatches(manifest, 2, bytes.subarray(0, 1)), false, 'out of range')
+    // a chunk held in the pieces it arrived in is checked without joining them
+    const pieces = new Uint8ArrayList(bytes.subarray(0, 1000), bytes.subarray(1000, 70_000), bytes.subarray(70_000, CHUNK_SIZE))
+    assert.ok(chunkMatches(manifest, 0, pieces))
+    assert.equal(chunkMatches(manifest, 0, new Uint8ArrayList(bytes.subarray(0, 1000), bytes.subarray(1001, CHUNK_SIZE + 1))), false, 'shifted piece')
+    assert.equal(chunkMatches(manifest, 0, new Uint8ArrayList(bytes.subarray(0, 1000))), false, 'short pieces')
   })
 
   it('rejects a manifest that does not hash to the ID', async () => {

@@ -93,7 +93,7 @@ describe('request loop and request channel', () => {
     await trickle.served
   })
 
-  it('sends payload frames after a reply and interim replies before it', async () => {
+  it('sends payload frames after a reply, a frame per payload however they are batched, and interim replies before it', async () => {
     const [outbound, inbound] = await streamPair()
     const empty: FetchResponse = { status: Status.OK, message: '', size: 0n, chunkSize: 0, chunkHashes: new Uint8Array(0), length: 0n, queuePosition: 0, retryAfterSeconds: 0 }
     const served = serveRequests<FetchRequest, FetchResponse>({
@@ -104,7 +104,9 @@ describe('request loop and request channel', () => {
       handle: async (request, { interim }) => {
         await interim({ ...empty, status: Status.QUEUED, queuePosition: 2 })
         await interim({ ...empty, status: Status.QUEUED, queuePosition: 1 })
-        const frames = (async function * () { for (let i = 0; i < request.chunkCount; i++) yield new Uint8Array(1000).fill(i) })()
+        const payload = (i: number): Uint8Array => new Uint8Array(1000).fill(i)
+        // a batch of two, then one: each payload still its own frame
+        const frames = (async function * () { yield [payload(0), payload(1)]; for (let i = 2; i < request.chunkCount; i++) yield [payload(i)] })()
         return { response: { ...empty, length: BigInt(request.chunkCount * 1000) }, frames }
       }
     })

@@ -8,7 +8,9 @@ import { logger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { bookIdOf, CHUNK_SIZE, chunkMatches, parseBookId } from '../../../../src/content/book-id.js'
+import { BandwidthBudget } from '../../../../src/limits/token-bucket.js'
 import { UploadSlots } from '../../../../src/limits/upload-slots.js'
+import { READ_BATCH_CHUNKS } from '../../../../src/peer/constants.js'
 import { chunksRequest, requestManifest, type FetchChannel } from '../../../../src/peer/download/fetch-channel.js'
 import { handleFetchStream, refuseFetchStream, type FetchConnection, type FetchServerOptions } from '../../../../src/peer/serving/fetch-server.js'
 import { Shelf } from '../../../../src/peer/serving/shelf.js'
@@ -107,6 +109,28 @@ describe('fetch server', () => {
     const manifest = await requestManifest(channel, book.id, signal())
     assert.equal(manifest.size, BOOK_SIZE)
     assert.deepEqual(manifest, shelf.list()[0].manifest)
+  })
+
+  it('writes the chunks of a request in batches of up to READ_BATCH_CHUNKS, one chunk a write under an upload limit', async () => {
+    /** The sizes of the server's writes that carry chunk data, while a 3-chunk request is served. */
+    const chunkWrites = async (options: Partial<FetchServerOptions>): Promise<number[]> => {
+      const [client, server] = await streamPair()
+      streams.push(client, server)
+      const sizes: number[] = []
+      const send = server.send.bind(server)
+      server.send = (data) => { sizes.push(data.byteLength); return send(data) }
+      void handleFetchStream(server, remote, { shelf, log, ...options })
+      const channel = new RequestChannel(client, FETCH)
+      await channel.send(chunksRequest(book.id, { first: 0, count: 3 }), signal())
+      assert.equal((await channel.receive(signal())).status, Status.OK)
+      await receiveChunks(channel, 0, 3)
+      return sizes.filter(n => n >= CHUNK_SIZE / 2)
+    }
+    assert.ok(READ_BATCH_CHUNKS >= 3)
+    // the three chunks (2.5 chunks of bytes) and their prefixes in one write
+    assert.deepEqual((await chunkWrites({})).length, 1)
+    // a limit high enough not to slow the test still paces chunk by chunk
+    assert.deepEqual((await chunkWrites({ budget: new BandwidthBudget({ total: 1024 * 1024 * 1024 }) })).length, 3)
   })
 
   it('answers CHUNKS with the length, then one payload frame per chunk that verifies', async () => {
