@@ -42,6 +42,34 @@ interface Walk {
   gen: number
 }
 
+/** A block's candidates (posting index and slot), between the walk's passes over it. */
+const candidateAt = new Int32Array(BLOCK)
+const candidateSlot = new Int32Array(BLOCK)
+/** Per candidate and clause, where the walk found the clause's word in its list. */
+let cursorsOf = new Int32Array(BLOCK * 4)
+/** What touchCandidates read, kept so that the compiler cannot drop the reads as unused. */
+const sink = { touched: 0 }
+
+/**
+ * Reads what the checks of a block's candidates will read (their records, their books' stamps and,
+ * when asked, their words and filtered columns), each loop's reads independent of each other.
+ */
+function touchCandidates (candidates: number, record: Int32Array, bookStamp: Uint32Array, words: ListingWords | undefined, store: IndexParts['store'] | undefined): void {
+  let sum = 0
+  for (let k = 0; k < candidates; k++) sum += record[candidateSlot[k] * RECORD + BOOK]
+  for (let k = 0; k < candidates; k++) sum += bookStamp[record[candidateSlot[k] * RECORD + BOOK]]
+  if (words != null) {
+    const { tokenStart, fieldLengths, tokens } = words
+    for (let k = 0; k < candidates; k++) sum += fieldLengths[candidateSlot[k] * 3]
+    for (let k = 0; k < candidates; k++) sum += tokens[tokenStart[candidateSlot[k]]]
+  }
+  if (store != null) {
+    const { format, language, size } = store
+    for (let k = 0; k < candidates; k++) sum += format[candidateSlot[k]] + language[candidateSlot[k]] + size[candidateSlot[k]]
+  }
+  sink.touched = sum
+}
+
 /** Books matched (in scratch.matchedBooks), and postings read and passed over. */
 interface Walked { total: number, visited: number, skipped: number }
 
@@ -123,92 +151,114 @@ function walk (parts: IndexParts, w: Walk): Walked {
   let total = 0
   let visited = 0
   let skipped = 0
+  if (cursorsOf.length < BLOCK * clauses.length) cursorsOf = new Int32Array(BLOCK * clauses.length)
+  const cursors = cursorsOf
+  const termChecked = clauses.some(c => c !== driver && c.prefixLists != null && c.slotsMarked !== true)
   for (const driverList of w.segments) {
     for (const c of clauses) c.cursor = 0
     for (const x of excluded) x.cursor = 0
     const driverLength = driverList != null ? driverList.length : chain != null ? chain.length : store.slots
-    for (let i = 0; i < driverLength; i++) {
-      if (floor?.full === true && i % BLOCK === 0 && visited >= EXACT_WALK) {
+    for (let start = 0; start < driverLength; start += BLOCK) {
+      const end = Math.min(start + BLOCK, driverLength)
+      if (floor?.full === true && visited >= EXACT_WALK) {
         const blocks = (driverList as PostingList).blocks
-        const b = i / BLOCK * 3
+        const b = start / BLOCK * 3
         if (floor.keepsOut(scoreBound(clauses, driver as Clause, blocks[b], blocks[b + 1], averageLength), blocks[b + 2])) {
-          const n = Math.min(BLOCK, driverLength - i)
-          skipped += n
-          i += n - 1
+          skipped += end - start
           continue
         }
       }
-      visited++
-      const slot = driverList != null ? driverList.slot(i) : chain != null ? chain[i] : i
-      // the other words first, from their lists (read in order) and marks: they turn most postings
-      // away before the listing's own record, a read anywhere in memory, is touched
-      let ok = true
-      for (const c of clauses) {
-        if (c === driver) continue
-        if (c.slotsMarked === true) {
-          if (slotStamp[slot] !== gen) { ok = false; break }
-          continue
-        }
-        if (c.prefixLists != null) continue
-        const list = c.list as PostingList
-        const at = c.cursor = list.seek(c.cursor, slot)
-        if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
-      }
-      if (!ok) continue
-      const r = slot * RECORD
-      if (record[r + ALIVE] === 0) continue
-      if (peer != null && record[r + PEER] !== peer) continue
-      if (bookCode != null && record[r + BOOK] !== bookCode) continue
-      if (formatOk != null && !formatOk[format[slot]]) continue
-      if (languageOk != null && !languageOk[language[slot]]) continue
-      if (sized && (size[slot] < minSize || size[slot] > maxSize)) continue
-      if (!peers.isListed(record[r + PEER], now, graceStart)) continue
-      const norm = lengthNorm(record[r + LENGTH], averageLength)
-      let score = 0
-      for (const c of clauses) {
-        let tf: number
-        let fields: number
-        if (c === driver) {
-          tf = (driverList as PostingList).weightedTf(i)
-          fields = (driverList as PostingList).fields(i)
-        } else if (c.slotsMarked === true) {
-          tf = slotMatch[slot] >>> 3
-          fields = slotMatch[slot] & 7
-        } else if (c.prefixLists != null) {
-          tf = 0
-          fields = 0
-          let at = tokenStart[slot]
-          for (let f = 0; f < 3; f++) {
-            const end = at + fieldLengths[slot * 3 + f]
-            for (; at < end; at++) {
-              if (termStamp[tokens[at]] === gen) { tf += WEIGHTS[f]; fields |= 1 << f }
-            }
+      // 1. the block's candidates: the other words first, from their lists (read in order) and
+      // marks; they turn most postings away before the listing's own record is touched
+      let candidates = 0
+      for (let i = start; i < end; i++) {
+        visited++
+        const slot = driverList != null ? driverList.slot(i) : chain != null ? chain[i] : i
+        let ok = true
+        for (let ci = 0; ci < clauses.length; ci++) {
+          const c = clauses[ci]
+          if (c === driver) continue
+          if (c.slotsMarked === true) {
+            if (slotStamp[slot] !== gen) { ok = false; break }
+            continue
           }
-          if (tf === 0) { ok = false; break }
-        } else {
-          // found above, at its cursor
+          if (c.prefixLists != null) continue
           const list = c.list as PostingList
-          tf = list.weightedTf(c.cursor)
-          fields = list.fields(c.cursor)
+          const at = c.cursor = list.seek(c.cursor, slot)
+          if (at >= list.length || list.slot(at) !== slot) { ok = false; break }
+          // where the word was found, for scoring it below (the cursor moves on with the block)
+          cursors[candidates * clauses.length + ci] = at
         }
-        if ((fields & c.fieldMask) === 0) { ok = false; break }
-        score += termScore(c.idf, tf, norm)
+        if (!ok) continue
+        candidateAt[candidates] = i
+        candidateSlot[candidates++] = slot
       }
-      if (!ok) continue
-      for (const x of excluded) {
-        x.cursor = x.list.seek(x.cursor, slot)
-        if (x.cursor < x.list.length && x.list.slot(x.cursor) === slot) { ok = false; break }
-      }
-      if (!ok || (checks.length > 0 && !passesPhrases(words, slot, checks))) continue
-      const book = record[r + BOOK]
-      if (bookStamp[book] !== gen) {
-        bookStamp[book] = gen
-        bookScore[book] = score
-        bookSlot[book] = slot
-        matched[total++] = book
-        floor?.offer(score, book)
-      } else if (score > bookScore[book]) {
-        bookScore[book] = score
+      // 2. their records, books (and words, filters) loaded in loops of independent reads: each is
+      // a read anywhere in memory, and the processor overlaps the waits of independent reads, where
+      // the checks below, read one listing at a time, wait for each in turn
+      touchCandidates(candidates, record, bookStamp, termChecked ? words : undefined, formatOk != null || languageOk != null || sized ? store : undefined)
+      // 3. each candidate checked, scored and grouped, in posting order
+      for (let k = 0; k < candidates; k++) {
+        const i = candidateAt[k]
+        const slot = candidateSlot[k]
+        let ok = true
+        const r = slot * RECORD
+        if (record[r + ALIVE] === 0) continue
+        if (peer != null && record[r + PEER] !== peer) continue
+        if (bookCode != null && record[r + BOOK] !== bookCode) continue
+        if (formatOk != null && !formatOk[format[slot]]) continue
+        if (languageOk != null && !languageOk[language[slot]]) continue
+        if (sized && (size[slot] < minSize || size[slot] > maxSize)) continue
+        if (!peers.isListed(record[r + PEER], now, graceStart)) continue
+        const norm = lengthNorm(record[r + LENGTH], averageLength)
+        let score = 0
+        for (let ci = 0; ci < clauses.length; ci++) {
+          const c = clauses[ci]
+          let tf: number
+          let fields: number
+          if (c === driver) {
+            tf = (driverList as PostingList).weightedTf(i)
+            fields = (driverList as PostingList).fields(i)
+          } else if (c.slotsMarked === true) {
+            tf = slotMatch[slot] >>> 3
+            fields = slotMatch[slot] & 7
+          } else if (c.prefixLists != null) {
+            tf = 0
+            fields = 0
+            let at = tokenStart[slot]
+            for (let f = 0; f < 3; f++) {
+              const fieldEnd = at + fieldLengths[slot * 3 + f]
+              for (; at < fieldEnd; at++) {
+                if (termStamp[tokens[at]] === gen) { tf += WEIGHTS[f]; fields |= 1 << f }
+              }
+            }
+            if (tf === 0) { ok = false; break }
+          } else {
+            // found above
+            const list = c.list as PostingList
+            const at = cursors[k * clauses.length + ci]
+            tf = list.weightedTf(at)
+            fields = list.fields(at)
+          }
+          if ((fields & c.fieldMask) === 0) { ok = false; break }
+          score += termScore(c.idf, tf, norm)
+        }
+        if (!ok) continue
+        for (const x of excluded) {
+          x.cursor = x.list.seek(x.cursor, slot)
+          if (x.cursor < x.list.length && x.list.slot(x.cursor) === slot) { ok = false; break }
+        }
+        if (!ok || (checks.length > 0 && !passesPhrases(words, slot, checks))) continue
+        const book = record[r + BOOK]
+        if (bookStamp[book] !== gen) {
+          bookStamp[book] = gen
+          bookScore[book] = score
+          bookSlot[book] = slot
+          matched[total++] = book
+          floor?.offer(score, book)
+        } else if (score > bookScore[book]) {
+          bookScore[book] = score
+        }
       }
     }
   }
