@@ -70,6 +70,13 @@ function touchCandidates (candidates: number, record: Int32Array, bookStamp: Uin
   sink.touched = sum
 }
 
+/** Reads the marks of a block's listings (see touchCandidates), before they are checked one by one. */
+function touchMarks (driverList: PostingList | undefined, chain: Int32Array | undefined, start: number, end: number, slotStamp: Uint32Array): void {
+  let sum = 0
+  for (let i = start; i < end; i++) sum += slotStamp[driverList != null ? driverList.slot(i) : chain != null ? chain[i] : i]
+  sink.touched = sum
+}
+
 /** Books matched (in scratch.matchedBooks), and postings read and passed over. */
 interface Walked { total: number, visited: number, skipped: number }
 
@@ -153,6 +160,7 @@ function walk (parts: IndexParts, w: Walk): Walked {
   let skipped = 0
   if (cursorsOf.length < BLOCK * clauses.length) cursorsOf = new Int32Array(BLOCK * clauses.length)
   const cursors = cursorsOf
+  const marked = clauses.some(c => c.slotsMarked === true)
   const termChecked = clauses.some(c => c !== driver && c.prefixLists != null && c.slotsMarked !== true)
   for (const driverList of w.segments) {
     for (const c of clauses) c.cursor = 0
@@ -170,6 +178,7 @@ function walk (parts: IndexParts, w: Walk): Walked {
       }
       // 1. the block's candidates: the other words first, from their lists (read in order) and
       // marks; they turn most postings away before the listing's own record is touched
+      if (marked) touchMarks(driverList, chain, start, end, slotStamp)
       let candidates = 0
       for (let i = start; i < end; i++) {
         visited++

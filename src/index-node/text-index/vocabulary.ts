@@ -119,17 +119,25 @@ export class Vocabulary {
       this.sortedTerms = merged
       this.unsortedTerms = []
     }
+    // the words from `prefix` up to (not including) the first word past all that start with it
+    const from = this.firstSortedAtLeast(prefix)
+    const to = this.firstSortedAtLeast(`${prefix}\uffff`)
+    const found: number[] = []
+    for (let i = from; i < to; i++) {
+      if (this.postings[this.sortedTerms[i]].live > 0) found.push(this.sortedTerms[i])
+    }
+    return found
+  }
+
+  /** The position in sortedTerms of the first word not before `text`. */
+  private firstSortedAtLeast (text: string): number {
     let lo = 0
     let hi = this.sortedTerms.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (this.words.nameOf(this.sortedTerms[mid]) < prefix) lo = mid + 1
+      if (this.words.nameOf(this.sortedTerms[mid]) < text) lo = mid + 1
       else hi = mid
     }
-    const found: number[] = []
-    for (let i = lo; i < this.sortedTerms.length && this.words.nameOf(this.sortedTerms[i]).startsWith(prefix); i++) {
-      if (this.postings[this.sortedTerms[i]].live > 0) found.push(this.sortedTerms[i])
-    }
-    return found
+    return lo
   }
 }

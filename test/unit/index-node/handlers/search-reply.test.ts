@@ -1,5 +1,7 @@
 // A search page written straight into bytes must be exactly what the generated codec writes.
 import assert from 'node:assert/strict'
+import { CID } from 'multiformats/cid'
+import { base58btc } from 'multiformats/bases/base58'
 import { SearchReplies } from '../../../../src/index-node/handlers/search-reply.js'
 import { decodeMessage, SEARCH } from '../../../../src/wire/messages.js'
 import { book as record, remotePeer } from './fixtures.js'
@@ -38,5 +40,16 @@ describe('search replies', () => {
       assert.equal(decoded.total, page.total)
       for (const [i, result] of decoded.results.entries()) assert.equal(result.providers.length, Math.min(page.hits[i].providers.length, 20))
     }
+  })
+
+  it('writes book IDs (read as base32 by a loop of its own) as the generated codec does', () => {
+    const replies = new SearchReplies()
+    // 300 real IDs; then one given in another base (base58), written as the same bytes
+    const hits = Array.from({ length: 300 }, (_, i) => ({ book: record(1000 + i, `book ${i}`), providers: [] }))
+    const page: SearchPage = { total: hits.length, totalIsEstimate: false, hits, validUntil: Infinity }
+    assert.deepEqual(replies.encode(page), SEARCH.response.codec.encode(replies.reply(page)))
+    const { id } = record(7, 'x')
+    const base58: SearchPage = { ...page, hits: [{ book: { ...record(7, 'x'), id: CID.parse(id).toString(base58btc) }, providers: [] }] }
+    assert.deepEqual(replies.encode(base58), SEARCH.response.codec.encode(replies.reply({ ...base58, hits: [{ book: record(7, 'x'), providers: [] }] })))
   })
 })
