@@ -1,8 +1,9 @@
 // Load generator for the index benchmark (a child process of bench/index.ts).
 //   register <indexAddr> <firstPeer> <peers> <booksPerPeer> <concurrency>
 //     each simulated peer is its own libp2p node (own peer ID), registers its books, then leaves
-//   search <indexAddr> <clients> <firstQuery> <queries> <totalBooks>
-//     `clients` peers each keep one search stream open and send their share of the queries
+//   search <indexAddr> <clients> <firstQuery> <queries> <totalBooks> [seed]
+//     `clients` peers each keep one search stream open and send their share of the queries (of the
+//     query list drawn with `seed`, default 1)
 import '../src/runtime/promise-with-resolvers.js'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -53,8 +54,8 @@ async function register (indexAddr: string, first: number, peers: number, perPee
   process.stdout.write(`${JSON.stringify({ peers, books: peers * perPeer, failures, ms: performance.now() - started })}\n`)
 }
 
-async function search (indexAddr: string, clients: number, firstQuery: number, count: number, totalBooks: number): Promise<void> {
-  const queries = syntheticQueries(firstQuery + count, totalBooks).slice(firstQuery)
+async function search (indexAddr: string, clients: number, firstQuery: number, count: number, totalBooks: number, seed: number): Promise<void> {
+  const queries = syntheticQueries(firstQuery + count, totalBooks, seed).slice(firstQuery)
   const nodes = await Promise.all(Array.from({ length: clients }, async () => await client(false)))
   const channels = await Promise.all(nodes.map(async n => new RequestChannel<SearchRequest, SearchResponse>(
     await n.dialProtocol(multiaddr(indexAddr), SEARCH_PROTOCOL),
@@ -90,8 +91,8 @@ async function search (indexAddr: string, clients: number, firstQuery: number, c
   await Promise.all(nodes.map(async n => { await n.stop() }))
 }
 
-const [mode, addr, a, b, c, d] = process.argv.slice(2)
+const [mode, addr, a, b, c, d, e = '1'] = process.argv.slice(2)
 if (mode === 'register') await register(addr, Number(a), Number(b), Number(c), Number(d))
-else if (mode === 'search') await search(addr, Number(a), Number(b), Number(c), Number(d))
+else if (mode === 'search') await search(addr, Number(a), Number(b), Number(c), Number(d), Number(e))
 else { process.stderr.write('usage: see bench/index-worker.ts\n'); process.exit(2) }
 process.exit(0)

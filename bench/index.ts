@@ -1,13 +1,15 @@
 // Index benchmark (npm run bench:index): a real index process over libp2p on loopback.
 //   1. register N books from P peers (each its own libp2p identity)
-//   2. 10,000 queries from 50 concurrent clients that keep their streams open; the same queries
-//      straight against the catalog in this process, so the network path's cost shows as a ratio;
-//      and the same load against an empty index, the transport's own ceiling on this machine; for
-//      both, the index process's CPU time per search
-//      (and what a reply costs, part by part, in-process)
+//   2. 10,000 queries from 50 concurrent clients that keep their streams open, against the index and
+//      against an empty index (the transport's own ceiling on this machine), both up, in alternating
+//      rounds (each round its own queries) so that whatever else loads the machine hits both alike:
+//      medians of the rounds and the range of the ratios; for both, the index process's CPU time per
+//      search; the same queries straight against the catalog in this process, so the network path's
+//      cost shows as a ratio (and what a reply costs, part by part, in-process)
 //   3. index RSS and database size   4. restart: time until the first search is answered, the text
 //      index read from the snapshot it saved as it stopped, and (the baseline) rebuilt without it
-// Prints a table and, last, one JSON line. Scale with --books and --peers (default 1,000,000 / 10,000);
+// Prints a table and, last, one JSON line. Scale with --books and --peers (default 1,000,000 / 10,000),
+// --rounds (default 5);
 // --heap-growth is passed to the index (0: V8's own heap sizing, for comparison).
 import '../src/runtime/promise-with-resolvers.js'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -57,11 +59,11 @@ function runWorker (args: string[]): { child: ChildProcess, lines: AsyncIterable
  * CPU time one search costs the index and the clients (whatever else the machine runs), and the
  * rate this machine's cores could sustain at that cost if nothing else ran and nothing waited.
  */
-async function searchLoad (addr: string, indexPid: number, queryCount: number, clients: number, totalBooks: number): Promise<Record<string, number>> {
+async function searchLoad (addr: string, indexPid: number, queryCount: number, clients: number, totalBooks: number, seed: number): Promise<Record<string, number>> {
   const halfQ = Math.floor(queryCount / 2)
   const searchers = [
-    runWorker(['search', addr, String(Math.ceil(clients / 2)), '0', String(halfQ), String(totalBooks)]),
-    runWorker(['search', addr, String(Math.floor(clients / 2)), String(halfQ), String(queryCount - halfQ), String(totalBooks)])
+    runWorker(['search', addr, String(Math.ceil(clients / 2)), '0', String(halfQ), String(totalBooks), String(seed)]),
+    runWorker(['search', addr, String(Math.floor(clients / 2)), String(halfQ), String(queryCount - halfQ), String(totalBooks), String(seed)])
   ]
   for (const s of searchers) await s.lines.next() // ready
   const cpuBefore = cpuMs(indexPid)
@@ -83,6 +85,26 @@ async function searchLoad (addr: string, indexPid: number, queryCount: number, c
     meanResults: Math.round((reports.reduce((n, r) => n + r.results, 0) / latencies.length) * 10) / 10,
     estimatedTotals: reports.reduce((n, r) => n + r.estimated, 0)
   }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100
+
+/** Each figure's median over the rounds (errors: their sum). */
+function medianOfRounds (rounds: Array<Record<string, number>>): Record<string, number> {
+  const figures: Record<string, number> = {}
+  for (const key of Object.keys(rounds[0])) figures[key] = key === 'errors' ? rounds.reduce((n, r) => n + r[key], 0) : median(rounds.map(r => r[key]))
+  return figures
+}
+
+/** The ratio of a figure, index to empty index, round by round: its median and its range. */
+function roundRatios (index: Array<Record<string, number>>, empty: Array<Record<string, number>>, key: string): { median: number, range: [number, number] } {
+  const ratios = index.map((r, i) => ratio(r[key], empty[i][key]))
+  return { median: ratio(median(ratios), 1), range: [Math.min(...ratios), Math.max(...ratios)] }
 }
 
 /**
@@ -131,18 +153,20 @@ async function restartToFirstAnswer (args: string[], probe: Libp2p, query: strin
 }
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' }, 'heap-growth': { type: 'string', default: '50' } } })
+  const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' }, rounds: { type: 'string', default: '5' }, 'heap-growth': { type: 'string', default: '50' } } })
   const totalBooks = Number(values.books)
   const peers = Number(values.peers)
   const perPeer = Math.ceil(totalBooks / peers)
   const queryCount = Number(values.queries)
   const clients = Number(values.clients)
+  const rounds = Number(values.rounds)
   const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-index-'))
   const dataDir = join(dir, 'index')
   const indexArgs = ['index', '--listen', LOOPBACK, '--data', dataDir, '--json', '--ttl', '86400', '--grace', String(GRACE_SECONDS),
     '--max-searches-per-minute', '1000000', '--max-registrations-per-minute', '1000', '--max-connections', '20000', '--heap-growth', values['heap-growth'] as string]
-  const results: Record<string, any> = { scale: { books: peers * perPeer, peers, booksPerPeer: perPeer, queries: queryCount, clients, heapGrowth: Number(values['heap-growth']) } }
+  const results: Record<string, any> = { scale: { books: peers * perPeer, peers, booksPerPeer: perPeer, queries: queryCount, clients, rounds, heapGrowth: Number(values['heap-growth']) } }
   let index: CliProcess | undefined
+  let empty: CliProcess | undefined
   try {
     index = startCli(indexArgs, { stdin: 'ignore' })
     const addr: string = (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
@@ -162,12 +186,37 @@ async function main (): Promise<void> {
     }
     results.afterRegister = { indexRssMiB: rssMiB(index.child.pid as number), databaseMiB: await dirMiB(dataDir) }
 
-    // 2. searches over the network: 2 worker processes, clients split between them
-    process.stderr.write(`2. ${queryCount} searches from ${clients} clients ...\n`)
-    results.searchNetwork = { ...await searchLoad(addr, index.child.pid as number, queryCount, clients, peers * perPeer) }
+    // 2. searches over the network: 2 worker processes, clients split between them; the index and an
+    // empty one (nothing to rank or encode: the transport's own ceiling) both up, in alternating
+    // rounds, each round its own queries (no page cached in an earlier round), each index first in turn
+    process.stderr.write(`2. ${rounds} rounds of ${queryCount} searches from ${clients} clients, the index and an empty one in turn ...\n`)
+    empty = startCli(['index', '--listen', LOOPBACK, '--data', join(dir, 'empty'), '--json', '--max-searches-per-minute', '1000000'], { stdin: 'ignore' })
+    const emptyAddr: string = (await empty.waitFor(e => e.event === 'listening')).multiaddrs[0]
+    const indexRounds: Array<Record<string, number>> = []
+    const emptyRounds: Array<Record<string, number>> = []
+    for (let round = 0; round < rounds; round++) {
+      const runIndex = async (): Promise<void> => { indexRounds.push(await searchLoad(addr, index?.child.pid as number, queryCount, clients, peers * perPeer, round + 1)) }
+      const runEmpty = async (): Promise<void> => { emptyRounds.push(await searchLoad(emptyAddr, empty?.child.pid as number, queryCount, clients, peers * perPeer, round + 1)) }
+      for (const run of round % 2 === 0 ? [runIndex, runEmpty] : [runEmpty, runIndex]) await run()
+    }
+    await stopCli(empty)
+    empty = undefined
+    results.searchNetwork = medianOfRounds(indexRounds)
+    results.searchEmptyIndex = medianOfRounds(emptyRounds)
+    const qps = roundRatios(indexRounds, emptyRounds, 'queriesPerSecond')
+    const p99 = roundRatios(indexRounds, emptyRounds, 'p99ms')
+    const cpu = roundRatios(indexRounds, emptyRounds, 'indexCpuMsPerSearch')
+    Object.assign(results.searchNetwork, {
+      vsEmptyIndex: qps.median,
+      vsEmptyIndexRange: qps.range,
+      p99VsEmptyIndex: p99.median,
+      p99VsEmptyIndexRange: p99.range,
+      indexCpuVsEmptyIndex: cpu.median,
+      indexCpuVsEmptyIndexRange: cpu.range
+    })
     results.afterSearch = { indexRssMiB: rssMiB(index.child.pid as number) }
 
-    // the same queries in this process, straight against the catalog (cold cache: a new Catalog), with
+    // the first round's queries in this process, straight against the catalog (cold cache: a new Catalog), with
     // the index's grace period: the registering peers have left, and must still be listed here too
     const catalog = new Catalog({ path: join(dataDir, 'index.db'), disconnectGraceMs: GRACE_SECONDS * 1000 })
     const queries = syntheticQueries(queryCount, peers * perPeer)
@@ -184,20 +233,6 @@ async function main (): Promise<void> {
     results.replyParts = replyParts(catalog, queries)
     catalog.close()
     results.networkVsInProcess = { throughputRatio: Math.round((results.searchNetwork.queriesPerSecond / results.searchInProcess.queriesPerSecond) * 100) / 100 }
-
-    // the transport's own ceiling: the same load against an empty index (nothing to rank or encode)
-    process.stderr.write('2. the same searches against an empty index ...\n')
-    const empty = startCli(['index', '--listen', LOOPBACK, '--data', join(dir, 'empty'), '--json', '--max-searches-per-minute', '1000000'], { stdin: 'ignore' })
-    try {
-      const emptyAddr: string = (await empty.waitFor(e => e.event === 'listening')).multiaddrs[0]
-      results.searchEmptyIndex = await searchLoad(emptyAddr, empty.child.pid as number, queryCount, clients, peers * perPeer)
-    } finally {
-      await stopCli(empty)
-    }
-    const ratio = (a: number, b: number): number => Math.round((a / b) * 100) / 100
-    results.searchNetwork.vsEmptyIndex = ratio(results.searchNetwork.queriesPerSecond, results.searchEmptyIndex.queriesPerSecond)
-    results.searchNetwork.p99VsEmptyIndex = ratio(results.searchNetwork.p99ms, results.searchEmptyIndex.p99ms)
-    results.searchNetwork.indexCpuVsEmptyIndex = ratio(results.searchNetwork.indexCpuMsPerSearch, results.searchEmptyIndex.indexCpuMsPerSearch)
 
     // 4. restart: time from spawn to the first answered search, the text index read from the snapshot
     // it saved as it stopped; then, the baseline, with the snapshot removed (rebuilt from the catalog)
@@ -220,6 +255,7 @@ async function main (): Promise<void> {
     results.restart.vsRebuild = Math.round((results.restart.secondsToFirstAnswer / results.restartRebuild.secondsToFirstAnswer) * 100) / 100
     await probe.stop()
   } finally {
+    if (empty != null) await stopCli(empty)
     if (index != null) await stopCli(index, INDEX_DEFAULTS.STOP_TIMEOUT_MS)
     await rm(dir, { recursive: true, force: true })
   }
@@ -227,12 +263,12 @@ async function main (): Promise<void> {
   const r = results
   const rows = [
     [`1. register ${r.scale.books} books / ${r.scale.peers} peers`, `${r.register.booksPerSecond} books/s`, `${r.register.seconds} s, ${r.register.peersPerSecond} registrations/s, ${r.register.failures} failed`],
-    [`2. search over libp2p, ${r.scale.clients} clients`, `${r.searchNetwork.queriesPerSecond} q/s`, `p50 ${r.searchNetwork.p50ms} ms, p99 ${r.searchNetwork.p99ms} ms; ${r.searchNetwork.meanResults} results a reply, ${r.searchNetwork.estimatedTotals} estimated totals`],
+    [`2. search over libp2p, ${r.scale.clients} clients (median of ${r.scale.rounds} rounds)`, `${r.searchNetwork.queriesPerSecond} q/s`, `p50 ${r.searchNetwork.p50ms} ms, p99 ${r.searchNetwork.p99ms} ms; ${r.searchNetwork.meanResults} results a reply, ${r.searchNetwork.estimatedTotals} estimated totals`],
     ['2. CPU per search: index + clients', `${r.searchNetwork.indexCpuMsPerSearch} + ${r.searchNetwork.clientCpuMsPerSearch} ms`, `all ${availableParallelism()} cores busy at that cost: ${r.searchNetwork.cpuBoundQueriesPerSecond} q/s at most`],
     ['2. same queries in-process', `${r.searchInProcess.queriesPerSecond} q/s`, `p50 ${r.searchInProcess.p50ms} ms, p99 ${r.searchInProcess.p99ms} ms (target p99 <= 5 ms); network/in-process ${r.networkVsInProcess.throughputRatio}x`],
     ['2. a reply, part by part (in-process, mean)', `${r.replyParts.bytesPerReply} bytes`, `(the empty index's: 0); rank + page ${r.replyParts.pageMs} ms, encode ${r.replyParts.encodeMs} ms (wire objects + generated codec: ${r.replyParts.generatedCodecMs} ms), client decode ${r.replyParts.decodeMs} ms`],
     ['2. same load, empty index (baseline)', `${r.searchEmptyIndex.queriesPerSecond} q/s`, `p50 ${r.searchEmptyIndex.p50ms} ms, p99 ${r.searchEmptyIndex.p99ms} ms, CPU ${r.searchEmptyIndex.indexCpuMsPerSearch} + ${r.searchEmptyIndex.clientCpuMsPerSearch} ms/search (the transport's ceiling here)`],
-    ['2. search over libp2p / empty index', `${r.searchNetwork.vsEmptyIndex}x q/s`, `p99 ${r.searchNetwork.p99VsEmptyIndex}x; CPU per search, index ${r.searchNetwork.indexCpuVsEmptyIndex}x (targets: >= 0.6x q/s, p99 <= 2x)`],
+    ['2. search over libp2p / empty index', `${r.searchNetwork.vsEmptyIndex}x q/s`, `rounds ${r.searchNetwork.vsEmptyIndexRange.join('-')}x; p99 ${r.searchNetwork.p99VsEmptyIndex}x (${r.searchNetwork.p99VsEmptyIndexRange.join('-')}x); CPU per search, index ${r.searchNetwork.indexCpuVsEmptyIndex}x (${r.searchNetwork.indexCpuVsEmptyIndexRange.join('-')}x) (targets: >= 0.6x q/s, p99 <= 2x)`],
     ['3. index RSS / database', `${r.afterSearch.indexRssMiB} MiB`, `database ${r.afterRegister.databaseMiB} MiB (target RSS <= 1024 MiB)`],
     ['4. restart to first answer (snapshot)', `${r.restart.secondsToFirstAnswer} s`, `${r.restart.answered === true ? '' : 'NOT ANSWERED; '}stop and save ${r.snapshot.secondsToStopAndSave} s, snapshot ${r.snapshot.MiB} MiB (target <= 3 s)`],
     ['4. restart, snapshot removed (baseline)', `${r.restartRebuild.secondsToFirstAnswer} s`, `${r.restartRebuild.answered === true ? '' : 'NOT ANSWERED; '}text index rebuilt from the catalog; snapshot/rebuild ${r.restart.vsRebuild}x`]
