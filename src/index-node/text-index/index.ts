@@ -139,14 +139,14 @@ export class TextIndex {
     const { store, peers, scratch } = this.parts
     const { registered, listed } = peers.count(now, graceStart)
     const gen = scratch.next(store.books.size)
-    const { bookStamp } = scratch
+    const { bookMatch } = scratch
     let providers = 0
     let books = 0
     for (let slot = 0; slot < store.slots; slot++) {
       if (!store.isAlive(slot) || !peers.isListed(store.peerAt(slot), now, graceStart)) continue
       providers++
       const book = store.bookAt(slot)
-      if (bookStamp[book] !== gen) { bookStamp[book] = gen; books++ }
+      if (bookMatch[book * 2] !== gen) { bookMatch[book * 2] = gen; books++ }
     }
     return { peersRegistered: registered, peersOnline: listed, books, providers }
   }

@@ -5,27 +5,30 @@ import { INITIAL_SIZE } from './constants.js'
 /** The search walk reads these arrays directly; only this class replaces them. */
 export class SearchScratch {
   private generation = 0
-  bookStamp = new Uint32Array(0)
+  /**
+   * Per book, side by side: [generation it was last matched in, its best score then]. One array, so
+   * that a match reads and writes one place in memory, not one per array.
+   */
+  bookMatch = new Float64Array(0)
   termStamp = new Uint32Array(0)
   /** Per slot: marked in this generation, and then the prefix words' (frequency << 3 | fields) there. */
   slotStamp = new Uint32Array(0)
   slotMatch = new Int32Array(0)
-  bookScore = new Float64Array(0)
   matchedBooks = new Int32Array(0)
-  /** A matching slot of each matched book (its title orders results without words). */
+  /** A matching slot of each matched book, in searches without words (its title orders their results). */
   bookSlot = new Int32Array(0)
 
   /** A new generation (a stamp no array holds yet), with room for `books` books. */
   next (books: number): number {
-    if (this.bookStamp.length < books) {
-      this.bookStamp = new Uint32Array(Math.max(INITIAL_SIZE, books * 2))
-      this.bookScore = new Float64Array(this.bookStamp.length)
-      this.matchedBooks = new Int32Array(this.bookStamp.length)
-      this.bookSlot = new Int32Array(this.bookStamp.length)
+    if (this.matchedBooks.length < books) {
+      const room = Math.max(INITIAL_SIZE, books * 2)
+      this.bookMatch = new Float64Array(room * 2)
+      this.matchedBooks = new Int32Array(room)
+      this.bookSlot = new Int32Array(room)
     }
     if (this.generation === 0xffffffff) {
       this.generation = 0
-      this.bookStamp.fill(0)
+      this.bookMatch.fill(0)
       this.termStamp.fill(0)
       this.slotStamp.fill(0)
     }
@@ -47,7 +50,8 @@ export class SearchScratch {
 
   /** Drops the stamps once compaction has renumbered books, words and slots. */
   forget (): void {
-    this.bookStamp = new Uint32Array(0)
+    this.bookMatch = new Float64Array(0)
+    this.matchedBooks = new Int32Array(0)
     this.termStamp = new Uint32Array(0)
     this.slotStamp = new Uint32Array(0)
   }

@@ -54,10 +54,10 @@ const sink = { touched: 0 }
  * Reads what the checks of a block's candidates will read (their records, their books' stamps and,
  * when asked, their words and filtered columns), each loop's reads independent of each other.
  */
-function touchCandidates (candidates: number, record: Int32Array, bookStamp: Uint32Array, words: ListingWords | undefined, store: IndexParts['store'] | undefined): void {
+function touchCandidates (candidates: number, record: Int32Array, bookMatch: Float64Array, words: ListingWords | undefined, store: IndexParts['store'] | undefined): void {
   let sum = 0
   for (let k = 0; k < candidates; k++) sum += record[candidateSlot[k] * RECORD + BOOK]
-  for (let k = 0; k < candidates; k++) sum += bookStamp[record[candidateSlot[k] * RECORD + BOOK]]
+  for (let k = 0; k < candidates; k++) sum += bookMatch[record[candidateSlot[k] * RECORD + BOOK] * 2]
   if (words != null) {
     const { tokenStart, fieldLengths, tokens } = words
     for (let k = 0; k < candidates; k++) sum += fieldLengths[candidateSlot[k] * 3]
@@ -153,7 +153,9 @@ function walk (parts: IndexParts, w: Walk): Walked {
   const { clauses, driver, chain, excluded, checks, peer, book: bookCode, formatOk, languageOk, sized, minSize, maxSize, now, graceStart, averageLength, floor, gen } = w
   const { record, format, language, size } = store
   const { tokenStart, fieldLengths, tokens } = words
-  const { bookStamp, bookScore, bookSlot, termStamp, slotStamp, slotMatch } = scratch
+  const { bookMatch, bookSlot, termStamp, slotStamp, slotMatch } = scratch
+  // a slot per book only orders searches without words (by title)
+  const keepSlots = clauses.length === 0
   const matched = scratch.matchedBooks
   let total = 0
   let visited = 0
@@ -205,7 +207,7 @@ function walk (parts: IndexParts, w: Walk): Walked {
       // 2. their records, books (and words, filters) loaded in loops of independent reads: each is
       // a read anywhere in memory, and the processor overlaps the waits of independent reads, where
       // the checks below, read one listing at a time, wait for each in turn
-      touchCandidates(candidates, record, bookStamp, termChecked ? words : undefined, formatOk != null || languageOk != null || sized ? store : undefined)
+      touchCandidates(candidates, record, bookMatch, termChecked ? words : undefined, formatOk != null || languageOk != null || sized ? store : undefined)
       // 3. each candidate checked, scored and grouped, in posting order
       for (let k = 0; k < candidates; k++) {
         const i = candidateAt[k]
@@ -259,14 +261,14 @@ function walk (parts: IndexParts, w: Walk): Walked {
         }
         if (!ok || (checks.length > 0 && !passesPhrases(words, slot, checks))) continue
         const book = record[r + BOOK]
-        if (bookStamp[book] !== gen) {
-          bookStamp[book] = gen
-          bookScore[book] = score
-          bookSlot[book] = slot
+        if (bookMatch[book * 2] !== gen) {
+          bookMatch[book * 2] = gen
+          bookMatch[book * 2 + 1] = score
+          if (keepSlots) bookSlot[book] = slot
           matched[total++] = book
           floor?.offer(score, book)
-        } else if (score > bookScore[book]) {
-          bookScore[book] = score
+        } else if (score > bookMatch[book * 2 + 1]) {
+          bookMatch[book * 2 + 1] = score
         }
       }
     }
@@ -314,9 +316,9 @@ function passesPhrases (words: ListingWords, slot: number, checks: PhraseCheck[]
 
 /** Books [offset, offset + limit) by score, best first (a bounded heap, not a sort of every match). */
 function bestPage (parts: IndexParts, books: Int32Array, offset: number, limit: number): number[] {
-  const { bookScore } = parts.scratch
+  const { bookMatch } = parts.scratch
   const top = new TopBooks(Math.min(offset + limit, books.length))
-  for (const book of books) top.offer(bookScore[book], book)
+  for (const book of books) top.offer(bookMatch[book * 2 + 1], book)
   return top.bestFirst().slice(offset)
 }
 
