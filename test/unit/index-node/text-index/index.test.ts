@@ -204,4 +204,25 @@ describe('text index', () => {
     for (let i = 0; i < 200; i++) add(`other${i}`, 'mobster')
     assert.deepEqual(index.search(parseQuery('alpha mob'), at, 0, 50).bookIds, twoFirst)
   })
+
+  it('walks a prefix of many words to the page and estimate a full walk gives, a late word outscoring the first', () => {
+    const { index, add } = onePeerIndex()
+    const at = { now: 0, graceStart: 0 }
+    // "pre" itself twice in short titles (the page), then 2,000 plain listings of it, then 100 longer
+    // words it begins, each in a few long titles: their lists cannot reach the page
+    for (let i = 0; i < 30; i++) add(`top${i}`, 'pre pre')
+    for (let i = 0; i < 2000; i++) add(`plain${i}`, 'pre filler')
+    for (let w = 0; w < 100; w++) for (let i = 0; i < 3; i++) add(`long${w}-${i}`, `pre${w}x filler filler filler filler`)
+    // and the last word it begins, once, three times in a title: it outscores the page, and is read
+    add('late', 'prezz prezz prezz')
+    const full = index.search(parseQuery('pre'), at, 0, 20_000)
+    assert.equal(full.totalIsEstimate, false)
+    assert.equal(full.total, 2331)
+    const page = index.search(parseQuery('pre'), at, 0, 20)
+    assert.deepEqual(page.bookIds, full.bookIds.slice(0, 20))
+    assert.deepEqual(page.bookIds, ['late', ...Array.from({ length: 19 }, (_, i) => `top${i}`)])
+    // the words passed over count as estimated, at the rate of the postings read (all matched here)
+    assert.equal(page.totalIsEstimate, true)
+    assert.equal(page.total, full.total)
+  })
 })
