@@ -15,6 +15,12 @@ export const MAX_BOOKS_PER_PEER = 10_000
 export const WRITE_SLICE_MS = 2
 /** How often a worker thread copies the catalog's write-ahead log into the database (off the event loop). */
 export const CHECKPOINT_INTERVAL_MS = 1_000
+/** A write-ahead log past this many pages (16 MiB of 4 KiB pages) is copied with the sliced writes held. */
+export const CHECKPOINT_HOLD_FRAMES = 4096
+/** The longest the sliced writes are held for a checkpoint, whatever the worker does. */
+export const CHECKPOINT_MAX_HOLD_MS = 2_000
+/** The log's file is cut back to this size once started over (SQLite keeps it at its largest otherwise). */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 /** Books of a PUT checked (IDs parsed, fields bounded) between two turns of the event loop. */
 export const BOOKS_READ_AT_ONCE = 100
 /** Books a query without words may match before it is refused ("add a word"). */

@@ -2,7 +2,7 @@
 // an in-memory text index for ranked word search kept in step with it by every write (see
 // text-index-sync.ts). Leases are absolute times, so a restarted index keeps counting.
 import { LIMITS } from '../../wire/protocols.js'
-import { CHECKPOINT_INTERVAL_MS, DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
+import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
 import { CatalogLimitError, NoLeaseError } from '../errors.js'
 import { pageHits } from './pages.js'
 import { openCatalogDatabase } from './schema.js'
@@ -44,8 +44,9 @@ export class Catalog {
     this.db = openCatalogDatabase(options.path)
     this.textIndexSync = new TextIndexSync(this.db, options.textIndexSnapshot)
     this.sql = prepareStatements(this.db)
-    this.sliced = new SlicedWrites(this.db, this.sql, this.textIndexSync, options.writeSliceMs ?? WRITE_SLICE_MS)
-    if (options.path !== ':memory:' && options.path !== '') this.checkpointer = new Checkpointer(this.db, options.path, CHECKPOINT_INTERVAL_MS)
+    if (options.path !== ':memory:' && options.path !== '') this.checkpointer = new Checkpointer(this.db, options.path, options.checkpoints)
+    const checkpointer = this.checkpointer
+    this.sliced = new SlicedWrites(this.db, this.sql, this.textIndexSync, options.writeSliceMs ?? WRITE_SLICE_MS, async () => { await checkpointer?.writable() })
     this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
       const { after, ids } = this.countAfterPut(peer, books, replace)

@@ -1,6 +1,7 @@
 // The catalog's tables, and opening its database: settings, then the schema created or migrated.
 // Leases are absolute times, so a restarted index keeps counting.
 import Database from 'better-sqlite3'
+import { WAL_SIZE_LIMIT_BYTES } from '../constants.js'
 
 const SCHEMA_VERSION = 4
 
@@ -59,6 +60,7 @@ export function openCatalogDatabase (path: string): Database.Database {
   const db = new Database(path)
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = NORMAL')
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`)
   // a page of results reads scattered rows: a 32 MiB page cache rather than the default 2 MiB
   db.pragma('cache_size = -32768')
   db.pragma('foreign_keys = ON')

@@ -18,7 +18,10 @@ export class SlicedWrites {
   private readonly upsertTx: (peer: number, books: BookRecord[]) => number
   private readonly removeIdsTx: (peer: number, ids: string[]) => number
 
-  constructor (db: Database.Database, private readonly sql: CatalogStatements, private readonly sync: TextIndexSync, private readonly sliceMs: number) {
+  /**
+   * @param writable - awaited before each slice: a checkpoint may hold the writes a moment (checkpointer.ts)
+   */
+  constructor (db: Database.Database, private readonly sql: CatalogStatements, private readonly sync: TextIndexSync, private readonly sliceMs: number, private readonly writable: () => Promise<void> = async () => {}) {
     this.upsertTx = db.transaction((peer: number, books: BookRecord[]): number => {
       for (const b of books) {
         sql.upsertListing.run({ peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language })
@@ -59,6 +62,7 @@ export class SlicedWrites {
   /** Runs `step(rows)` (one write of at most `rows` rows, saying how many it did) until one does fewer. */
   private async inSlices (step: (rows: number) => number): Promise<void> {
     for (;;) {
+      await this.writable()
       const rows = this.rows
       const started = performance.now()
       const done = this.sync.write(() => step(rows))

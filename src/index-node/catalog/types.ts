@@ -37,7 +37,16 @@ export interface CatalogOptions {
    * @default WRITE_SLICE_MS
    */
   writeSliceMs?: number
+  /**
+   * The background checkpoints of the write-ahead log (checkpointer.ts): how often, and past how
+   * many pages of log the sliced writes are held so that it can start over.
+   *
+   * @default { intervalMs: CHECKPOINT_INTERVAL_MS, holdFrames: CHECKPOINT_HOLD_FRAMES }
+   */
+  checkpoints?: CheckpointOptions
 }
+
+export interface CheckpointOptions { intervalMs?: number, holdFrames?: number }
 
 export interface SearchOptions {
   /** @default DEFAULT_PAGE_SIZE (and never more than the wire's page size) */

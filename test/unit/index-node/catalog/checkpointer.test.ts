@@ -28,4 +28,27 @@ describe('catalog checkpoints', () => {
       reopened.close()
     }
   })
+  it('starts the log over while sliced writes keep coming, where it would only grow', async () => {
+    // the same writes twice: checkpoints every 20 ms, the log held past 64 pages (256 KiB), or never
+    const logSize = async (name: string, holdFrames: number): Promise<number> => {
+      const path = join(dir, name)
+      const catalog = new Catalog({ path, maxBooksPerPeer: 30_000, writeSliceMs: 1, checkpoints: { intervalMs: 20, holdFrames } })
+      try {
+        catalog.upsertPeer('alice', [], Date.now() + 60_000)
+        let largest = 0
+        for (let round = 0; round < 60; round++) {
+          const books = Array.from({ length: 400 }, (_, i) => ({ id: `book-${round}-${i}`, title: `title w${round} x${i}`, author: `someone ${i}`, format: 'epub', size: 1000, fileName: `w${round}-${i}.epub`, language: 'en' }))
+          await catalog.putBooksInSlices('alice', books, false)
+          largest = Math.max(largest, statSync(`${path}-wal`).size)
+        }
+        assert.equal(catalog.bookCount('alice'), 24000)
+        return largest
+      } finally {
+        catalog.close()
+      }
+    }
+    const held = await logSize('held.db', 64)
+    const never = await logSize('never.db', Number.MAX_SAFE_INTEGER)
+    assert.ok(held * 2 < never, `the held log stayed small: largest ${held} bytes, against ${never} never held`)
+  })
 })
