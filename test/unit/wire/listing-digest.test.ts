@@ -1,0 +1,66 @@
+// The listing digest of spec 5.2.1: the spec's test vector, independence from order, and a digest
+// kept up to date a change at a time equal to one computed from the whole listing.
+import assert from 'node:assert/strict'
+import { base32 } from 'multiformats/bases/base32'
+import { digestFromWords, digestWords, listingDigest, listingHash, sameDigest, xorInto } from '../../../src/wire/listing-digest.js'
+import type { BookRecord } from '../../../src/wire/records.js'
+
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
+const idOf = (hexId: string): string => base32.encode(Buffer.from(hexId, 'hex'))
+
+// the spec's two books (protocols/README.md 5.2.1)
+const A: BookRecord = { id: idOf('0181b6e9011220e98cd0c6d1a357441ff013568062bb5b558c117e01754a950515e64f65fcc15d'), title: 'Moby Dick', author: 'Herman Melville', format: 'epub', size: 5, fileName: 'Moby Dick.epub', language: 'en' }
+const B: BookRecord = { id: idOf('0181b6e90112202c947ed1ff78be2f42ba5f26a10b1858385f0de49d456847efcf6283b82ef8cd'), title: 'Émile', author: '', format: '', size: 6, fileName: 'émile.txt', language: '' }
+
+function book (n: number): BookRecord {
+  const id = Buffer.from('0181b6e9011220' + n.toString(16).padStart(64, '0'), 'hex')
+  return { id: base32.encode(id), title: `Title ${n}`, author: `Author ${n % 7}`, format: 'txt', size: 1000 + n, fileName: `t${n}.txt`, language: n % 2 === 0 ? 'en' : '' }
+}
+
+describe('listing digest', () => {
+  it('matches the spec\'s test vector', () => {
+    assert.equal(A.id, 'baga3n2ibciqotdgqy3i2gv2ed7ybgvuamk5vwvmmcf7ac5kksucrlzspmx6mcxi')
+    assert.equal(hex(listingHash(A)), 'f774eec56cbcab5f1567df0668c8e2df')
+    assert.equal(hex(listingHash(B)), '0c60e373d0626d1cb0c7a0b7854d0cf3')
+    assert.equal(hex(listingDigest([A, B])), 'fb140db6bcdec643a5a07fb1ed85ee2c')
+    assert.equal(hex(listingDigest([])), '00'.repeat(16))
+  })
+
+  it('does not depend on order, and tells listings apart by any field', () => {
+    const books = Array.from({ length: 50 }, (_, n) => book(n))
+    const digest = listingDigest(books)
+    assert.ok(sameDigest(listingDigest([...books].reverse()), digest))
+    for (const change of [{ title: 'x' }, { author: 'x' }, { format: 'epub' }, { size: 1 }, { fileName: 'x.txt' }, { language: 'fr' }]) {
+      const changed = books.map((b, i) => i === 20 ? { ...b, ...change } : b)
+      assert.ok(!sameDigest(listingDigest(changed), digest), JSON.stringify(change))
+    }
+    assert.ok(!sameDigest(listingDigest(books.slice(1)), digest))
+    // fields are length-prefixed: moving text from one field to the next is a different listing
+    assert.notEqual(hex(listingHash({ ...A, title: 'Moby', author: ' DickHerman Melville' })), hex(listingHash(A)))
+  })
+
+  it('kept up to date a change at a time, equals the digest of the whole listing', () => {
+    const listing = new Map(Array.from({ length: 40 }, (_, n) => [n, book(n)]))
+    const running = listingDigest(listing.values())
+    for (let step = 0; step < 60; step++) {
+      const n = (step * 17) % 55
+      const old = listing.get(n)
+      if (old != null) xorInto(running, listingHash(old))
+      if (step % 3 === 0) {
+        listing.delete(n)
+      } else {
+        const now = { ...book(n), title: `Title ${n} v${step}` }
+        listing.set(n, now)
+        xorInto(running, listingHash(now))
+      }
+      assert.equal(hex(running), hex(listingDigest(listing.values())), `step ${step}`)
+    }
+  })
+
+  it('round-trips through the four words an index stores', () => {
+    const digest = listingDigest([A, B])
+    assert.deepEqual(digestFromWords(digestWords(digest)), digest)
+    assert.ok(!sameDigest(undefined, digest))
+    assert.ok(!sameDigest(new Uint8Array(0), new Uint8Array(0)))
+  })
+})
