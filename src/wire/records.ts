@@ -52,7 +52,7 @@ export interface ProviderInfo {
  * already validated, so they are decoded straight to bytes without building a CID (4× faster).
  * (Providers are few and converted once each: the index keeps their wire form.)
  */
-export function bookIdBytes (id: string): Uint8Array<ArrayBuffer> {
+function bookIdBytes (id: string): Uint8Array<ArrayBuffer> {
   return (id.startsWith('b') ? base32.decode(id) : parseBookId(id).bytes) as Uint8Array<ArrayBuffer>
 }
 
