@@ -15,6 +15,7 @@ import { handleFetchStream, refuseFetchStream, type FetchServerOptions } from '.
 import { HashCache } from './hash-cache.js'
 import { UploadMeter, type UploadPeer } from './upload-meter.js'
 import { Shelf, type SharedBooks, type ShelfEntry, type ShelfEvents } from './shelf.js'
+import type { PreviousListing } from './previous-listing.js'
 import type { ArkshareInit } from '../index.js'
 import type { Manifest } from '../../content/book-id.js'
 import type { Logger, Startable } from '@libp2p/interface'
@@ -131,6 +132,10 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
 
   list (): ShelfEntry[] {
     return this.shelf?.list() ?? []
+  }
+
+  takePreviousListing (): PreviousListing | undefined {
+    return this.shelf?.takePreviousListing()
   }
 
   /** The shared book with this ID, if this peer shares it. */

@@ -14,6 +14,7 @@ import { FolderWatcher } from './folder-watcher.js'
 import { walkSharedFiles, sharedEntryAt, type SharedFile, type WalkScope } from './shared-files.js'
 import { workPool, type WorkPool } from './work-pool.js'
 import { ShelfBooks, type ShelfChange, type ShelfEntry } from './shelf-books.js'
+import { previousListing, type PreviousListing } from './previous-listing.js'
 import type { CachedFiles, HashCache } from './hash-cache.js'
 
 export type { ShelfChange, ShelfEntry } from './shelf-books.js'
@@ -26,6 +27,11 @@ export interface ShelfEvents {
 /** What other parts of the peer see of the shelf: the books, and word when they change. */
 export interface SharedBooks extends TypedEventTarget<Pick<ShelfEvents, 'change'>> {
   list: () => ShelfEntry[]
+  /**
+   * The listing the shelf had when the peer last stopped (from the hash cache), handed out once
+   * (then forgotten: it is only for resuming registrations at start); undefined when there is none.
+   */
+  takePreviousListing?: () => PreviousListing | undefined
 }
 
 export interface ShelfOptions {
@@ -75,6 +81,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   private stopped = false
   /** Read once, for the first scan after start; later scans know every file already. */
   private startCache?: CachedFiles
+  private previous?: PreviousListing
 
   constructor (private readonly options: ShelfOptions) {
     super()
@@ -104,6 +111,7 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
       this.scope = { roots, excluded }
     }
     this.startCache = this.options.cache?.readAll()
+    this.previous = this.startCache != null ? previousListing(this.startCache) : undefined
     await this.rescan()
     this.periodicRescan.start()
   }
@@ -125,6 +133,12 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   /** One entry per distinct book. */
   list (): ShelfEntry[] {
     return this.books.list()
+  }
+
+  takePreviousListing (): PreviousListing | undefined {
+    const previous = this.previous
+    this.previous = undefined
+    return previous
   }
 
   /** A shared file was found changed on disk (by the fetch server): rescans at once, in the background. */
