@@ -73,6 +73,8 @@ export class IndexLink {
   private how: RegisteredHow = 'full'
   /** The listing left at the index when we last stopped, until the index has said whether it holds it. */
   private previous?: PreviousListing
+  /** The listing the index confirmed it holds, until the difference to the scanned shelf is worked out. */
+  private resumedFrom?: PreviousListing
   private readonly pendingAdds = new Map<string, ShelfChange['added'][number]>()
   private readonly pendingRemoves = new Set<string>()
   private grantedTtl = 0
@@ -178,7 +180,51 @@ export class IndexLink {
     return reply
   }
 
+  /** Waits for the shelf's first scan (the list is what the hash cache remembers until then); throws when the link stops. */
+  private async untilScanned (): Promise<void> {
+    const scanned = this.init.books?.whenScanned?.()
+    if (scanned == null) return
+    const { signal } = this.halt
+    let onAbort = (): void => {}
+    try {
+      await Promise.race([scanned, new Promise<never>((resolve, reject) => {
+        onAbort = () => { reject(signal.reason) }
+        if (signal.aborted) onAbort()
+        else signal.addEventListener('abort', onAbort, { once: true })
+      })])
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+    }
+  }
+
+  /** Resumes the listing we left at the index if it still holds it (at once, scan or not), else registers in full once the shelf is scanned. */
+  private async registerOrResume (): Promise<void> {
+    const previous = this.previous
+    if (previous != null) {
+      const resumed = await this.resume(previous)
+      // asked once: whatever the answer, a later registration is a full one
+      this.previous = undefined
+      if (resumed) return
+    }
+    await this.untilScanned()
+    await this.registerFull()
+  }
+
+  /** Once the shelf is scanned, queues the difference between it and the resumed listing as deltas. */
+  private async queueDifference (resumedFrom: PreviousListing): Promise<void> {
+    await this.untilScanned()
+    const { added, removed } = resumedFrom.changesTo(this.init.books?.list() ?? [])
+    // the scan's change events are in this difference (the first one holds the whole shelf)
+    this.pendingAdds.clear()
+    this.pendingRemoves.clear()
+    for (const entry of added) this.pendingAdds.set(entry.id, entry)
+    for (const id of removed) this.pendingRemoves.add(id)
+    this.resumedFrom = undefined
+    this.init.log('%a: %d books to add or change, %d to remove since we stopped', this.address, added.length, removed.length)
+  }
+
   private async registerFull (): Promise<void> {
+    this.resumedFrom = undefined
     this.pendingAdds.clear()
     this.pendingRemoves.clear()
     const books = this.init.books?.list() ?? []
@@ -195,8 +241,8 @@ export class IndexLink {
 
   /**
    * Asks the index whether it still holds the listing we left there (RENEW with its digest). If it
-   * does, we are listed again and only the difference to the shelf now is left to send; true. False
-   * when it does not (or forgot us, or does not know digests: no digest in its reply).
+   * does, we are listed again and only the difference to the scanned shelf is left to send; true.
+   * False when it does not (or forgot us, or does not know digests: no digest in its reply).
    */
   private async resume (previous: PreviousListing): Promise<boolean> {
     let reply: RegisterResponse
@@ -210,14 +256,10 @@ export class IndexLink {
       this.init.log('index %a does not hold the %d books we left there: registering in full', this.address, previous.size)
       return false
     }
-    const { added, removed } = previous.changesTo(this.init.books?.list() ?? [])
-    this.pendingAdds.clear()
-    this.pendingRemoves.clear()
-    for (const entry of added) this.pendingAdds.set(entry.id, entry)
-    for (const id of removed) this.pendingRemoves.add(id)
+    this.resumedFrom = previous
     this.needsFull = false
     this.how = 'resumed'
-    this.init.log('resumed %d books with %a: %d to add or change, %d to remove', previous.size, this.address, added.length, removed.length)
+    this.init.log('resumed %d books with %a', previous.size, this.address)
     if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer, 'resumed')
     return true
   }
@@ -248,14 +290,11 @@ export class IndexLink {
     let backoff = INDEX_MIN_BACKOFF_MS
     while (!this.stopped) {
       try {
-        const previous = this.previous
-        if (this.needsFull && previous != null) {
-          // asked once: whatever the answer, a later registration is a full one
-          const resumed = await this.resume(previous)
-          this.previous = undefined
-          if (!resumed) await this.registerFull()
-        } else if (this.needsFull) {
-          await this.registerFull()
+        const resumedFrom = this.resumedFrom
+        if (this.needsFull) {
+          await this.registerOrResume()
+        } else if (resumedFrom != null) {
+          await this.queueDifference(resumedFrom)
         } else if (this.pendingAdds.size > 0 || this.pendingRemoves.size > 0) {
           await this.sendDelta()
         } else if (Date.now() >= this.renewAt || this.toldReachability !== (this.init.reachability?.() ?? 'unknown')) {
@@ -264,7 +303,7 @@ export class IndexLink {
         }
         this.lastError = undefined
         backoff = INDEX_MIN_BACKOFF_MS
-        if (!this.needsFull && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
+        if (!this.needsFull && this.resumedFrom == null && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
           await this.sleep(Math.max(0, this.renewAt - Date.now()))
         }
       } catch (e) {

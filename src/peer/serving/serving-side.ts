@@ -97,7 +97,8 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
     })
     shelf.addEventListener('error', (evt) => { init.log.error('scanning the shared folders failed: %e', evt.detail) })
     shelf.addEventListener('change', (evt) => { this.safeDispatchEvent('change', { detail: evt.detail }) })
-    await shelf.start()
+    // the books the hash cache remembers are served at once; the first scan goes on (whenScanned)
+    await shelf.open()
     await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
       await handleFetchStream(stream, connection, { ...this.server, shelf })
     }, {
@@ -136,6 +137,10 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
 
   takePreviousListing (): PreviousListing | undefined {
     return this.shelf?.takePreviousListing()
+  }
+
+  async whenScanned (): Promise<void> {
+    await this.shelf?.whenScanned()
   }
 
   /** The shared book with this ID, if this peer shares it. */

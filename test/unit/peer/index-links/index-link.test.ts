@@ -34,7 +34,12 @@ function book (n: number): ShelfEntry {
 }
 
 class FakeShelf extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> implements SharedBooks {
+  /** Settles when the test says the first scan is done (at once unless told otherwise). */
+  scanned: Promise<void> = Promise.resolve()
+
   constructor (public entries: ShelfEntry[]) { super() }
+
+  async whenScanned (): Promise<void> { await this.scanned }
 
   list (): ShelfEntry[] { return this.entries }
 
@@ -234,6 +239,24 @@ describe('index link', () => {
     const puts = index.of(RegisterRequest.Type.PUT)
     assert.deepEqual(puts.map(p => [p.request.replace, p.request.books.map(b => b.title).sort()]), [[false, ['Book 2, renamed', 'Book 4']]])
     assert.deepEqual([...index.records.values()].map(b => b.title).sort(), ['Book 1', 'Book 2, renamed', 'Book 4'])
+  })
+
+  it('resumes before the shelf\'s first scan is done, and sends the difference only after it', async () => {
+    await registerAndStop([book(1), book(2), book(3)])
+    shelf = new FakeShelf([book(1), book(2), book(3)])
+    let scanDone = (): void => {}
+    shelf.scanned = new Promise(resolve => { scanDone = resolve })
+    startLink({}, new PreviousListing([book(1), book(2), book(3)]))
+    await eventually(() => link.status().registered, 5_000, 'resumed')
+    assert.deepEqual([link.status().how, link.status().books], ['resumed', 3])
+    // the scan finds book 3 gone and book 4 new
+    shelf.change([book(4)], [shelf.entries[2]])
+    await new Promise(resolve => setTimeout(resolve, 200))
+    assert.deepEqual(index.received.map(r => r.request.type), [RegisterRequest.Type.RENEW], 'nothing sent before the scan is done')
+    scanDone()
+    await eventually(() => index.of(RegisterRequest.Type.REMOVE).length === 1, 5_000, 'the difference sent')
+    assert.deepEqual(index.of(RegisterRequest.Type.PUT).map(p => p.request.books.map(b => b.title)), [['Book 4']])
+    assert.deepEqual([...index.records.values()].map(b => b.title).sort(), ['Book 1', 'Book 2', 'Book 4'])
   })
 
   it('registers in full when the index holds another listing, knows no digests, or forgot us', async () => {
