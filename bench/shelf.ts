@@ -6,8 +6,9 @@
 //   2. registration: spawn until the index counts every book, and until a search finds the last one
 //   3. the peer's RSS (peak, from the kernel's high-water mark)
 //   4. one book added, one removed, one renamed in the middle: until the index agrees
-//   5. restart with the warm hash cache: spawn until every book is registered again (resumed: the
-//      index kept the listing the stopping peer left, and confirms it by digest, spec 5.2.1)
+//   5. restart with the warm hash cache: spawn until the index lists every book again (its counts,
+//      asked by the searching peer; resumed: the index kept the listing the stopping peer left, and
+//      confirms it by digest, spec 5.2.1), and until the peer itself reports it (after its scan)
 //   6. the other peer's searches: p99 while the index takes each registration of N books (the
 //      restart's from the old peer's stop), against the same index idle (holding the N books)
 // Prints a table and, last, one JSON line.
@@ -171,13 +172,26 @@ async function main (): Promise<void> {
 
     // 5. restart with the warm hash cache
     log('4. restart with the warm hash cache ...')
+    const shelfBooks: number = peer.events.findLast(e => e.event === 'shelf')?.books
     const stoppingAt = now()
     await stopCli(peer, 30_000)
     const stopSeconds = seconds(now() - stoppingAt)
+    searcher.send(`providers ${shelfBooks} listed-again`)
     const second = await startPeer(peerArgs)
     peer = second.peer
-    const { at: secondRegistered, how, errors: secondErrors } = await registeredAt(peer, second.books, 10 * 60_000)
-    results.restart = { secondsToRegistered: seconds(secondRegistered - second.spawnedAt), how, scanSeconds: seconds(second.scannedAt - second.spawnedAt), stopSeconds, books: second.books, errors: secondErrors }
+    const { at: peerRegistered, how, errors: secondErrors } = await registeredAt(peer, second.books, 10 * 60_000)
+    const listedAgain = await searcher.next('listed-again')
+    if (listedAgain.error != null) throw new Error(`counting the restarted peer's listings: ${listedAgain.error as string}`)
+    const secondRegistered = Math.max(listedAgain.at as number, peerRegistered)
+    results.restart = {
+      secondsToListed: seconds((listedAgain.at as number) - second.spawnedAt),
+      secondsToRegistered: seconds(peerRegistered - second.spawnedAt),
+      how,
+      scanSeconds: seconds(second.scannedAt - second.spawnedAt),
+      stopSeconds,
+      books: second.books,
+      errors: secondErrors
+    }
     results.restartMemory = await memoryMiB(peer.child.pid as number)
 
     // 6. the other peer's searches
