@@ -245,14 +245,15 @@ export class IndexLink {
    * False when it does not (or forgot us, or does not know digests: no digest in its reply).
    */
   private async resume (previous: PreviousListing): Promise<boolean> {
+    const digest = previous.digest
     let reply: RegisterResponse
     try {
-      reply = await this.register(registerRequest({ type: RegisterRequest.Type.RENEW, listingDigest: previous.digest as Uint8Array<ArrayBuffer> }))
+      reply = await this.register(registerRequest({ type: RegisterRequest.Type.RENEW, listingDigest: digest as Uint8Array<ArrayBuffer> }))
     } catch (err) {
       if (err instanceof ArkshareRemoteError && err.status === Status.E_NOT_FOUND) return false
       throw err
     }
-    if (!sameDigest(reply.listingDigest, previous.digest)) {
+    if (!sameDigest(reply.listingDigest, digest)) {
       this.init.log('index %a does not hold the %d books we left there: registering in full', this.address, previous.size)
       return false
     }
