@@ -85,8 +85,9 @@ describe('resuming a registration after a restart', function () {
 
     const second = await peer()
     assert.equal(await registered(second, 5), 'resumed')
-    await eventually(() => titlesListed(peerId).includes('North and South'), 15_000, 'the new book listed')
-    assert.deepEqual(titlesListed(peerId), ['Emma', 'Middlemarch', 'North and South', 'Persuasion', 'Tristram Shandy'])
+    // listed as it was left until the scan is done, then the difference: one PUT, one REMOVE
+    const expected = ['Emma', 'Middlemarch', 'North and South', 'Persuasion', 'Tristram Shandy']
+    await eventually(() => JSON.stringify(titlesListed(peerId)) === JSON.stringify(expected), 15_000, 'the new shelf listed')
     assert.equal(catalog.bookCount(peerId), 5)
     assert.deepEqual(puts, [[true, 5], [false, 1]], 'one book sent')
   })
