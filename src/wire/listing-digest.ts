@@ -2,13 +2,16 @@
 // listing, so that a peer restarting can ask "do you still hold exactly this?" instead of sending
 // 100,000 books again. Each listed book hashes to 16 bytes; the digest is their XOR, so it does not
 // depend on order and follows a change to one book by XOR-ing its old hash out and its new one in.
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { BookRecord } from './records.js'
 
 const LISTING_DIGEST_BYTES = 16
 
 /** The hash of a 16-byte value as four unsigned 32-bit words, big-endian (how the index stores one). */
 export type DigestWords = [number, number, number, number]
+
+/** Where a book is encoded before it is hashed: one buffer, reused, rather than one per book. */
+let scratch = Buffer.allocUnsafe(4096)
 
 /**
  * One listed book's hash: the first 16 bytes of SHA-256 over its fields as sent, each text field
@@ -18,13 +21,14 @@ export type DigestWords = [number, number, number, number]
 export function listingHash (book: BookRecord): Uint8Array {
   const texts = [book.id, book.title, book.author, book.format]
   const tail = [book.fileName, book.language]
-  const length = 4 * 6 + 8 + [...texts, ...tail].reduce((n, t) => n + Buffer.byteLength(t), 0)
-  const encoded = Buffer.allocUnsafe(length)
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit
+  const most = 4 * 6 + 8 + 3 * [...texts, ...tail].reduce((n, t) => n + t.length, 0)
+  if (most > scratch.length) scratch = Buffer.allocUnsafe(most)
   let at = 0
-  for (const text of texts) at = writeText(encoded, at, text)
-  at = encoded.writeBigUInt64BE(BigInt(book.size), at)
-  for (const text of tail) at = writeText(encoded, at, text)
-  return new Uint8Array(createHash('sha256').update(encoded).digest().subarray(0, LISTING_DIGEST_BYTES))
+  for (const text of texts) at = writeText(scratch, at, text)
+  at = scratch.writeBigUInt64BE(BigInt(book.size), at)
+  for (const text of tail) at = writeText(scratch, at, text)
+  return new Uint8Array(hash('sha256', scratch.subarray(0, at), 'buffer').subarray(0, LISTING_DIGEST_BYTES))
 }
 
 function writeText (into: Buffer, at: number, text: string): number {

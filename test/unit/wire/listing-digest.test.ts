@@ -1,6 +1,7 @@
 // The listing digest of spec 5.2.1: the spec's test vector, independence from order, and a digest
 // kept up to date a change at a time equal to one computed from the whole listing.
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { base32 } from 'multiformats/bases/base32'
 import { digestFromWords, digestWords, listingDigest, listingHash, sameDigest, xorInto } from '../../../src/wire/listing-digest.js'
 import type { BookRecord } from '../../../src/wire/records.js'
@@ -53,6 +54,16 @@ describe('listing digest', () => {
       }
       assert.equal(hex(running), hex(listingDigest(listing.values())), `step ${step}`)
     }
+  })
+
+  it('hashes long fields whole (the encoding as the spec writes it, byte for byte)', () => {
+    const long: BookRecord = { ...B, title: 'Ü'.repeat(3000), fileName: 'ü'.repeat(255) }
+    const field = (text: string): Buffer => { const bytes = Buffer.from(text, 'utf8'); return Buffer.concat([Buffer.from([0, 0, bytes.length >> 8, bytes.length & 0xff]), bytes]) }
+    const size = Buffer.alloc(8)
+    size.writeBigUInt64BE(BigInt(long.size))
+    const encoded = Buffer.concat([field(long.id), field(long.title), field(long.author), field(long.format), size, field(long.fileName), field(long.language)])
+    assert.equal(hex(listingHash(long)), createHash('sha256').update(encoded).digest('hex').slice(0, 32))
+    assert.equal(hex(listingHash(A)), 'c6c07731d36358138f644cb33a50ade9', 'and short ones after it')
   })
 
   it('round-trips through the four words an index stores', () => {
