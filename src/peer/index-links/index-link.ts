@@ -151,6 +151,9 @@ export class IndexLink {
   }
 
   private onBooksChange (evt: CustomEvent<ShelfChange>): void {
+    // a resumed listing waits for the difference to the scanned shelf, which holds every change
+    // (the first scan's is the whole shelf: 100,000 pending books for nothing)
+    if (this.resumedFrom != null) return
     for (const entry of evt.detail.added) { this.pendingRemoves.delete(entry.id); this.pendingAdds.set(entry.id, entry) }
     for (const id of evt.detail.removed) { this.pendingAdds.delete(id); this.pendingRemoves.add(id) }
     this.wake?.()
