@@ -1,8 +1,9 @@
 // This peer's standing with one index: registers the whole shelf, sends changes as deltas, renews
 // the lease before it lapses, and starts over by itself when the index restarts, forgets us, or the
 // connection drops. Stopping, it leaves results but asks the index to keep its listing; starting
-// again, it resumes that listing when the index confirms it still holds it (spec 5.2.1). It reaches the index through `dial` (index-dialer.ts over libp2p; tests hand it
-// one end of an in-memory stream pair).
+// again, it resumes that listing when the index confirms it still holds it (spec 5.2.1). It
+// reaches the index through `dial` (index-dialer.ts over libp2p; tests hand it one end of an
+// in-memory stream pair).
 import { REGISTER, SEARCH, Reachability, RegisterRequest, Status, type Book, type ExchangeSpec, type RegisterResponse, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
 import { ArkshareRemoteError, normaliseError } from '../../wire/errors.js'
 import { sameDigest } from '../../wire/listing-digest.js'
@@ -183,20 +184,23 @@ export class IndexLink {
     return reply
   }
 
-  /** Waits for the shelf's first scan (the list is what the hash cache remembers until then); throws when the link stops. */
+  /**
+   * Waits for the shelf's first scan (the list is what the hash cache remembers until then),
+   * renewing a lease we hold meanwhile: a scan that outlasted it would leave the difference sent to
+   * an index that had deleted the rest. Throws when the link stops.
+   */
   private async untilScanned (): Promise<void> {
     const scanned = this.init.books?.whenScanned?.()
     if (scanned == null) return
-    const { signal } = this.halt
-    let onAbort = (): void => {}
-    try {
-      await Promise.race([scanned, new Promise<never>((resolve, reject) => {
-        onAbort = () => { reject(signal.reason) }
-        if (signal.aborted) onAbort()
-        else signal.addEventListener('abort', onAbort, { once: true })
-      })])
-    } finally {
-      signal.removeEventListener('abort', onAbort)
+    const scan = { done: false }
+    const finished = (): void => { scan.done = true; this.wake?.() }
+    void scanned.then(finished, finished)
+    // a settled promise has run its callbacks by the next turn
+    await Promise.resolve()
+    while (!scan.done) {
+      if (this.stopped) throw new Error('stopping')
+      if (this.grantedTtl > 0 && Date.now() >= this.renewAt) await this.register(registerRequest({ type: RegisterRequest.Type.RENEW }))
+      await this.sleep(this.grantedTtl > 0 ? Math.max(0, this.renewAt - Date.now()) : INDEX_MAX_BACKOFF_MS)
     }
   }
 

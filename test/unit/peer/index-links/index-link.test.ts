@@ -259,6 +259,21 @@ describe('index link', () => {
     assert.deepEqual([...index.records.values()].map(b => b.title).sort(), ['Book 1', 'Book 2', 'Book 4'])
   })
 
+  it('keeps renewing a resumed lease while the first scan lasts', async () => {
+    await registerAndStop([book(1), book(2)])
+    index.ttl = 2
+    shelf = new FakeShelf([book(1), book(2)])
+    let scanDone = (): void => {}
+    shelf.scanned = new Promise(resolve => { scanDone = resolve })
+    startLink({}, new PreviousListing([book(1), book(2)]))
+    await eventually(() => index.of(RegisterRequest.Type.RENEW).length >= 3, 10_000, 'renewals during the scan')
+    assert.deepEqual(index.received.map(r => r.request.type).filter(t => t !== RegisterRequest.Type.RENEW), [], 'nothing else before the scan is done')
+    scanDone()
+    await new Promise(resolve => setTimeout(resolve, 200))
+    assert.equal(link.status().how, 'resumed')
+    assert.deepEqual(index.of(RegisterRequest.Type.PUT), [], 'nothing changed: nothing sent')
+  })
+
   it('registers in full when the index holds another listing, knows no digests, or forgot us', async () => {
     for (const setup of ['other listing', 'no digests', 'forgotten'] as const) {
       await registerAndStop([book(1), book(2)])
