@@ -4,6 +4,8 @@
 // and record when each was sent and how long its answer took. Commands on stdin, one a line:
 //   find <present|absent> <word> <tag>   probe until a search for <word> finds a book with it in its
 //                                        title (present) or none (absent); prints {tag, at}
+//   providers <count> <tag>              polls the index's counts until it lists <count> (peer, book)
+//                                        listings (with one sharing peer: all its books); prints {tag, at}
 //   report                               prints every recorded search: {samples: [[sentAt, ms], ...]}
 // Times are epoch milliseconds (performance.timeOrigin + performance.now()), as in the benchmark.
 import '../src/runtime/promise-with-resolvers.js'
@@ -79,12 +81,28 @@ async function find (want: 'present' | 'absent', word: string, tag: string): Pro
   await channel.close()
 }
 
+/** Polls the index's stats every 50 ms until it counts `count` listings online. */
+async function providers (count: number, tag: string): Promise<void> {
+  const channel = await openChannel()
+  while (!state.stopped) {
+    const reply = await channel.request({ ...request('', 0), stats: true }, AbortSignal.timeout(30_000))
+    if (reply.stats?.providers === count) {
+      process.stdout.write(`${JSON.stringify({ tag, at: now() })}\n`)
+      break
+    }
+    await sleep(50)
+  }
+  await channel.close()
+}
+
 const loops = Array.from({ length: Number(clientsArg) }, async () => { await searchLoop() })
 process.stdout.write('{"ready":true}\n')
 for await (const line of createInterface({ input: process.stdin })) {
   const [command, ...args] = line.trim().split(' ')
   if (command === 'find') {
     void find(args[0] as 'present' | 'absent', args[1], args[2]).catch((err) => { process.stdout.write(`${JSON.stringify({ tag: args[2], error: (err as Error).message })}\n`) })
+  } else if (command === 'providers') {
+    void providers(Number(args[0]), args[1]).catch((err) => { process.stdout.write(`${JSON.stringify({ tag: args[1], error: (err as Error).message })}\n`) })
   } else if (command === 'report') {
     process.stdout.write(`${JSON.stringify({ samples })}\n`)
   }

@@ -6,9 +6,11 @@
 //   2. registration: spawn until the index counts every book, and until a search finds the last one
 //   3. the peer's RSS (peak, from the kernel's high-water mark)
 //   4. one book added, one removed, one renamed in the middle: until the index agrees
-//   5. restart with the warm hash cache: spawn until every book is registered again
-//   6. the other peer's searches: p99 while the index takes each registration of N books, against
-//      the same index idle (holding the N books, nothing else going on)
+//   5. restart with the warm hash cache: spawn until the index lists every book again (its counts,
+//      asked by the searching peer; resumed: the index kept the listing the stopping peer left, and
+//      confirms it by digest, spec 5.2.1), and until the peer itself reports it (after its scan)
+//   6. the other peer's searches: p99 while the index takes each registration of N books (the
+//      restart's from the old peer's stop), against the same index idle (holding the N books)
 // Prints a table and, last, one JSON line.
 import '../src/runtime/promise-with-resolvers.js'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -69,10 +71,10 @@ function startSearcher (addr: string, books: number): Searcher {
 }
 
 /**
- * Polls the peer's `status` until its index counts `books` of its books; returns when (epoch ms),
- * with every error the peer's link to the index reported meanwhile (a timed-out request, say).
+ * Polls the peer's `status` until its index counts `books` of its books; returns when (epoch ms) and
+ * how (full, or resumed), with every error the peer's link to the index reported meanwhile.
  */
-async function registeredAt (peer: CliProcess, books: number, timeoutMs: number): Promise<{ at: number, errors: string[] }> {
+async function registeredAt (peer: CliProcess, books: number, timeoutMs: number): Promise<{ at: number, how: string, errors: string[] }> {
   const deadline = now() + timeoutMs
   const errors = new Set<string>()
   let seen = peer.events.length
@@ -83,7 +85,7 @@ async function registeredAt (peer: CliProcess, books: number, timeoutMs: number)
       const e = peer.events[seen]
       if (e.event !== 'index') continue
       if (typeof e.lastError === 'string') errors.add(e.lastError)
-      if (e.registered === true && e.books === books) return { at: peer.times[seen] + performance.timeOrigin, errors: [...errors] }
+      if (e.registered === true && e.books === books) return { at: peer.times[seen] + performance.timeOrigin, how: e.how, errors: [...errors] }
     }
   }
   throw new Error(`the index did not count ${books} books within ${timeoutMs / 1000} s (errors: ${[...errors].join('; ')})`)
@@ -170,11 +172,26 @@ async function main (): Promise<void> {
 
     // 5. restart with the warm hash cache
     log('4. restart with the warm hash cache ...')
+    const shelfBooks: number = peer.events.findLast(e => e.event === 'shelf')?.books
+    const stoppingAt = now()
     await stopCli(peer, 30_000)
+    const stopSeconds = seconds(now() - stoppingAt)
+    searcher.send(`providers ${shelfBooks} listed-again`)
     const second = await startPeer(peerArgs)
     peer = second.peer
-    const { at: secondRegistered, errors: secondErrors } = await registeredAt(peer, second.books, 10 * 60_000)
-    results.restart = { secondsToRegistered: seconds(secondRegistered - second.spawnedAt), scanSeconds: seconds(second.scannedAt - second.spawnedAt), books: second.books, errors: secondErrors }
+    const { at: peerRegistered, how, errors: secondErrors } = await registeredAt(peer, second.books, 10 * 60_000)
+    const listedAgain = await searcher.next('listed-again')
+    if (listedAgain.error != null) throw new Error(`counting the restarted peer's listings: ${listedAgain.error as string}`)
+    const secondRegistered = Math.max(listedAgain.at as number, peerRegistered)
+    results.restart = {
+      secondsToListed: seconds((listedAgain.at as number) - second.spawnedAt),
+      secondsToRegistered: seconds(peerRegistered - second.spawnedAt),
+      how,
+      scanSeconds: seconds(second.scannedAt - second.spawnedAt),
+      stopSeconds,
+      books: second.books,
+      errors: secondErrors
+    }
     results.restartMemory = await memoryMiB(peer.child.pid as number)
 
     // 6. the other peer's searches
@@ -184,7 +201,7 @@ async function main (): Promise<void> {
       emptyIndex: [searchesFrom + 1000, first.spawnedAt],
       idle: [idleFrom, idleTo],
       firstRegistration: [first.scannedAt, firstRegistered],
-      restartRegistration: [second.scannedAt, secondRegistered]
+      restartRegistration: [stoppingAt, secondRegistered]
     })
   } finally {
     searcher?.child.stdin?.end()

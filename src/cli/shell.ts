@@ -102,7 +102,7 @@ export function startShell (options: ShellOptions): { close: () => void } {
       case 'status':
         printReachability(output, arkshare.reachability())
         for (const s of arkshare.indexes()) {
-          output.emit({ event: 'index', ...s }, () => `${s.address}: ${s.registered ? `registered, ${s.books} book(s), lease ${s.leaseSeconds} s` : `not registered${s.lastError != null ? ` (${s.lastError})` : ''}`}`)
+          output.emit({ event: 'index', ...s }, () => `${s.address}: ${s.registered ? `registered${s.how === 'resumed' ? ' (resumed)' : ''}, ${s.books} book(s), lease ${s.leaseSeconds} s` : `not registered${s.lastError != null ? ` (${s.lastError})` : ''}`}`)
         }
         return
       case 'stats':

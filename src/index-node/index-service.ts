@@ -69,6 +69,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
       rateLimiter: new PeerRateLimiter(init.registrationsPerMinute ?? REGISTRATIONS_PER_MINUTE),
       ttl: { default: init.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS, min: init.minTtlSeconds ?? MIN_TTL_SECONDS, max: init.maxTtlSeconds ?? MAX_TTL_SECONDS },
       peerStore: components.peerStore,
+      cache: this.cache,
       now: this.now
     })
     this.searchHandler = new SearchHandler({

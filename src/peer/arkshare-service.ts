@@ -94,15 +94,18 @@ export class ArkshareService extends TypedEventEmitter<ArkshareEvents> implement
   }
 
   /**
-   * In order: the announcer hears the shelf's first scan, the index links register what it found,
-   * and the saved downloads resume once there is somewhere to find their providers.
+   * In order: the announcer hears the shelf's first scan; the serving side shares what the hash
+   * cache remembers while that scan runs, and the index links resume the listing left at each index
+   * meanwhile (they register in full, or send what changed, once the scan is done); the saved
+   * downloads resume once there is somewhere to find their providers. Returns after the first scan.
    */
   async start (): Promise<void> {
     this.announcer?.start()
     await this.reach.start()
     await this.serving.start()
-    this.dialBootstrapPeers()
     this.indexLinks.start()
+    await this.serving.whenScanned()
+    this.dialBootstrapPeers()
     await this.manager.start()
   }
 

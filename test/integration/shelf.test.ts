@@ -1,6 +1,6 @@
 // The shelf on a real folder: hashing once (cache across restarts), links, ignored names.
 import assert from 'node:assert/strict'
-import { mkdir, stat, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Shelf } from '../../src/peer/serving/shelf.js'
 import { HashCache } from '../../src/peer/serving/hash-cache.js'
@@ -41,6 +41,40 @@ describe('shelf', () => {
     assert.deepEqual(second.list().map(e => e.title).sort(), ['Aeneid', 'The Iliad'])
     await second.stop()
     cache2.close()
+  })
+
+  it('lists what the hash cache remembers at once, where it shares now, and the first scan drops what went away', async () => {
+    const share = join(dir, 'share')
+    const unshared = join(dir, 'unshared')
+    await writeBook(share, 'Homer - The Iliad.txt', bookBytes(11, 3000))
+    await writeBook(share, 'Homer - The Odyssey.txt', bookBytes(12, 3000))
+    await writeBook(unshared, 'Private - Diary.txt', bookBytes(13, 3000))
+    await new Promise(resolve => setTimeout(resolve, 1100))
+    const cache1 = new HashCache(join(dir, 'cache.db'))
+    const first = new Shelf({ dirs: [share, unshared], cache: cache1, watch: false })
+    await first.start()
+    await first.stop()
+    cache1.close()
+
+    await rm(join(share, 'Homer - The Odyssey.txt'))
+    const cache2 = new HashCache(join(dir, 'cache.db'))
+    // a scan held back until the test lets it go (a new file would be read through `read`)
+    await writeBook(share, 'Virgil - Aeneid.txt', bookBytes(14, 3000))
+    await utimes(join(share, 'Virgil - Aeneid.txt'), new Date(), new Date(Date.now() - 5_000))
+    let release = (): void => {}
+    const held = new Promise<void>(resolve => { release = resolve })
+    const read = async (path: string): ReturnType<typeof readBookFile> => { await held; return await readBookFile(path) }
+    const second = new Shelf({ dirs: [share], cache: cache2, watch: false, read })
+    try {
+      await second.open()
+      assert.deepEqual(second.list().map(e => e.title).sort(), ['The Iliad', 'The Odyssey'], 'remembered, not the folder no longer shared')
+      release()
+      await second.whenScanned()
+      assert.deepEqual(second.list().map(e => e.title).sort(), ['Aeneid', 'The Iliad'])
+    } finally {
+      await second.stop()
+      cache2.close()
+    }
   })
 
   it('hashes again a file rewritten while it was being hashed, and lists only its final content', async () => {

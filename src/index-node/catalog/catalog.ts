@@ -8,7 +8,8 @@ import { pageHits } from './pages.js'
 import { openCatalogDatabase } from './schema.js'
 import { Checkpointer } from './checkpointer.js'
 import { SlicedWrites } from './sliced-writes.js'
-import { prepareStatements, type CatalogStatements } from './statements.js'
+import { listingParams, prepareStatements, type CatalogStatements } from './statements.js'
+import { digestFromWords } from '../../wire/listing-digest.js'
 import { StatsCache } from './stats-cache.js'
 import { TextIndexSync, type TextIndexOrigin } from './text-index-sync.js'
 import type { BookRecord, CatalogOptions, CatalogStats, SearchOptions, SearchPage } from './types.js'
@@ -52,7 +53,7 @@ export class Catalog {
       const { after, ids } = this.countAfterPut(peer, books, replace)
       if (replace) this.sql.removeOthers.run({ peer, ids })
       for (const b of books) {
-        this.sql.upsertListing.run({ peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language })
+        this.sql.upsertListing.run(listingParams(peer, b))
       }
       return after
     })
@@ -151,6 +152,28 @@ export class Catalog {
 
   unregister (peerId: string): void {
     this.textIndexSync.write(() => this.sql.unregister.run(peerId))
+  }
+
+  /**
+   * Hides a peer from results at once but keeps its listing until its lease ends, so that it can
+   * resume it after a restart (spec 5.2.1); false (changing nothing) without a live lease.
+   */
+  withdraw (peerId: string): boolean {
+    const now = this.now()
+    // listed as a peer whose grace period ends now: one liveness rule for searches, pages and counts
+    return this.textIndexSync.write(() => this.sql.withdraw.run({ peerId, now, hiddenSince: now - this.graceMs }).changes > 0)
+  }
+
+  /** Lists a withdrawn peer again (its listing was confirmed, or put); a peer not withdrawn is left as it is. */
+  showAgain (peerId: string): void {
+    this.textIndexSync.write(() => this.sql.showAgain.run(peerId))
+  }
+
+  /** The digest of a peer's listing (spec 5.2.1), kept by the database's triggers; undefined for an unknown peer. */
+  listingDigest (peerId: string): Uint8Array | undefined {
+    const row = this.sql.peerLease.get(peerId)
+    const words = row == null ? undefined : this.sql.listingDigest.get(row.id)
+    return words == null ? undefined : digestFromWords(words)
   }
 
   bookCount (peerId: string): number {

@@ -4,7 +4,7 @@
 // rows as fit in a few milliseconds (learned from the slices before), and other work (searches)
 // runs between slices. A search may see part of a request applied, never a part rolled back.
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import type { CatalogStatements } from './statements.js'
+import { listingParams, type CatalogStatements } from './statements.js'
 import type { TextIndexSync } from './text-index-sync.js'
 import type { BookRecord } from './types.js'
 import type Database from 'better-sqlite3'
@@ -24,7 +24,7 @@ export class SlicedWrites {
   constructor (db: Database.Database, private readonly sql: CatalogStatements, private readonly sync: TextIndexSync, private readonly sliceMs: number, private readonly writable: () => Promise<void> = async () => {}) {
     this.upsertTx = db.transaction((peer: number, books: BookRecord[]): number => {
       for (const b of books) {
-        sql.upsertListing.run({ peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language })
+        sql.upsertListing.run(listingParams(peer, b))
       }
       return books.length
     })

@@ -4,11 +4,13 @@ import { RequestError, Status } from '../../wire/errors.js'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { REGISTER, RegisterRequest, type Book, type RegisterResponse } from '../../wire/messages.js'
 import { bookFromWire, reachabilityFromWire, type BookRecord } from '../../wire/records.js'
+import { sameDigest } from '../../wire/listing-digest.js'
 import { BOOKS_READ_AT_ONCE } from '../constants.js'
 import { CatalogLimitError } from '../errors.js'
 import { listedAddresses } from '../listed-addresses.js'
 import { requestedBookId, serveIndexStream, type HandlerInit, type StreamOrigin } from './index-stream.js'
 import type { Reply } from '../../wire/request-loop.js'
+import type { SearchCache } from '../search-cache.js'
 import { isLoopback } from '@libp2p/utils'
 import type { PeerId, PeerStore, Stream } from '@libp2p/interface'
 
@@ -19,6 +21,8 @@ export interface RegisterHandlerInit extends HandlerInit {
   ttl: TtlBounds
   /** Where a peer's dialable addresses are read (identify writes them there). */
   peerStore: Pick<PeerStore, 'get'>
+  /** Cached search pages: a peer withdrawing must leave them at once (spec 5.2, freshness). */
+  cache: Pick<SearchCache<unknown>, 'expireBy'>
   now: () => number
 }
 
@@ -32,8 +36,9 @@ async function booksFromWire (wire: Book[]): Promise<BookRecord[]> {
   return books
 }
 
-function reply (books: number, ttl: number): Reply<RegisterResponse> {
-  return { response: { status: Status.OK, message: '', ttl, books, retryAfterSeconds: 0 } }
+/** An OK reply; `listingDigest`: the index's digest of the peer's listing after the request (spec 5.2.1). */
+function reply (books: number, ttl: number, listingDigest?: Uint8Array): Reply<RegisterResponse> {
+  return { response: { status: Status.OK, message: '', ttl, books, retryAfterSeconds: 0, listingDigest: listingDigest as Uint8Array<ArrayBuffer> | undefined } }
 }
 
 function errorResponse (status: Status, message: string, retryAfterSeconds: number): RegisterResponse {
@@ -88,7 +93,10 @@ export class RegisterHandler {
           if (late.length > 0) catalog.upsertPeer(peerKey, late, expires, reachability)
         }
         try {
-          return reply(await catalog.putBooksInSlices(peerKey, books, request.replace), ttl)
+          const count = await catalog.putBooksInSlices(peerKey, books, request.replace)
+          // a peer that withdrew keeping its listing speaks for it again: listed once the PUT is applied
+          catalog.showAgain(peerKey)
+          return reply(count, ttl, catalog.listingDigest(peerKey))
         } catch (err) {
           if (err instanceof CatalogLimitError) throw new RequestError(Status.E_MESSAGE_TOO_LARGE, err.message)
           throw err
@@ -97,16 +105,24 @@ export class RegisterHandler {
       case RegisterRequest.Type.REMOVE: {
         if (!this.hasLiveLease(peerKey)) throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer')
         const ids = request.remove.map(requestedBookId)
-        return reply(await catalog.removeBooksInSlices(peerKey, ids), this.remainingTtl(peerKey))
+        const count = await catalog.removeBooksInSlices(peerKey, ids)
+        return reply(count, this.remainingTtl(peerKey), catalog.listingDigest(peerKey))
       }
       case RegisterRequest.Type.RENEW: {
         const ttl = this.grantTtl(request.ttl)
         if (!catalog.renew(peerKey, this.init.now() + ttl * 1000, reachabilityFromWire(request.reachability))) {
           throw new RequestError(Status.E_NOT_FOUND, 'no live registration for this peer: register again')
         }
-        return reply(catalog.bookCount(peerKey), ttl)
+        const digest = catalog.listingDigest(peerKey)
+        // the listing the peer kept across its restart is the one it has: list it again
+        if (request.listingDigest != null && sameDigest(request.listingDigest, digest)) catalog.showAgain(peerKey)
+        return reply(catalog.bookCount(peerKey), ttl, digest)
       }
       case RegisterRequest.Type.UNREGISTER: {
+        if (request.keepListing === true && catalog.withdraw(peerKey)) {
+          this.init.cache.expireBy(this.init.now())
+          return { ...reply(catalog.bookCount(peerKey), this.remainingTtl(peerKey)), last: true }
+        }
         await catalog.unregisterInSlices(peerKey)
         return { ...reply(0, 0), last: true }
       }

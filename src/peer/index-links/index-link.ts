@@ -1,15 +1,19 @@
 // This peer's standing with one index: registers the whole shelf, sends changes as deltas, renews
 // the lease before it lapses, and starts over by itself when the index restarts, forgets us, or the
-// connection drops. It reaches the index through `dial` (index-dialer.ts over libp2p; tests hand it
-// one end of an in-memory stream pair).
+// connection drops. Stopping, it leaves results but asks the index to keep its listing; starting
+// again, it resumes that listing when the index confirms it still holds it (spec 5.2.1). It
+// reaches the index through `dial` (index-dialer.ts over libp2p; tests hand it one end of an
+// in-memory stream pair).
 import { REGISTER, SEARCH, Reachability, RegisterRequest, Status, type Book, type ExchangeSpec, type RegisterResponse, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
 import { ArkshareRemoteError, normaliseError } from '../../wire/errors.js'
+import { sameDigest } from '../../wire/listing-digest.js'
 import { LIMITS } from '../../wire/protocols.js'
 import { bookToWire, fitBook, reachabilityToWire, type BookRecord, type ProviderReachability } from '../../wire/records.js'
 import { RequestChannel } from '../../wire/request-channel.js'
 import { parseBookId } from '../../content/book-id.js'
 import { DEFAULT_TTL_SECONDS, DIAL_TIMEOUT_MS, INDEX_MAX_BACKOFF_MS, INDEX_MIN_BACKOFF_MS, INDEX_MIN_RENEW_MS, INDEX_REQUEST_TIMEOUT_MS, UNREGISTER_TIMEOUT_MS } from '../constants.js'
 import type { SharedBooks, ShelfChange } from '../serving/shelf.js'
+import type { PreviousListing } from '../serving/previous-listing.js'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -28,17 +32,22 @@ export interface IndexLinkInit {
    * @default DEFAULT_TTL_SECONDS
    */
   ttlSeconds?: number
-  /** Called after each full registration and each renewal, with the index's peer ID. */
-  onRegistered?: (index: PeerId) => void
+  /** Called after each registration (full, or resumed) and each renewal, with the index's peer ID. */
+  onRegistered?: (index: PeerId, how: RegisteredHow) => void
   /** How others can reach us, told with each PUT and RENEW (absent: unknown). */
   reachability?: () => ProviderReachability
   log: Logger
 }
 
+/** How a registration was made: every book sent, or a kept listing confirmed and only the difference sent. */
+export type RegisteredHow = 'full' | 'resumed'
+
 export interface IndexStatus {
   address: string
   peerId?: string
   registered: boolean
+  /** How the registration now held was made (absent while not registered). */
+  how?: RegisteredHow
   books: number
   leaseSeconds: number
   lastError?: string
@@ -62,6 +71,11 @@ export class IndexLink {
   private registerChannel?: RegisterChannel
   private searchChannel?: SearchChannel
   private needsFull = true
+  private how: RegisteredHow = 'full'
+  /** The listing left at the index when we last stopped, until the index has said whether it holds it. */
+  private previous?: PreviousListing
+  /** The listing the index confirmed it holds, until the difference to the scanned shelf is worked out. */
+  private resumedFrom?: PreviousListing
   private readonly pendingAdds = new Map<string, ShelfChange['added'][number]>()
   private readonly pendingRemoves = new Set<string>()
   private grantedTtl = 0
@@ -81,10 +95,14 @@ export class IndexLink {
     this.onBooksChange = this.onBooksChange.bind(this)
   }
 
-  /** Starts keeping a registration (when this peer shares books). */
-  start (): void {
+  /**
+   * Starts keeping a registration (when this peer shares books). With `previous`, the listing left
+   * at the index when this peer last stopped, it first tries to resume that (checked by digest).
+   */
+  start (previous?: PreviousListing): void {
     this.stopped = false
     this.needsFull = true
+    this.previous = previous
     this.halt = new AbortController()
     if (this.init.books == null) return
     this.init.books.addEventListener('change', this.onBooksChange)
@@ -98,19 +116,22 @@ export class IndexLink {
     this.init.books?.removeEventListener('change', this.onBooksChange)
     this.wake?.()
     await this.loop
-    // the lease may have been granted even if we stopped waiting for the reply: withdraw it anyway
+    // the lease may have been granted even if we stopped waiting for the reply: withdraw it anyway,
+    // keeping the listing at the index so that a restart can resume it (an older index drops it)
     if (this.init.books != null && this.indexPeer != null) {
-      await this.register(registerRequest({ type: RegisterRequest.Type.UNREGISTER }), AbortSignal.timeout(UNREGISTER_TIMEOUT_MS)).catch(() => {})
+      await this.register(registerRequest({ type: RegisterRequest.Type.UNREGISTER, keepListing: true }), AbortSignal.timeout(UNREGISTER_TIMEOUT_MS)).catch(() => {})
     }
     await this.registerChannel?.close()
     await this.searchChannel?.close()
   }
 
   status (): IndexStatus {
+    const registered = this.init.books != null && !this.needsFull && this.grantedTtl > 0
     return {
       address: this.address.toString(),
       peerId: this.indexPeer?.toString(),
-      registered: this.init.books != null && !this.needsFull && this.grantedTtl > 0,
+      registered,
+      how: registered ? this.how : undefined,
       books: this.books,
       leaseSeconds: this.grantedTtl,
       lastError: this.lastError
@@ -131,6 +152,9 @@ export class IndexLink {
   }
 
   private onBooksChange (evt: CustomEvent<ShelfChange>): void {
+    // a resumed listing waits for the difference to the scanned shelf, which holds every change
+    // (the first scan's is the whole shelf: 100,000 pending books for nothing)
+    if (this.resumedFrom != null) return
     for (const entry of evt.detail.added) { this.pendingRemoves.delete(entry.id); this.pendingAdds.set(entry.id, entry) }
     for (const id of evt.detail.removed) { this.pendingAdds.delete(id); this.pendingRemoves.add(id) }
     this.wake?.()
@@ -160,7 +184,54 @@ export class IndexLink {
     return reply
   }
 
+  /**
+   * Waits for the shelf's first scan (the list is what the hash cache remembers until then),
+   * renewing a lease we hold meanwhile: a scan that outlasted it would leave the difference sent to
+   * an index that had deleted the rest. Throws when the link stops.
+   */
+  private async untilScanned (): Promise<void> {
+    const scanned = this.init.books?.whenScanned?.()
+    if (scanned == null) return
+    const scan = { done: false }
+    const finished = (): void => { scan.done = true; this.wake?.() }
+    void scanned.then(finished, finished)
+    // a settled promise has run its callbacks by the next turn
+    await Promise.resolve()
+    while (!scan.done) {
+      if (this.stopped) throw new Error('stopping')
+      if (this.grantedTtl > 0 && Date.now() >= this.renewAt) await this.register(registerRequest({ type: RegisterRequest.Type.RENEW }))
+      await this.sleep(this.grantedTtl > 0 ? Math.max(0, this.renewAt - Date.now()) : INDEX_MAX_BACKOFF_MS)
+    }
+  }
+
+  /** Resumes the listing we left at the index if it still holds it (at once, scan or not), else registers in full once the shelf is scanned. */
+  private async registerOrResume (): Promise<void> {
+    const previous = this.previous
+    if (previous != null) {
+      const resumed = await this.resume(previous)
+      // asked once: whatever the answer, a later registration is a full one
+      this.previous = undefined
+      if (resumed) return
+    }
+    await this.untilScanned()
+    await this.registerFull()
+  }
+
+  /** Once the shelf is scanned, queues the difference between it and the resumed listing as deltas. */
+  private async queueDifference (resumedFrom: PreviousListing): Promise<void> {
+    await this.untilScanned()
+    const { added, removed } = resumedFrom.changesTo(this.init.books?.list() ?? [])
+    // the scan's change events are in this difference (the first one holds the whole shelf)
+    this.pendingAdds.clear()
+    this.pendingRemoves.clear()
+    for (const entry of added) this.pendingAdds.set(entry.id, entry)
+    for (const id of removed) this.pendingRemoves.add(id)
+    this.resumedFrom = undefined
+    this.init.log('%a: %d books to add or change, %d to remove since we stopped', this.address, added.length, removed.length)
+  }
+
   private async registerFull (): Promise<void> {
+    this.resumedFrom = undefined
     this.pendingAdds.clear()
     this.pendingRemoves.clear()
     const books = this.init.books?.list() ?? []
@@ -170,8 +241,35 @@ export class IndexLink {
       await this.register(registerRequest({ replace: i === 0, books: books.slice(i, i + batch).map(listing) }))
     }
     this.needsFull = false
+    this.how = 'full'
     this.init.log('registered %d books with %a', books.length, this.address)
-    if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer)
+    if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer, 'full')
+  }
+
+  /**
+   * Asks the index whether it still holds the listing we left there (RENEW with its digest). If it
+   * does, we are listed again and only the difference to the scanned shelf is left to send; true.
+   * False when it does not (or forgot us, or does not know digests: no digest in its reply).
+   */
+  private async resume (previous: PreviousListing): Promise<boolean> {
+    const digest = previous.digest
+    let reply: RegisterResponse
+    try {
+      reply = await this.register(registerRequest({ type: RegisterRequest.Type.RENEW, listingDigest: digest as Uint8Array<ArrayBuffer> }))
+    } catch (err) {
+      if (err instanceof ArkshareRemoteError && err.status === Status.E_NOT_FOUND) return false
+      throw err
+    }
+    if (!sameDigest(reply.listingDigest, digest)) {
+      this.init.log('index %a does not hold the %d books we left there: registering in full', this.address, previous.size)
+      return false
+    }
+    this.resumedFrom = previous
+    this.needsFull = false
+    this.how = 'resumed'
+    this.init.log('resumed %d books with %a', previous.size, this.address)
+    if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer, 'resumed')
+    return true
   }
 
   private async sendDelta (): Promise<void> {
@@ -200,17 +298,20 @@ export class IndexLink {
     let backoff = INDEX_MIN_BACKOFF_MS
     while (!this.stopped) {
       try {
+        const resumedFrom = this.resumedFrom
         if (this.needsFull) {
-          await this.registerFull()
+          await this.registerOrResume()
+        } else if (resumedFrom != null) {
+          await this.queueDifference(resumedFrom)
         } else if (this.pendingAdds.size > 0 || this.pendingRemoves.size > 0) {
           await this.sendDelta()
         } else if (Date.now() >= this.renewAt || this.toldReachability !== (this.init.reachability?.() ?? 'unknown')) {
           await this.register(registerRequest({ type: RegisterRequest.Type.RENEW }))
-          if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer)
+          if (this.indexPeer != null) this.init.onRegistered?.(this.indexPeer, this.how)
         }
         this.lastError = undefined
         backoff = INDEX_MIN_BACKOFF_MS
-        if (!this.needsFull && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
+        if (!this.needsFull && this.resumedFrom == null && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
           await this.sleep(Math.max(0, this.renewAt - Date.now()))
         }
       } catch (e) {

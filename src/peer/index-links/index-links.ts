@@ -6,7 +6,7 @@ import { TypedEventEmitter } from 'main-event'
 import { normaliseError } from '../../wire/errors.js'
 import { NoIndexError } from '../errors.js'
 import { indexDialer, type IndexDialerComponents } from './index-dialer.js'
-import { IndexLink, type IndexStatus } from './index-link.js'
+import { IndexLink, type IndexStatus, type RegisteredHow } from './index-link.js'
 import { mergeAnswers, type SearchResults } from './search-results.js'
 import type { SharedBooks } from '../serving/shelf.js'
 import type { ProviderReachability } from '../../wire/records.js'
@@ -42,8 +42,8 @@ export interface IndexLinksInit {
 }
 
 export interface IndexLinksEvents {
-  /** We hold a live registration with this index (after a full registration, or a renewal). */
-  registered: CustomEvent<{ address: Multiaddr, peerId: PeerId }>
+  /** We hold a live registration with this index (after a full or resumed registration, or a renewal). */
+  registered: CustomEvent<{ address: Multiaddr, peerId: PeerId, how: RegisteredHow }>
 }
 
 export class IndexLinks extends TypedEventEmitter<IndexLinksEvents> implements Startable {
@@ -61,13 +61,15 @@ export class IndexLinks extends TypedEventEmitter<IndexLinksEvents> implements S
 
   start (): void {
     const { books, ttlSeconds, reachability, log } = this.init
+    // one listing left behind, for every index to check (taken, so it is not kept once they have)
+    const previous = books?.takePreviousListing?.()
     this.links = this.init.addresses.map(addr => {
       const address = multiaddr(addr)
-      const onRegistered = (peerId: PeerId): void => { this.safeDispatchEvent('registered', { detail: { address, peerId } }) }
+      const onRegistered = (peerId: PeerId, how: RegisteredHow): void => { this.safeDispatchEvent('registered', { detail: { address, peerId, how } }) }
       return new IndexLink({ address, dial: indexDialer(this.components, address), books, ttlSeconds, onRegistered, reachability, log })
     })
     this.components.events.addEventListener('peer:disconnect', this.onPeerDisconnect)
-    for (const link of this.links) link.start()
+    for (const link of this.links) link.start(previous)
   }
 
   /** Withdraws every registration (run before libp2p closes the connections) and stops. */

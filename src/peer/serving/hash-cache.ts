@@ -33,6 +33,13 @@ export class CachedFiles {
   paths (): IterableIterator<string> {
     return this.rows.keys()
   }
+
+  /** Every cached file as the shelf lists it: path, book ID (absent in older rows), size, time, metadata. */
+  * files (): Generator<{ path: string, id?: string, size: number, mtimeMs: number, metadata: BookMetadata }> {
+    for (const [path, size, mtimeMs, , , title, author, format, language, bookId] of this.rows.values()) {
+      yield { path, id: bookId ?? undefined, size, mtimeMs, metadata: { title, author, format, language } }
+    }
+  }
 }
 
 function fileOf ([, size, , chunkSize, chunkHashes, title, author, format, language, bookId]: Row): CachedFile {

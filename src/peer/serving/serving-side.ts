@@ -15,6 +15,7 @@ import { handleFetchStream, refuseFetchStream, type FetchServerOptions } from '.
 import { HashCache } from './hash-cache.js'
 import { UploadMeter, type UploadPeer } from './upload-meter.js'
 import { Shelf, type SharedBooks, type ShelfEntry, type ShelfEvents } from './shelf.js'
+import type { PreviousListing } from './previous-listing.js'
 import type { ArkshareInit } from '../index.js'
 import type { Manifest } from '../../content/book-id.js'
 import type { Logger, Startable } from '@libp2p/interface'
@@ -96,7 +97,8 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
     })
     shelf.addEventListener('error', (evt) => { init.log.error('scanning the shared folders failed: %e', evt.detail) })
     shelf.addEventListener('change', (evt) => { this.safeDispatchEvent('change', { detail: evt.detail }) })
-    await shelf.start()
+    // the books the hash cache remembers are served at once; the first scan goes on (whenScanned)
+    await shelf.open()
     await this.components.registrar.handle(FETCH_PROTOCOL, async (stream, connection) => {
       await handleFetchStream(stream, connection, { ...this.server, shelf })
     }, {
@@ -131,6 +133,14 @@ export class ServingSide extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> 
 
   list (): ShelfEntry[] {
     return this.shelf?.list() ?? []
+  }
+
+  takePreviousListing (): PreviousListing | undefined {
+    return this.shelf?.takePreviousListing()
+  }
+
+  async whenScanned (): Promise<void> {
+    await this.shelf?.whenScanned()
   }
 
   /** The shared book with this ID, if this peer shares it. */

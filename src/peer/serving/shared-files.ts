@@ -33,6 +33,11 @@ function isInside (path: string, roots: string[]): boolean {
   return roots.some(root => path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))
 }
 
+/** Whether a file at `path` would be shared under `scope` by its place and name (what is there is not looked at). */
+export function sharedPlace (path: string, scope: WalkScope): boolean {
+  return isInside(path, scope.roots) && !isInside(path, scope.excluded) && !isIgnoredName(basename(path))
+}
+
 /**
  * What is at `path` as the shelf sees it: a shared file, a folder to walk, or nothing (missing,
  * ignored, excluded, or a link out of the shared folders). `path` is inside a shared folder.

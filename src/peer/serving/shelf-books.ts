@@ -27,7 +27,10 @@ function sameListing (a: BookRecord, b: BookRecord): boolean {
 
 export class ShelfBooks {
   private readonly byPath = new Map<string, ShelfEntry>()
-  /** Every file holding each book, the first one listed. */
+  /**
+   * Every file holding each book, by path: the first (smallest path) is the one listed, so a restart
+   * lists the same copy whatever order the scan found them in (see previous-listing.ts).
+   */
   private readonly byId = new Map<string, ShelfEntry[]>()
   /** Books touched since the last change was taken, with their listed entry before (undefined: new). */
   private readonly touched = new Map<string, ShelfEntry | undefined>()
@@ -68,7 +71,10 @@ export class ShelfBooks {
     this.touch(entry.id)
     const copies = this.byId.get(entry.id)
     if (copies == null) this.byId.set(entry.id, [entry])
-    else copies.push(entry)
+    else {
+      const after = copies.findIndex(c => c.path > entry.path)
+      copies.splice(after === -1 ? copies.length : after, 0, entry)
+    }
   }
 
   /** What changed since the last call, as the index should hear it. */

@@ -11,9 +11,10 @@ import { readBookFile, type BookFile } from '../../content/book-file.js'
 import { readBookMetadata, type BookMetadata } from '../../content/metadata.js'
 import { FILE_SETTLE_MS, HASH_CONCURRENCY, RESCAN_DEBOUNCE_MS, RESCAN_INTERVAL_MS, RESCAN_MAX_SHARE } from '../constants.js'
 import { FolderWatcher } from './folder-watcher.js'
-import { walkSharedFiles, sharedEntryAt, type SharedFile, type WalkScope } from './shared-files.js'
+import { walkSharedFiles, sharedEntryAt, sharedPlace, type SharedFile, type WalkScope } from './shared-files.js'
 import { workPool, type WorkPool } from './work-pool.js'
 import { ShelfBooks, type ShelfChange, type ShelfEntry } from './shelf-books.js'
+import { previousListing, type PreviousListing } from './previous-listing.js'
 import type { CachedFiles, HashCache } from './hash-cache.js'
 
 export type { ShelfChange, ShelfEntry } from './shelf-books.js'
@@ -26,6 +27,13 @@ export interface ShelfEvents {
 /** What other parts of the peer see of the shelf: the books, and word when they change. */
 export interface SharedBooks extends TypedEventTarget<Pick<ShelfEvents, 'change'>> {
   list: () => ShelfEntry[]
+  /**
+   * The listing the shelf had when the peer last stopped (from the hash cache), handed out once
+   * (then forgotten: it is only for resuming registrations at start); undefined when there is none.
+   */
+  takePreviousListing?: () => PreviousListing | undefined
+  /** Settles once the first scan since start is done (until then the list is what the hash cache remembers). */
+  whenScanned?: () => Promise<void>
 }
 
 export interface ShelfOptions {
@@ -75,6 +83,8 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   private stopped = false
   /** Read once, for the first scan after start; later scans know every file already. */
   private startCache?: CachedFiles
+  private previous?: PreviousListing
+  private firstScan?: Promise<void>
 
   constructor (private readonly options: ShelfOptions) {
     super()
@@ -83,7 +93,18 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
     this.checkAfterSettling = debounce(() => { void this.checkChanged(this.settlingPaths) }, FILE_SETTLE_MS)
   }
 
+  /** Opens the shelf and waits for its first scan. */
   async start (): Promise<void> {
+    await this.open()
+    await this.whenScanned()
+  }
+
+  /**
+   * Opens the shelf: the folders checked, the hash cache read and the books it remembers listed at
+   * once (served, each checked against its file's size and time as it is read, and listed, until
+   * the scan, started here, confirms or drops each one), so a restart shares its books in seconds.
+   */
+  async open (): Promise<void> {
     this.stopped = false
     const roots = await Promise.all(this.options.dirs.map(async d => {
       const root = await realpath(d).catch((err: NodeJS.ErrnoException) => {
@@ -104,8 +125,25 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
       this.scope = { roots, excluded }
     }
     this.startCache = this.options.cache?.readAll()
-    await this.rescan()
-    this.periodicRescan.start()
+    this.previous = this.startCache != null ? previousListing(this.startCache) : undefined
+    if (this.startCache != null) await this.listRemembered(this.startCache)
+    this.firstScan = this.rescan().then(() => { if (!this.stopped) this.periodicRescan.start() })
+  }
+
+  async whenScanned (): Promise<void> {
+    await this.firstScan
+  }
+
+  /**
+   * Lists every book the hash cache remembers, as it was, if it lies where this run shares (a folder
+   * no longer shared is never served again): the scan checks each one (entryFor).
+   */
+  private async listRemembered (cache: CachedFiles): Promise<void> {
+    for (const { path, id, size, mtimeMs } of cache.files()) {
+      const cached = cache.get(path, size, mtimeMs)
+      if (id == null || cached == null || !sharedPlace(path, this.scope)) continue
+      this.books.set(path, await this.describe(path, mtimeMs, cached.manifest, cached.metadata, id))
+    }
   }
 
   async stop (): Promise<void> {
@@ -125,6 +163,12 @@ export class Shelf extends TypedEventEmitter<ShelfEvents> {
   /** One entry per distinct book. */
   list (): ShelfEntry[] {
     return this.books.list()
+  }
+
+  takePreviousListing (): PreviousListing | undefined {
+    const previous = this.previous
+    this.previous = undefined
+    return previous
   }
 
   /** A shared file was found changed on disk (by the fetch server): rescans at once, in the background. */

@@ -445,6 +445,8 @@ export interface RegisterRequest {
   remove: Uint8Array<ArrayBuffer>[]
   ttl: number
   reachability: Reachability
+  listingDigest?: Uint8Array<ArrayBuffer>
+  keepListing?: boolean
 }
 
 export namespace RegisterRequest {
@@ -511,6 +513,16 @@ export namespace RegisterRequest {
           Reachability.codec().encode(obj.reachability, w)
         }
 
+        if (obj.listingDigest != null) {
+          w.uint32(58)
+          w.bytes(obj.listingDigest)
+        }
+
+        if (obj.keepListing != null) {
+          w.uint32(64)
+          w.bool(obj.keepListing)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -562,6 +574,14 @@ export namespace RegisterRequest {
             }
             case 6: {
               obj.reachability = Reachability.codec().decode(reader)
+              break
+            }
+            case 7: {
+              obj.listingDigest = reader.bytes()
+              break
+            }
+            case 8: {
+              obj.keepListing = reader.bool()
               break
             }
             default: {
@@ -645,6 +665,20 @@ export namespace RegisterRequest {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.listingDigest`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 8: {
+              yield {
+                field: `${prefix}.keepListing`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -725,6 +759,16 @@ export namespace RegisterRequest {
     value: Reachability
   }
 
+  export interface RegisterRequestListingDigestFieldEvent {
+    field: '$.listingDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RegisterRequestKeepListingFieldEvent {
+    field: '$.keepListing'
+    value: boolean
+  }
+
   export function encode (obj: Partial<RegisterRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RegisterRequest.codec())
   }
@@ -733,7 +777,7 @@ export namespace RegisterRequest {
     return decodeMessage(buf, RegisterRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegisterRequest>): Generator<RegisterRequestTypeFieldEvent | RegisterRequestReplaceFieldEvent | RegisterRequestBooksIdFieldEvent | RegisterRequestBooksTitleFieldEvent | RegisterRequestBooksAuthorFieldEvent | RegisterRequestBooksFormatFieldEvent | RegisterRequestBooksSizeFieldEvent | RegisterRequestBooksFileNameFieldEvent | RegisterRequestBooksLanguageFieldEvent | RegisterRequestRemoveFieldEvent | RegisterRequestTtlFieldEvent | RegisterRequestReachabilityFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegisterRequest>): Generator<RegisterRequestTypeFieldEvent | RegisterRequestReplaceFieldEvent | RegisterRequestBooksIdFieldEvent | RegisterRequestBooksTitleFieldEvent | RegisterRequestBooksAuthorFieldEvent | RegisterRequestBooksFormatFieldEvent | RegisterRequestBooksSizeFieldEvent | RegisterRequestBooksFileNameFieldEvent | RegisterRequestBooksLanguageFieldEvent | RegisterRequestRemoveFieldEvent | RegisterRequestTtlFieldEvent | RegisterRequestReachabilityFieldEvent | RegisterRequestListingDigestFieldEvent | RegisterRequestKeepListingFieldEvent> {
     return streamMessage(buf, RegisterRequest.codec(), opts)
   }
 }
@@ -744,6 +788,7 @@ export interface RegisterResponse {
   ttl: number
   books: number
   retryAfterSeconds: number
+  listingDigest?: Uint8Array<ArrayBuffer>
 }
 
 export namespace RegisterResponse {
@@ -779,6 +824,11 @@ export namespace RegisterResponse {
         if ((obj.retryAfterSeconds != null && obj.retryAfterSeconds !== 0)) {
           w.uint32(40)
           w.uint32(obj.retryAfterSeconds)
+        }
+
+        if (obj.listingDigest != null) {
+          w.uint32(50)
+          w.bytes(obj.listingDigest)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -817,6 +867,10 @@ export namespace RegisterResponse {
             }
             case 5: {
               obj.retryAfterSeconds = reader.uint32()
+              break
+            }
+            case 6: {
+              obj.listingDigest = reader.bytes()
               break
             }
             default: {
@@ -869,6 +923,13 @@ export namespace RegisterResponse {
               }
               break
             }
+            case 6: {
+              yield {
+                field: `${prefix}.listingDigest`,
+                value: reader.bytes()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -906,6 +967,11 @@ export namespace RegisterResponse {
     value: number
   }
 
+  export interface RegisterResponseListingDigestFieldEvent {
+    field: '$.listingDigest'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<RegisterResponse>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RegisterResponse.codec())
   }
@@ -914,7 +980,7 @@ export namespace RegisterResponse {
     return decodeMessage(buf, RegisterResponse.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegisterResponse>): Generator<RegisterResponseStatusFieldEvent | RegisterResponseMessageFieldEvent | RegisterResponseTtlFieldEvent | RegisterResponseBooksFieldEvent | RegisterResponseRetryAfterSecondsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RegisterResponse>): Generator<RegisterResponseStatusFieldEvent | RegisterResponseMessageFieldEvent | RegisterResponseTtlFieldEvent | RegisterResponseBooksFieldEvent | RegisterResponseRetryAfterSecondsFieldEvent | RegisterResponseListingDigestFieldEvent> {
     return streamMessage(buf, RegisterResponse.codec(), opts)
   }
 }

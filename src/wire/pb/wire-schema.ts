@@ -22,14 +22,17 @@ export const WIRE_SCHEMA: WireSchema = {
     3: { wireType: 2, message: 'Book' },
     4: { wireType: 2 },
     5: { wireType: 0 },
-    6: { wireType: 0 }
+    6: { wireType: 0 },
+    7: { wireType: 2 },
+    8: { wireType: 0 }
   },
   RegisterResponse: {
     1: { wireType: 0 },
     2: { wireType: 2, utf8: true },
     3: { wireType: 0 },
     4: { wireType: 0 },
-    5: { wireType: 0 }
+    5: { wireType: 0 },
+    6: { wireType: 2 }
   },
   SearchRequest: {
     1: { wireType: 2, utf8: true },

@@ -304,7 +304,7 @@ describe('catalog', () => {
 
       const db = new Database(path, { readonly: true })
       assert.equal(db.pragma('journal_mode', { simple: true }), 'wal')
-      assert.equal(db.pragma('user_version', { simple: true }), 4)
+      assert.equal(db.pragma('user_version', { simple: true }), 5)
       db.close()
 
       const second = new Catalog({ path, now })

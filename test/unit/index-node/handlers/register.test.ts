@@ -4,7 +4,9 @@ import assert from 'node:assert/strict'
 import { Catalog } from '../../../../src/index-node/catalog/catalog.js'
 import { DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '../../../../src/index-node/constants.js'
 import { RegisterHandler, type RegisterHandlerInit } from '../../../../src/index-node/handlers/register.js'
+import { SearchCache } from '../../../../src/index-node/search-cache.js'
 import { PeerRateLimiter } from '../../../../src/limits/peer-rate-limiter.js'
+import { listingDigest, sameDigest } from '../../../../src/wire/listing-digest.js'
 import { ArkshareRemoteError, Status } from '../../../../src/wire/errors.js'
 import { REGISTER, Reachability, RegisterRequest } from '../../../../src/wire/messages.js'
 import { nextEvent } from '../../../../src/wire/next-event.js'
@@ -47,6 +49,7 @@ describe('register handler', () => {
       log,
       ttl: { default: DEFAULT_TTL_SECONDS, min: MIN_TTL_SECONDS, max: MAX_TTL_SECONDS },
       peerStore: peerStoreWith(ADDR),
+      cache: new SearchCache(10, 5_000, () => clock),
       now: () => clock,
       ...init
     })
@@ -89,6 +92,68 @@ describe('register handler', () => {
     await served
   })
 
+  it('answers PUT, REMOVE and RENEW with the digest of the listing it holds', async () => {
+    const { client } = await open()
+    const put = await client.request(request(RegisterRequest.Type.PUT, { replace: true, books: [wireBook(1, 'Moby Dick'), wireBook(2, 'Emma')] }))
+    assert.ok(sameDigest(put.listingDigest, listingDigest([book(1, 'Moby Dick'), book(2, 'Emma')])))
+    const changed = await client.request(request(RegisterRequest.Type.PUT, { books: [wireBook(2, 'Emma, revised')] }))
+    assert.ok(sameDigest(changed.listingDigest, listingDigest([book(1, 'Moby Dick'), book(2, 'Emma, revised')])))
+    const removed = await client.request(request(RegisterRequest.Type.REMOVE, { remove: [wireBook(1, '').id] }))
+    assert.ok(sameDigest(removed.listingDigest, listingDigest([book(2, 'Emma, revised')])))
+    const renewed = await client.request(request(RegisterRequest.Type.RENEW))
+    assert.ok(sameDigest(renewed.listingDigest, removed.listingDigest))
+  })
+
+  it('keeps a withdrawn listing out of results until a RENEW with its digest, or a PUT, shows it again', async () => {
+    const cache = new SearchCache<string>(10, 5_000, () => clock)
+    const listed = (): boolean => catalog.search(undefined, { bookId: book(1, '').id }).hits.length > 0
+    const first = await open({ cache })
+    const put = await first.client.request(request(RegisterRequest.Type.PUT, { replace: true, books: [wireBook(1, 'Moby Dick'), wireBook(2, 'Emma')] }))
+    cache.set('a cached page', 'listing the peer')
+    const withdrawn = await first.client.request(request(RegisterRequest.Type.UNREGISTER, { keepListing: true }))
+    assert.deepEqual([withdrawn.status, withdrawn.books, withdrawn.ttl], [Status.OK, 2, DEFAULT_TTL_SECONDS], 'kept for the rest of the lease')
+    assert.equal(listed(), false, 'out of results at once')
+    assert.equal(cache.get('a cached page'), undefined, 'cached pages end at once')
+    await first.client.close()
+    await first.served
+    // a restart: the peer reconnects (and identify tells its addresses) before it says anything
+    catalog.markConnected(peer)
+    catalog.upsertPeer(peer, [ADDR], catalog.leaseExpiresAt(peer) ?? 0)
+    assert.equal(listed(), false, 'reconnecting alone does not show it')
+
+    const second = await open({ cache })
+    const wrong = await second.client.request(request(RegisterRequest.Type.RENEW, { listingDigest: listingDigest([book(1, 'Moby Dick')]) as Uint8Array<ArrayBuffer> }))
+    assert.equal(wrong.status, Status.OK)
+    assert.ok(sameDigest(wrong.listingDigest, put.listingDigest), 'the index says what it holds')
+    assert.equal(listed(), false, 'a different digest does not show it')
+    const right = await second.client.request(request(RegisterRequest.Type.RENEW, { listingDigest: put.listingDigest }))
+    assert.deepEqual([right.books, sameDigest(right.listingDigest, put.listingDigest)], [2, true])
+    assert.equal(listed(), true, 'the matching digest shows it again')
+
+    await second.client.request(request(RegisterRequest.Type.UNREGISTER, { keepListing: true }))
+    await second.client.close()
+    await second.served
+    const third = await open({ cache })
+    await third.client.request(request(RegisterRequest.Type.PUT, { replace: true, books: [wireBook(1, 'Moby Dick')] }))
+    assert.equal(listed(), true, 'a PUT shows it again')
+    assert.equal(catalog.bookCount(peer), 1)
+  })
+
+  it('withdraws everything on UNREGISTER keep_listing without a live lease, and deletes a kept listing when its lease ends', async () => {
+    const first = await open()
+    await first.client.request(request(RegisterRequest.Type.PUT, { ttl: 60, books: [wireBook(1, 'Moby Dick')] }))
+    await first.client.request(request(RegisterRequest.Type.UNREGISTER, { keepListing: true }))
+    await first.client.close()
+    await first.served
+    clock += 60_000
+    assert.equal(catalog.sweepExpired(), 1)
+    assert.equal(catalog.bookCount(peer), 0)
+    const second = await open()
+    const gone = await second.client.request(request(RegisterRequest.Type.UNREGISTER, { keepListing: true }))
+    assert.deepEqual([gone.status, gone.books, gone.ttl], [Status.OK, 0, 0])
+    await assert.rejects(open().then(async ({ client }) => await client.request(request(RegisterRequest.Type.RENEW, { listingDigest: listingDigest([]) as Uint8Array<ArrayBuffer> }))), refusedWith(Status.E_NOT_FOUND))
+  })
+
   it('refuses a lease outside the bounds with E_INVALID_TTL, registering nothing', async () => {
     const { client, served } = await open()
     await assert.rejects(client.request(request(RegisterRequest.Type.PUT, { ttl: MIN_TTL_SECONDS - 1, books: [wireBook(1, 'Emma')] })), refusedWith(Status.E_INVALID_TTL))
@@ -117,7 +182,9 @@ describe('register handler', () => {
     await first.client.request(request(RegisterRequest.Type.PUT, { books: [wireBook(1, 'Emma')] }))
     const second = await open({ streams: budget }, await remotePeer('10.0.0.2'))
     await assert.rejects(second.client.request(request(RegisterRequest.Type.RENEW)), refusedWith(Status.E_UNAVAILABLE))
+    await second.client.close()
     await second.served
+    await first.client.close()
     await first.client.close()
     await first.served
     const third = await open({ streams: budget })

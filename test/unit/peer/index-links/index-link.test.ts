@@ -1,6 +1,7 @@
 // The index link against a fake index served with serveRequests on the other end of in-memory
 // stream pairs: full registration in batches, deltas, renewal at half the lease, registering again
-// when the index forgot us or the connection dropped, and withdrawing on stop.
+// when the index forgot us or the connection dropped, withdrawing on stop (keeping the listing), and
+// resuming a kept listing at start when the index's digest confirms it.
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { logger } from '@libp2p/logger'
@@ -12,6 +13,9 @@ import { IndexLink, type IndexConnection, type IndexLinkInit } from '../../../..
 import { RequestError } from '../../../../src/wire/errors.js'
 import { REGISTER, Reachability, RegisterRequest, Status } from '../../../../src/wire/messages.js'
 import { LIMITS } from '../../../../src/wire/protocols.js'
+import { listingDigest } from '../../../../src/wire/listing-digest.js'
+import { bookFromWire, type BookRecord } from '../../../../src/wire/records.js'
+import { PreviousListing } from '../../../../src/peer/serving/previous-listing.js'
 import { serveRequests } from '../../../../src/wire/request-loop.js'
 import { eventually } from '../../../helpers.js'
 import { streamPair } from '../../../support/stream-pairs.js'
@@ -30,7 +34,12 @@ function book (n: number): ShelfEntry {
 }
 
 class FakeShelf extends TypedEventEmitter<Pick<ShelfEvents, 'change'>> implements SharedBooks {
+  /** Settles when the test says the first scan is done (at once unless told otherwise). */
+  scanned: Promise<void> = Promise.resolve()
+
   constructor (public entries: ShelfEntry[]) { super() }
+
+  async whenScanned (): Promise<void> { await this.scanned }
 
   list (): ShelfEntry[] { return this.entries }
 
@@ -46,6 +55,10 @@ interface Received { request: RegisterRequest, at: number }
 class FakeIndex {
   readonly received: Received[] = []
   readonly listed = new Set<string>()
+  /** The listing as received, for its digest. */
+  readonly records = new Map<string, BookRecord>()
+  /** Whether it knows listing digests (spec 5.2.1), as an index of this version does. */
+  digests = true
   readonly streams: Stream[] = []
   /** The lease granted, seconds. */
   ttl = 60
@@ -71,14 +84,16 @@ class FakeIndex {
     }
   })
 
-  private answer (request: RegisterRequest): { status: Status, message: string, ttl: number, books: number, retryAfterSeconds: number } {
+  private answer (request: RegisterRequest): { status: Status, message: string, ttl: number, books: number, retryAfterSeconds: number, listingDigest?: Uint8Array<ArrayBuffer> } {
     this.received.push({ request, at: Date.now() })
     const refused = this.refuse?.(request)
     if (refused != null) throw new RequestError(refused, 'refused by the test')
-    if (request.replace || request.type === RegisterRequest.Type.UNREGISTER) this.listed.clear()
-    for (const b of request.books) this.listed.add(parseBookId(b.id).toString())
-    for (const r of request.remove) this.listed.delete(parseBookId(r).toString())
-    return { status: Status.OK, message: '', ttl: this.ttl, books: this.listed.size, retryAfterSeconds: 0 }
+    const kept = request.keepListing === true && this.digests
+    if (request.replace || (request.type === RegisterRequest.Type.UNREGISTER && !kept)) { this.listed.clear(); this.records.clear() }
+    for (const b of request.books) { this.listed.add(parseBookId(b.id).toString()); this.records.set(parseBookId(b.id).toString(), bookFromWire(b)) }
+    for (const r of request.remove) { this.listed.delete(parseBookId(r).toString()); this.records.delete(parseBookId(r).toString()) }
+    const digest = this.digests ? listingDigest(this.records.values()) as Uint8Array<ArrayBuffer> : undefined
+    return { status: Status.OK, message: '', ttl: this.ttl, books: this.listed.size, retryAfterSeconds: 0, listingDigest: digest }
   }
 
   of (type: RegisterRequest.Type): Received[] {
@@ -104,10 +119,19 @@ describe('index link', () => {
     index.close()
   })
 
-  function startLink (extra: Partial<IndexLinkInit> = {}): IndexLink {
+  function startLink (extra: Partial<IndexLinkInit> = {}, previous?: PreviousListing): IndexLink {
     link = new IndexLink({ address: multiaddr('/ip4/127.0.0.1/tcp/4001'), dial: index.dial, books: shelf, log, ...extra })
-    link.start()
+    link.start(previous)
     return link
+  }
+
+  /** Registers `books` in full with the index, then stops keeping the listing there (a peer stopping). */
+  async function registerAndStop (books: ShelfEntry[]): Promise<void> {
+    shelf = new FakeShelf(books)
+    startLink()
+    await eventually(() => link.status().registered, 5_000, 'registered')
+    await link.stop()
+    index.received.length = 0
   }
 
   it('registers the whole shelf in batches of at most 1,000 books, replacing what the index had', async () => {
@@ -200,6 +224,70 @@ describe('index link', () => {
     await eventually(() => link.status().registered, 5_000, 'registered')
     await link.stop()
     assert.equal(index.received.at(-1)?.request.type, RegisterRequest.Type.UNREGISTER)
-    assert.equal(index.listed.size, 0)
+    assert.equal(index.received.at(-1)?.request.keepListing, true, 'asks the index to keep the listing for a restart')
+  })
+
+  it('resumes the listing it left at the index, sending only what changed meanwhile', async () => {
+    await registerAndStop([book(1), book(2), book(3)])
+    const renamed = { ...book(2), title: 'Book 2, renamed' }
+    shelf = new FakeShelf([book(1), renamed, book(4)])
+    startLink({}, new PreviousListing([book(1), book(2), book(3)]))
+    await eventually(() => link.status().books === 3 && index.of(RegisterRequest.Type.REMOVE).length === 1, 5_000, 'the difference sent')
+    assert.equal(link.status().how, 'resumed')
+    assert.equal(index.received[0].request.type, RegisterRequest.Type.RENEW)
+    assert.ok(index.received[0].request.listingDigest != null)
+    const puts = index.of(RegisterRequest.Type.PUT)
+    assert.deepEqual(puts.map(p => [p.request.replace, p.request.books.map(b => b.title).sort()]), [[false, ['Book 2, renamed', 'Book 4']]])
+    assert.deepEqual([...index.records.values()].map(b => b.title).sort(), ['Book 1', 'Book 2, renamed', 'Book 4'])
+  })
+
+  it('resumes before the shelf\'s first scan is done, and sends the difference only after it', async () => {
+    await registerAndStop([book(1), book(2), book(3)])
+    shelf = new FakeShelf([book(1), book(2), book(3)])
+    let scanDone = (): void => {}
+    shelf.scanned = new Promise(resolve => { scanDone = resolve })
+    startLink({}, new PreviousListing([book(1), book(2), book(3)]))
+    await eventually(() => link.status().registered, 5_000, 'resumed')
+    assert.deepEqual([link.status().how, link.status().books], ['resumed', 3])
+    // the scan finds book 3 gone and book 4 new
+    shelf.change([book(4)], [shelf.entries[2]])
+    await new Promise(resolve => setTimeout(resolve, 200))
+    assert.deepEqual(index.received.map(r => r.request.type), [RegisterRequest.Type.RENEW], 'nothing sent before the scan is done')
+    scanDone()
+    await eventually(() => index.of(RegisterRequest.Type.REMOVE).length === 1, 5_000, 'the difference sent')
+    assert.deepEqual(index.of(RegisterRequest.Type.PUT).map(p => p.request.books.map(b => b.title)), [['Book 4']])
+    assert.deepEqual([...index.records.values()].map(b => b.title).sort(), ['Book 1', 'Book 2', 'Book 4'])
+  })
+
+  it('keeps renewing a resumed lease while the first scan lasts', async () => {
+    await registerAndStop([book(1), book(2)])
+    index.ttl = 2
+    shelf = new FakeShelf([book(1), book(2)])
+    let scanDone = (): void => {}
+    shelf.scanned = new Promise(resolve => { scanDone = resolve })
+    startLink({}, new PreviousListing([book(1), book(2)]))
+    await eventually(() => index.of(RegisterRequest.Type.RENEW).length >= 3, 10_000, 'renewals during the scan')
+    assert.deepEqual(index.received.map(r => r.request.type).filter(t => t !== RegisterRequest.Type.RENEW), [], 'nothing else before the scan is done')
+    scanDone()
+    await new Promise(resolve => setTimeout(resolve, 200))
+    assert.equal(link.status().how, 'resumed')
+    assert.deepEqual(index.of(RegisterRequest.Type.PUT), [], 'nothing changed: nothing sent')
+  })
+
+  it('registers in full when the index holds another listing, knows no digests, or forgot us', async () => {
+    for (const setup of ['other listing', 'no digests', 'forgotten'] as const) {
+      await registerAndStop([book(1), book(2)])
+      if (setup === 'no digests') index.digests = false
+      if (setup === 'forgotten') index.refuse = (r) => r.type === RegisterRequest.Type.RENEW ? Status.E_NOT_FOUND : undefined
+      const previous = new PreviousListing(setup === 'other listing' ? [book(1)] : [book(1), book(2)])
+      shelf = new FakeShelf([book(1), book(2), book(5)])
+      startLink({}, previous)
+      await eventually(() => link.status().registered && link.status().books === 3, 5_000, setup)
+      assert.equal(link.status().how, 'full', setup)
+      assert.deepEqual(index.of(RegisterRequest.Type.PUT).map(p => [p.request.replace, p.request.books.length]), [[true, 3]], setup)
+      await link.stop()
+      index.digests = true
+      index.refuse = undefined
+    }
   })
 })
