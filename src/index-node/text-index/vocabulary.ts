@@ -5,7 +5,7 @@ import { StringTable } from '../string-table.js'
 import { MAX_FIELD_WORDS } from './constants.js'
 import type { ListingStore } from './listing-store.js'
 import type { ListingWords } from './listing-words.js'
-import { PostingList } from './postings.js'
+import { PostingList, PostingSlab } from './postings.js'
 import { TermOrder } from './term-order.js'
 import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 
@@ -13,6 +13,8 @@ export class Vocabulary {
   private words = new StringTable()
   /** Each word's posting list, by word id. */
   readonly postings: PostingList[] = []
+  /** Where the small posting lists keep their postings. */
+  private readonly slab = new PostingSlab()
   /** Term ids in alphabetical order, for prefix expansion. */
   private readonly order = new TermOrder((term) => this.words.nameOf(term))
 
@@ -98,7 +100,7 @@ export class Vocabulary {
   /** A word id, with a posting list made for it the first time it is seen. */
   private registerTerm (id: number): number {
     if (id === this.postings.length) {
-      this.postings.push(new PostingList())
+      this.postings.push(new PostingList(this.slab))
       this.order.add(id)
     }
     return id
