@@ -29,6 +29,9 @@ export class TextIndex {
 
   get listings (): number { return this.parts.store.liveSlots }
 
+  /** A provider's listings (by peers.id), whether it is online or not. */
+  listingsOf (peer: number): number { return this.parts.store.listingsOf(peer) }
+
   /** Records a peer's lease and connection state; a removed peer is a lease of 0. */
   setPeer (peer: number, leaseExpiresAt: number, disconnectedAt: number | null): void {
     this.parts.peers.set(peer, leaseExpiresAt, disconnectedAt)
