@@ -128,9 +128,12 @@ export class ListingStore {
     this.liveOfPeer[peer] += change
   }
 
-  /** Whether enough dead slots have piled up to be worth a rebuild (they stay in the posting lists until then). */
-  get wantsCompaction (): boolean {
-    return this.slots - this.liveSlots > Math.max(COMPACT_MIN_DEAD, this.liveSlots)
+  /**
+   * Whether enough dead slots have piled up to be worth a rebuild (they stay in the posting lists
+   * until then): more than COMPACT_MIN_DEAD and than live ones, `factor` times that when asked.
+   */
+  wantsCompaction (factor = 1): boolean {
+    return this.slots - this.liveSlots > factor * Math.max(COMPACT_MIN_DEAD, this.liveSlots)
   }
 
   isAlive (slot: number): boolean { return this.record[slot * RECORD + ALIVE] === 1 }
