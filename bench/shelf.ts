@@ -10,7 +10,8 @@
 //      asked by the searching peer; resumed: the index kept the listing the stopping peer left, and
 //      confirms it by digest, spec 5.2.1), and until the peer itself reports it (after its scan)
 //   6. the other peer's searches: p99 while the index takes each registration of N books (the
-//      restart's from the old peer's stop), against the same index idle (holding the N books)
+//      restart's from the old peer's stop), against the same index idle (holding the N books); and
+//      the index's own event-loop pauses meanwhile (from its /metrics, see loop-lag.ts)
 // Prints a table and, last, one JSON line.
 import '../src/runtime/promise-with-resolvers.js'
 import { spawn, type ChildProcess } from 'node:child_process'
@@ -21,6 +22,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
+import { LoopLagScraper } from './loop-lag.js'
 import { ensureLibrary, filler, libraryBook, plannedBytes, type Library } from './shelf-library.js'
 import { shelfChanges, undoShelfChanges } from './shelf-changes.js'
 import { printTable, searchWindows } from './shelf-report.js'
@@ -127,12 +129,15 @@ async function main (): Promise<void> {
   results.sha256sum = { seconds: seconds(shaMs), mbPerSecond: Math.round(library.bytes / 1e6 / (shaMs / 1000)) }
 
   const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-shelf-'))
-  const index = startCli(['index', '--listen', LOOPBACK, '--data', join(dir, 'index'), '--json', '--ttl', '3600',
+  const index = startCli(['index', '--listen', LOOPBACK, '--data', join(dir, 'index'), '--json', '--ttl', '3600', '--http', '127.0.0.1:0',
     '--max-books-per-peer', String(books * 2), '--max-registrations-per-minute', '100000', '--max-searches-per-minute', '1000000'], { stdin: 'ignore' })
   let peer: CliProcess | undefined
   let searcher: Searcher | undefined
+  let loopLag: LoopLagScraper | undefined
   try {
     const addr: string = (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
+    loopLag = new LoopLagScraper(new URL('/metrics', (await index.waitFor(e => e.event === 'http')).url).toString(), now)
+    loopLag.start()
     searcher = startSearcher(addr, books)
     await searcher.next('ready')
     const searchesFrom = now()
@@ -197,13 +202,15 @@ async function main (): Promise<void> {
     // 6. the other peer's searches
     searcher.send('report')
     const samples: Array<[number, number]> = (await searcher.next('report')).samples
-    results.searches = searchWindows(samples, {
-      emptyIndex: [searchesFrom + 1000, first.spawnedAt],
+    const windows: Record<string, [number, number]> = {
       idle: [idleFrom, idleTo],
       firstRegistration: [first.scannedAt, firstRegistered],
       restartRegistration: [stoppingAt, secondRegistered]
-    })
+    }
+    results.searches = searchWindows(samples, { emptyIndex: [searchesFrom + 1000, first.spawnedAt], ...windows })
+    results.indexLoop = loopLag.windows(windows)
   } finally {
+    loopLag?.stop()
     searcher?.child.stdin?.end()
     if (peer != null) await stopCli(peer, 30_000)
     await stopCli(index)

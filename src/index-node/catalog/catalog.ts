@@ -82,7 +82,7 @@ export class Catalog {
     const ids = JSON.stringify(distinct)
     const after = replace
       ? distinct.length
-      : (this.sql.listingCount.get(peer) ?? 0) + (this.sql.countNewIds.get({ ids, peer }) ?? 0)
+      : this.textIndexSync.text.listingsOf(peer) + (this.sql.countNewIds.get({ ids, peer }) ?? 0)
     if (after > this.maxBooksPerPeer) throw new CatalogLimitError(`a peer may list at most ${this.maxBooksPerPeer} books (this would make ${after})`)
     return { after, ids }
   }
@@ -130,7 +130,7 @@ export class Catalog {
     const row = this.sql.peerLease.get(peerId)
     if (row == null) return 0
     await this.sliced.removeIds(row.id, ids)
-    return this.sql.listingCount.get(row.id) ?? 0
+    return this.textIndexSync.text.listingsOf(row.id)
   }
 
   /** unregister, its listings removed a slice at a time first. */
@@ -178,7 +178,7 @@ export class Catalog {
 
   bookCount (peerId: string): number {
     const row = this.sql.peerLease.get(peerId)
-    return row == null ? 0 : this.sql.listingCount.get(row.id) ?? 0
+    return row == null ? 0 : this.textIndexSync.text.listingsOf(row.id)
   }
 
   leaseExpiresAt (peerId: string): number | undefined {

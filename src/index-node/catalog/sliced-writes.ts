@@ -61,19 +61,25 @@ export class SlicedWrites {
 
   /** Runs `step(rows)` (one write of at most `rows` rows, saying how many it did) until one does fewer. */
   private async inSlices (step: (rows: number) => number): Promise<void> {
-    for (;;) {
-      await this.writable()
-      const rows = this.rows
-      const started = performance.now()
-      const done = this.sync.write(() => step(rows))
-      const elapsed = performance.now() - started
-      if (done > 0) {
-        // halfway to what would have fit: one slow slice (a busy machine, a checkpoint) does not swing it
-        const fit = done * this.sliceMs / Math.max(elapsed, 0.01)
-        this.rows = Math.min(MAX_ROWS, Math.max(MIN_ROWS, Math.round((rows + fit) / 2)))
+    // a removal of many listings compacts the text index once it is done, not part-way (see holdCompaction)
+    const releaseCompaction = this.sync.text.holdCompaction()
+    try {
+      for (;;) {
+        await this.writable()
+        const rows = this.rows
+        const started = performance.now()
+        const done = this.sync.write(() => step(rows))
+        const elapsed = performance.now() - started
+        if (done > 0) {
+          // halfway to what would have fit: one slow slice (a busy machine, a checkpoint) does not swing it
+          const fit = done * this.sliceMs / Math.max(elapsed, 0.01)
+          this.rows = Math.min(MAX_ROWS, Math.max(MIN_ROWS, Math.round((rows + fit) / 2)))
+        }
+        if (done < rows) return
+        await nextTurn()
       }
-      if (done < rows) return
-      await nextTurn()
+    } finally {
+      releaseCompaction()
     }
   }
 }

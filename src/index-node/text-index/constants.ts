@@ -45,3 +45,8 @@ export const MAX_PRUNED_PAGE = 1000
  * only then are they worth a rebuild (compaction).
  */
 export const COMPACT_MIN_DEAD = 65_536
+/**
+ * While compaction is held (a large write done a slice at a time, see TextIndex.holdCompaction),
+ * dead slots may pile up to this many times the usual threshold before the index is rebuilt anyway.
+ */
+export const HELD_COMPACTION_FACTOR = 4

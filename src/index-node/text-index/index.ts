@@ -14,6 +14,7 @@
 import type { ParsedQuery } from '../query.js'
 import type { BookRecord } from '../../wire/records.js'
 import { compacted } from './compaction.js'
+import { HELD_COMPACTION_FACTOR } from './constants.js'
 import { emptyParts, restoreParts, saveParts, type IndexParts } from './parts.js'
 import { search } from './search-walk.js'
 import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
@@ -26,8 +27,13 @@ export class TextIndex {
   private parts: IndexParts = emptyParts()
   /** Inside load(): postings are built at the end, all at once. */
   private loading = false
+  /** Large writes under way that hold compaction off (see holdCompaction). */
+  private holds = 0
 
   get listings (): number { return this.parts.store.liveSlots }
+
+  /** A provider's listings (by peers.id), whether it is online or not. */
+  listingsOf (peer: number): number { return this.parts.store.listingsOf(peer) }
 
   /** Records a peer's lease and connection state; a removed peer is a lease of 0. */
   setPeer (peer: number, leaseExpiresAt: number, disconnectedAt: number | null): void {
@@ -53,7 +59,29 @@ export class TextIndex {
     if (slot === -1) return
     words.forEachWord(slot, (term) => { vocabulary.postings[term].live-- })
     // dead slots stay in the posting lists until enough of them pile up to be worth a rebuild
-    if (store.wantsCompaction) this.parts = compacted(this.parts)
+    this.compactIfWanted()
+  }
+
+  /**
+   * Holds compaction off until the returned release is called: a large removal done a slice at a
+   * time (a peer's 100,000 listings) would otherwise rebuild the index, in one go, from listings it
+   * is about to remove too (a pause of ~0.3 s with 35,000 left), where once it is done there may be
+   * little left to rebuild. Held, the index still compacts past HELD_COMPACTION_FACTOR times the
+   * usual threshold; released by the last holder, it compacts if due.
+   */
+  holdCompaction (): () => void {
+    this.holds++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.holds--
+      this.compactIfWanted()
+    }
+  }
+
+  private compactIfWanted (): void {
+    if (this.parts.store.wantsCompaction(this.holds > 0 ? HELD_COMPACTION_FACTOR : 1)) this.parts = compacted(this.parts)
   }
 
   /**

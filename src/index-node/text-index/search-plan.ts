@@ -113,10 +113,10 @@ function markSlots (clause: Clause, store: ListingStore, scratch: SearchScratch,
   scratch.roomForSlots(store.slots, store.capacity)
   const { slotStamp, slotMatch } = scratch
   for (const list of clause.prefixLists as PostingList[]) {
-    const entries = list.entries
+    const { entries, start } = list
     for (let i = 0; i < list.length; i++) {
-      const slot = entries[i * 2]
-      const match = entries[i * 2 + 1]
+      const slot = entries[start + i * 2]
+      const match = entries[start + i * 2 + 1]
       if (slotStamp[slot] !== gen) {
         slotStamp[slot] = gen
         slotMatch[slot] = match

@@ -168,10 +168,12 @@ function walk (parts: IndexParts, w: Walk): Walked {
     for (const c of clauses) c.cursor = 0
     for (const x of excluded) x.cursor = 0
     const driverLength = driverList != null ? driverList.length : chain != null ? chain.length : store.slots
+    // read only once a walk passes over blocks (a list of one block makes its bounds)
+    let blocks: Int32Array | undefined
     for (let start = 0; start < driverLength; start += BLOCK) {
       const end = Math.min(start + BLOCK, driverLength)
       if (floor?.full === true && visited >= EXACT_WALK) {
-        const blocks = (driverList as PostingList).blocks
+        blocks ??= (driverList as PostingList).blockBounds()
         const b = start / BLOCK * 3
         if (floor.keepsOut(scoreBound(clauses, driver as Clause, blocks[b], blocks[b + 1], averageLength), blocks[b + 2])) {
           skipped += end - start

@@ -5,24 +5,27 @@ import { StringTable } from '../string-table.js'
 import { MAX_FIELD_WORDS } from './constants.js'
 import type { ListingStore } from './listing-store.js'
 import type { ListingWords } from './listing-words.js'
-import { PostingList } from './postings.js'
+import { PostingList, PostingSlab } from './postings.js'
+import { TermOrder } from './term-order.js'
 import { SnapshotLayoutError, type SnapshotReader, type SnapshotWriter } from './snapshot-sections.js'
 
 export class Vocabulary {
   private words = new StringTable()
   /** Each word's posting list, by word id. */
   readonly postings: PostingList[] = []
-  /** Term ids in alphabetical order for prefix expansion, plus terms added since (merged in lazily). */
-  private sortedTerms: number[] = []
-  private unsortedTerms: number[] = []
+  /** Where the small posting lists keep their postings. */
+  private readonly slab = new PostingSlab()
+  /** Term ids in alphabetical order, for prefix expansion. */
+  private readonly order = new TermOrder((term) => this.words.nameOf(term))
 
   /** Writes the words, their posting lists and the alphabetical order as they are. */
   save (w: SnapshotWriter): void {
     this.words.save(w)
     w.array(Int32Array.from(this.postings.flatMap(list => list.counts())))
     for (const list of this.postings) list.save(w)
-    w.array(Int32Array.from(this.sortedTerms))
-    w.array(Int32Array.from(this.unsortedTerms))
+    const { sorted, unsorted } = this.order.saved()
+    w.array(Int32Array.from(sorted))
+    w.array(Int32Array.from(unsorted))
   }
 
   static restore (r: SnapshotReader): Vocabulary {
@@ -31,8 +34,7 @@ export class Vocabulary {
     const counts = r.int32()
     if (counts.length !== vocabulary.words.size * 4) throw new SnapshotLayoutError('posting lists do not match the words')
     for (let term = 0; term < vocabulary.words.size; term++) vocabulary.postings.push(PostingList.restore(r, counts.subarray(term * 4, term * 4 + 4)))
-    vocabulary.sortedTerms = Array.from(r.int32())
-    vocabulary.unsortedTerms = Array.from(r.int32())
+    vocabulary.order.restore(Array.from(r.int32()), Array.from(r.int32()))
     return vocabulary
   }
 
@@ -98,46 +100,14 @@ export class Vocabulary {
   /** A word id, with a posting list made for it the first time it is seen. */
   private registerTerm (id: number): number {
     if (id === this.postings.length) {
-      this.postings.push(new PostingList())
-      this.unsortedTerms.push(id)
+      this.postings.push(new PostingList(this.slab))
+      this.order.add(id)
     }
     return id
   }
 
-  /** Term ids whose word starts with `prefix`, from the alphabetical term list. */
+  /** Term ids whose word starts with `prefix` and is in a live listing, alphabetically. */
   termsWithPrefix (prefix: string): number[] {
-    if (this.unsortedTerms.length > 0) {
-      const byName = (a: number, b: number): number => this.words.nameOf(a) < this.words.nameOf(b) ? -1 : 1
-      const added = this.unsortedTerms.sort(byName)
-      const merged: number[] = []
-      let i = 0
-      let j = 0
-      while (i < this.sortedTerms.length || j < added.length) {
-        if (j >= added.length || (i < this.sortedTerms.length && byName(this.sortedTerms[i], added[j]) < 0)) merged.push(this.sortedTerms[i++])
-        else merged.push(added[j++])
-      }
-      this.sortedTerms = merged
-      this.unsortedTerms = []
-    }
-    // the words from `prefix` up to (not including) the first word past all that start with it
-    const from = this.firstSortedAtLeast(prefix)
-    const to = this.firstSortedAtLeast(`${prefix}\uffff`)
-    const found: number[] = []
-    for (let i = from; i < to; i++) {
-      if (this.postings[this.sortedTerms[i]].live > 0) found.push(this.sortedTerms[i])
-    }
-    return found
-  }
-
-  /** The position in sortedTerms of the first word not before `text`. */
-  private firstSortedAtLeast (text: string): number {
-    let lo = 0
-    let hi = this.sortedTerms.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (this.words.nameOf(this.sortedTerms[mid]) < text) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.order.withPrefix(prefix, (term) => this.postings[term].live > 0)
   }
 }

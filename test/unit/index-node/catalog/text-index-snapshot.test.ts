@@ -37,10 +37,11 @@ describe('text index snapshot', () => {
     catalog.unregister('peer3')
   }
 
-  /** Every query's page, a browse and the counts, as one value to compare. */
+  /** Every query's page, a browse and the counts (each peer's books too), as one value to compare. */
   function answers (catalog: Catalog): unknown {
     const pages = [...syntheticQueries(200, 1200), 'whale', 'saga', 'format:pdf'].map(q => catalog.search(parseQuery(q), { limit: 20 }))
-    return { pages, browse: catalog.search(undefined, { provider: 'mirror', limit: 100 }), stats: catalog.stats() }
+    const books = ['peer0', 'peer1', 'peer2', 'peer3', 'mirror'].map(p => catalog.bookCount(p))
+    return { pages, browse: catalog.search(undefined, { provider: 'mirror', limit: 100 }), stats: catalog.stats(), books }
   }
 
   /** What a catalog opened without a snapshot (a full rebuild) answers. */
