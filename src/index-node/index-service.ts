@@ -87,7 +87,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
       }
     })
     this.presence = new PeerPresence({ events: components.events, peerStore: components.peerStore, connectionManager: components.connectionManager, catalog, cache: this.cache, now: this.now })
-    this.sweep = repeatingTask(() => { this.sweepExpired() }, init.sweepIntervalMs ?? SWEEP_INTERVAL_MS)
+    this.sweep = repeatingTask(async () => { await this.sweepExpired() }, init.sweepIntervalMs ?? SWEEP_INTERVAL_MS)
     this.saveTextIndex = repeatingTask(async () => { await this.saveTextIndexSnapshot() }, init.textIndexSaveIntervalMs ?? TEXT_INDEX_SAVE_INTERVAL_MS)
     this.meeting = new MeetingPoint(components, {
       relay: init.relay === false ? false : relayLimits(init.relayLimits),
@@ -176,11 +176,13 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     }
   }
 
-  private sweepExpired (): void {
+  private async sweepExpired (): Promise<void> {
     try {
-      const removed = this.catalog.sweepExpired()
+      const removed = await this.catalog.sweepExpiredInSlices()
       if (removed > 0) this.log('swept %d expired registrations', removed)
     } catch (err) {
+      // a sweep still slicing as the index stops finds the catalog closed: nothing is lost
+      if (this.catalogInstance == null) return
       this.log.error('sweep failed: %e', err)
     }
   }

@@ -199,6 +199,18 @@ export class Catalog {
   }
 
   /**
+   * sweepExpired, each lapsed peer's listings removed a slice at a time first: a stopped peer's kept
+   * listing of 100,000 books (spec 5.2.1) would otherwise go in one long write. A slice runs only
+   * while the peer's lease is still over: one that registers again meanwhile keeps what it sends.
+   */
+  async sweepExpiredInSlices (): Promise<number> {
+    for (const peer of this.sql.expiredPeers.all(this.now())) {
+      await this.sliced.removeAllBut(peer, '[]', () => this.sql.leaseOver.get({ peer, now: this.now() }) === 1)
+    }
+    return this.sweepExpired()
+  }
+
+  /**
    * One hit per book with a live provider. A query goes to the text index: ranked by bm25 over a
    * book's best listing when it has words; by title when it has only filters and exclusions (past
    * maxUnrankedMatches books that is a TooBroadError). Browsing a provider or one book without a

@@ -54,9 +54,9 @@ export class SlicedWrites {
     })
   }
 
-  /** Removes every listing of the peer except those of `keep` (a JSON array of book IDs). */
-  async removeAllBut (peer: number, keep: string): Promise<void> {
-    await this.inSlices((rows) => this.sql.removeSomeOthers.run({ peer, ids: keep, max: rows }).changes)
+  /** Removes every listing of the peer except those of `keep` (a JSON array of book IDs), slice by slice while `stillWanted()`. */
+  async removeAllBut (peer: number, keep: string, stillWanted: () => boolean = () => true): Promise<void> {
+    await this.inSlices((rows) => stillWanted() ? this.sql.removeSomeOthers.run({ peer, ids: keep, max: rows }).changes : 0)
   }
 
   /** Runs `step(rows)` (one write of at most `rows` rows, saying how many it did) until one does fewer. */

@@ -49,6 +49,10 @@ export interface CatalogStatements {
   showAgain: Database.Statement<[peerId: string]>
   listingDigest: Database.Statement<[peer: number], DigestRow>
   sweep: Database.Statement<[now: number]>
+  /** Peers (their numbers) whose lease ended by `now`. */
+  expiredPeers: Database.Statement<[now: number], number>
+  /** Whether peer number `peer`'s lease has ended by `now` (1, else nothing). */
+  leaseOver: Database.Statement<[{ peer: number, now: number }], number>
 }
 
 export function prepareStatements (db: Database.Database): CatalogStatements {
@@ -87,6 +91,8 @@ export function prepareStatements (db: Database.Database): CatalogStatements {
       WHERE peer_id = @peerId AND lease_expires_at > @now`),
     showAgain: db.prepare<[string]>('UPDATE peers SET withdrawn_at = NULL, disconnected_at = NULL WHERE peer_id = ? AND withdrawn_at IS NOT NULL'),
     listingDigest: db.prepare<[number], DigestRow>('SELECT digest_0, digest_1, digest_2, digest_3 FROM listing_digests WHERE peer = ?').raw(),
-    sweep: db.prepare<[number]>('DELETE FROM peers WHERE lease_expires_at <= ?')
+    sweep: db.prepare<[number]>('DELETE FROM peers WHERE lease_expires_at <= ?'),
+    expiredPeers: db.prepare<[number], number>('SELECT id FROM peers WHERE lease_expires_at <= ?').pluck(),
+    leaseOver: db.prepare<{ peer: number, now: number }, number>('SELECT 1 FROM peers WHERE id = @peer AND lease_expires_at <= @now').pluck()
   }
 }

@@ -290,6 +290,45 @@ describe('catalog', () => {
     assert.equal(catalog.stats().peersRegistered, 1)
   })
 
+  it('sweeps a lapsed listing a slice at a time, and stops for a peer that registers again meanwhile', async () => {
+    const many = (prefix: string, n: number): BookRecord[] => Array.from({ length: n }, (_, i) => book(`${prefix}-${i}`, `Title ${prefix} ${i}`, 'Someone'))
+    const big = new Catalog({ path: ':memory:', now, maxBooksPerPeer: 5_000, writeSliceMs: 0.01 })
+    try {
+      big.upsertPeer('carol', [], clock + 1_000)
+      big.putBooks('carol', many('c', 2_000), true)
+      big.upsertPeer('dave', [], clock + 1_000)
+      big.putBooks('dave', many('d', 2_000), true)
+      clock += 1_000
+      // dave registers again while the sweep is under way: the slices (8 rows at least) leave turns between them
+      const sweeping = big.sweepExpiredInSlices()
+      await new Promise(resolve => setImmediate(resolve))
+      const carols = big.bookCount('carol')
+      assert.ok(carols > 0 && carols < 2_000, `the sweep is part-way through carol's listing (${carols} left)`)
+      big.upsertPeer('dave', [], clock + 60_000)
+      big.putBooks('dave', many('d2', 3), false)
+      assert.equal(await sweeping, 1, 'carol swept, dave not')
+      assert.equal(big.leaseExpiresAt('carol'), undefined)
+      assert.equal(big.bookCount('carol'), 0)
+      assert.equal(big.leaseExpiresAt('dave'), clock + 60_000)
+      assert.equal(big.bookCount('dave'), 2_003, 'dave, live again before his turn, kept his listing')
+      assert.deepEqual(big.search(parseQuery('d2'), {}).hits.map(h => h.book.id).sort(), ['d2-0', 'd2-1', 'd2-2'])
+      // eve lapses and registers again while her own listing is being swept: the sweep stops there
+      big.upsertPeer('eve', [], clock + 1_000)
+      big.putBooks('eve', many('e', 2_000), true)
+      clock += 1_000
+      const second = big.sweepExpiredInSlices()
+      await new Promise(resolve => setImmediate(resolve))
+      big.upsertPeer('eve', [], clock + 60_000)
+      big.putBooks('eve', many('e2', 3), false)
+      assert.equal(await second, 0, 'eve not swept')
+      const eves = big.bookCount('eve')
+      assert.ok(eves > 3 && eves < 2_003, `the sweep stopped part-way (${eves} listed)`)
+      assert.deepEqual(big.search(parseQuery('e2'), {}).hits.map(h => h.book.id).sort(), ['e2-0', 'e2-1', 'e2-2'])
+    } finally {
+      big.close()
+    }
+  })
+
   it('keeps registrations and lease times across a reopen, and the text index in step with the database', async () => {
     const dir = await tempDir()
     try {
