@@ -15,6 +15,7 @@ import { TokenCheck } from './security/token.js'
 import type { HttpMetrics } from './metrics/http-metrics.js'
 import type { StaticFiles } from './static-files.js'
 import type { Startable } from '@libp2p/interface'
+import { deadline } from '../limits/deadline.js'
 
 /** Whether a path needs the token: decided by the role and where the server listens. */
 export type AccessRule = (pathname: string) => 'open' | 'token'
@@ -134,7 +135,7 @@ export class HttpServer implements Startable {
       if (match instanceof HttpError) throw match
       const { route, params } = match
       const body = await readJsonBody(req, MAX_BODY_BYTES)
-      const signal = route.streams === true ? halt.signal : AbortSignal.any([halt.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
+      const signal = route.streams === true ? halt.signal : deadline(REQUEST_TIMEOUT_MS, halt.signal)
       const reply = await route.handler({ req, res, params, query, body, address, signal })
       if (reply?.text != null) sendText(res, reply.status ?? 200, reply.text, reply.headers)
       else if (reply != null) sendJson(res, reply.status ?? 200, reply.body, reply.headers)

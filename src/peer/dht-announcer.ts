@@ -5,6 +5,7 @@ import { normaliseError } from '../wire/errors.js'
 import { DHT_ANNOUNCE_TIMEOUT_MS } from './constants.js'
 import type { SharedBooks, ShelfChange } from './serving/shelf.js'
 import type { ContentRouting, Logger, Startable } from '@libp2p/interface'
+import { deadline } from '../limits/deadline.js'
 
 export class DhtAnnouncer implements Startable {
   private announcing: Promise<void> = Promise.resolve()
@@ -36,7 +37,7 @@ export class DhtAnnouncer implements Startable {
       for (const id of ids) {
         if (signal.aborted) return
         try {
-          await this.components.contentRouting.provide(parseBookId(id), { signal: AbortSignal.any([signal, AbortSignal.timeout(DHT_ANNOUNCE_TIMEOUT_MS)]) })
+          await this.components.contentRouting.provide(parseBookId(id), { signal: deadline(DHT_ANNOUNCE_TIMEOUT_MS, signal) })
         } catch (err) {
           this.init.log('could not announce %s in the DHT: %s', id, normaliseError(err).message)
         }

@@ -26,6 +26,7 @@ import type { BookRecord, ProviderInfo } from '../../wire/records.js'
 import type { CID } from 'multiformats/cid'
 import type { ConnectionKind } from '../reachability/connection-kinds.js'
 import type { Logger, PeerId, PeerStore } from '@libp2p/interface'
+import { deadline } from '../../limits/deadline.js'
 
 export interface DownloadResult {
   id: string
@@ -101,9 +102,7 @@ export class Download {
 
   /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
   private signalFor (): AbortSignal {
-    const signals = [AbortSignal.timeout(this.stallTimeoutMs), this.finished.signal]
-    if (this.options.signal != null) signals.push(this.options.signal)
-    return AbortSignal.any(signals)
+    return deadline(this.stallTimeoutMs, this.finished.signal, this.options.signal)
   }
 
   private async connect (provider: ProviderInfo): Promise<FetchChannel> {

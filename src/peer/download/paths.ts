@@ -18,6 +18,7 @@ import type { ProviderInfo } from '../../wire/records.js'
 import type { Connection, Libp2pEvents, PeerId } from '@libp2p/interface'
 import type { ConnectionManager, TransportManager } from '@libp2p/interface-internal'
 import type { TypedEventTarget } from 'main-event'
+import { deadline } from '../../limits/deadline.js'
 
 export interface PathComponents {
   connectionManager: ConnectionManager
@@ -105,7 +106,7 @@ export class PathFinder {
     const headStart = direct.some(ma => !isPrivate(ma)) ? UPGRADE_HEAD_START_MS : 0
     const paths: Array<Promise<Connection>> = []
     for (const addr of direct) {
-      const bounded = isPrivate(addr) ? AbortSignal.any([attempt, AbortSignal.timeout(PRIVATE_DIAL_TIMEOUT_MS)]) : attempt
+      const bounded = isPrivate(addr) ? deadline(PRIVATE_DIAL_TIMEOUT_MS, attempt) : attempt
       paths.push(path('direct', async () => await this.dial(addr, bounded)))
     }
     if (webrtc.length > 0 && provider.reachability !== 'relay-only') {

@@ -15,6 +15,7 @@ import type { FetchChannel } from './fetch-channel.js'
 import type { ConnectionKind } from '../reachability/connection-kinds.js'
 import type { ProviderInfo } from '../../wire/records.js'
 import type { Connection, PeerId, PeerStore } from '@libp2p/interface'
+import { deadline } from '../../limits/deadline.js'
 
 export interface DialComponents {
   peerStore: PeerStore
@@ -46,7 +47,7 @@ export class ProviderDialer {
 
   /** Opens a fetch stream to a provider; looking it up again, redialling and the fallback stay within the dial timeout. */
   async open (provider: ProviderInfo, signal: AbortSignal): Promise<ProviderPath> {
-    const dialSignal = AbortSignal.any([signal, AbortSignal.timeout(DIAL_TIMEOUT_MS)])
+    const dialSignal = deadline(DIAL_TIMEOUT_MS, signal)
     const peerId = peerIdFromString(provider.peerId)
     let connection: Connection
     try {

@@ -16,6 +16,7 @@ import type { SharedBooks, ShelfChange } from '../serving/shelf.js'
 import type { PreviousListing } from '../serving/previous-listing.js'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { deadline } from '../../limits/deadline.js'
 
 /** What a link needs of its connection to the index (a libp2p Connection is one). */
 export type IndexConnection = Pick<Connection, 'remotePeer' | 'newStream'>
@@ -161,7 +162,7 @@ export class IndexLink {
   }
 
   private signal (ms: number): AbortSignal {
-    return AbortSignal.any([AbortSignal.timeout(ms), this.halt.signal])
+    return deadline(ms, this.halt.signal)
   }
 
   private async openChannel<Req, Res extends RegisterResponse | SearchResponse> (exchange: ExchangeSpec<Req, Res>, signal: AbortSignal): Promise<RequestChannel<Req, Res>> {
@@ -335,11 +336,10 @@ export class IndexLink {
     const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, ...request }
     // the caller's signal may be a download's, which lasts as long as the download: an index that
     // does not answer still gets only so long
-    const timeout = AbortSignal.timeout(INDEX_REQUEST_TIMEOUT_MS)
-    const bounded = signal != null ? AbortSignal.any([signal, timeout]) : timeout
+    const bounded = deadline(INDEX_REQUEST_TIMEOUT_MS, signal)
     const started = Date.now()
     try {
-      if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH, AbortSignal.any([bounded, AbortSignal.timeout(DIAL_TIMEOUT_MS)]))
+      if (this.searchChannel?.usable !== true) this.searchChannel = await this.openChannel(SEARCH, deadline(DIAL_TIMEOUT_MS, bounded))
       return await this.searchChannel.request(full, bounded)
     } catch (err) {
       this.init.log('search at %a failed after %d ms: %s', this.address, Date.now() - started, normaliseError(err).message)

@@ -4,6 +4,7 @@ import { DHT_LOOKUP_TIMEOUT_MS, MAX_DHT_PROVIDERS } from '../constants.js'
 import type { ProviderInfo } from '../../wire/records.js'
 import type { ContentRouting, PeerId } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
+import { deadline } from '../../limits/deadline.js'
 
 export interface DhtLookupComponents {
   peerId: PeerId
@@ -12,9 +13,8 @@ export interface DhtLookupComponents {
 
 export async function findProvidersInDht (components: DhtLookupComponents, cid: CID, signal?: AbortSignal): Promise<ProviderInfo[]> {
   const found = new Map<string, ProviderInfo>()
-  const timeout = AbortSignal.timeout(DHT_LOOKUP_TIMEOUT_MS)
   try {
-    for await (const p of components.contentRouting.findProviders(cid, { signal: signal != null ? AbortSignal.any([signal, timeout]) : timeout })) {
+    for await (const p of components.contentRouting.findProviders(cid, { signal: deadline(DHT_LOOKUP_TIMEOUT_MS, signal) })) {
       if (p.id.equals(components.peerId)) continue
       found.set(p.id.toString(), { peerId: p.id.toString(), multiaddrs: p.multiaddrs.map(a => a.toString()) })
       if (found.size >= MAX_DHT_PROVIDERS) break

@@ -9,6 +9,7 @@ import type { ProviderInfo } from '../../wire/records.js'
 import type { PeerId, PeerStore } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
 import type { Ping } from '@libp2p/ping'
+import { deadline } from '../../limits/deadline.js'
 
 export interface PingRankerComponents {
   peerId: PeerId
@@ -41,7 +42,7 @@ export class PingRanker {
         const peerId = peerIdFromString(p.peerId)
         if (p.reachability === 'relay-only' && !this.components.connectionManager.getConnections(peerId).some(c => c.limits == null)) return false
         if (p.multiaddrs.length > 0) await this.components.peerStore.merge(peerId, { multiaddrs: p.multiaddrs.map(a => multiaddr(a)) })
-        const rtt = await pinger.ping(peerId, { signal: signal != null ? AbortSignal.any([signal, AbortSignal.timeout(PING_TIMEOUT_MS)]) : AbortSignal.timeout(PING_TIMEOUT_MS) })
+        const rtt = await pinger.ping(peerId, { signal: deadline(PING_TIMEOUT_MS, signal) })
         this.stats.recordRtt(p.peerId, rtt)
         return true
       } catch { return false /* unreachable now: ranked last */ }
