@@ -17,6 +17,8 @@ export const WRITE_SLICE_MS = 2
 export const CHECKPOINT_INTERVAL_MS = 1_000
 /** A write-ahead log past this many pages (16 MiB of 4 KiB pages) is copied with the sliced writes held. */
 export const CHECKPOINT_HOLD_FRAMES = 4096
+/** Checkpoint passes at most while the sliced writes are held (each copies what the small writes added meanwhile). */
+export const CHECKPOINT_HOLD_PASSES = 20
 /** The longest the sliced writes are held for a checkpoint, whatever the worker does. */
 export const CHECKPOINT_MAX_HOLD_MS = 2_000
 /** The log's file is cut back to this size once started over (SQLite keeps it at its largest otherwise). */

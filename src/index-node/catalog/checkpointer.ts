@@ -12,7 +12,7 @@
 // over. The hold is asynchronous (the event loop never waits for the worker) and bounded in time.
 import { createRequire } from 'node:module'
 import { Worker } from 'node:worker_threads'
-import { CHECKPOINT_HOLD_FRAMES, CHECKPOINT_INTERVAL_MS, CHECKPOINT_MAX_HOLD_MS } from '../constants.js'
+import { CHECKPOINT_HOLD_FRAMES, CHECKPOINT_HOLD_PASSES, CHECKPOINT_INTERVAL_MS, CHECKPOINT_MAX_HOLD_MS } from '../constants.js'
 import type { CheckpointOptions } from './types.js'
 import type Database from 'better-sqlite3'
 
@@ -32,9 +32,15 @@ const timer = setInterval(() => {
 }, workerData.intervalMs)
 parentPort.on('message', (msg) => {
   if (msg === 'held') {
-    // the index's sliced writes wait: what was appended since the last pass is copied, and the
-    // index's next write finds the whole log copied and starts it over
-    checkpoint()
+    // the index's sliced writes wait: what was appended since the last pass is copied, again while
+    // its small writes (a lease, a connection) keep adding frames, until a pass finds none added
+    // since the one before: the whole log is copied, and the index's next write starts it over
+    let before = -1
+    for (let pass = 0; pass < workerData.holdPasses; pass++) {
+      const done = checkpoint()
+      if (done == null || done.busy !== 0 || done.log === before) break
+      before = done.log
+    }
     holding = false
     parentPort.postMessage('release')
     return
@@ -65,6 +71,7 @@ export class Checkpointer {
       path,
       intervalMs: options.intervalMs ?? CHECKPOINT_INTERVAL_MS,
       holdFrames: options.holdFrames ?? CHECKPOINT_HOLD_FRAMES,
+      holdPasses: CHECKPOINT_HOLD_PASSES,
       closed: this.closed
     }
     this.worker = new Worker(WORKER, { eval: true, workerData })

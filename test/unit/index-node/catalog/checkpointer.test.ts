@@ -28,13 +28,18 @@ describe('catalog checkpoints', () => {
       reopened.close()
     }
   })
-  it('starts the log over while sliced writes keep coming, where it would only grow', async () => {
+  it('starts the log over while sliced and small writes keep coming, where it would only grow', async () => {
     // the same writes twice: checkpoints every 20 ms, the log held past 64 pages (256 KiB), or never
+    const onEnd: Array<() => void> = []
     const logSize = async (name: string, holdFrames: number): Promise<number> => {
       const path = join(dir, name)
       const catalog = new Catalog({ path, maxBooksPerPeer: 30_000, writeSliceMs: 1, checkpoints: { intervalMs: 20, holdFrames } })
       try {
         catalog.upsertPeer('alice', [], Date.now() + 60_000)
+        // small writes that are not sliced (leases, connections) keep coming too
+        let tick = 0
+        const small = setInterval(() => { catalog.upsertPeer(`peer-${tick++ % 20}`, [`/ip4/127.0.0.1/tcp/${tick}`], Date.now() + 60_000) }, 2)
+        onEnd.push(() => { clearInterval(small) })
         let largest = 0
         for (let round = 0; round < 60; round++) {
           const books = Array.from({ length: 400 }, (_, i) => ({ id: `book-${round}-${i}`, title: `title w${round} x${i}`, author: `someone ${i}`, format: 'epub', size: 1000, fileName: `w${round}-${i}.epub`, language: 'en' }))
@@ -44,6 +49,7 @@ describe('catalog checkpoints', () => {
         assert.equal(catalog.bookCount('alice'), 24000)
         return largest
       } finally {
+        for (const end of onEnd.splice(0)) end()
         catalog.close()
       }
     }
