@@ -2,6 +2,7 @@
 // arkshare get, and turning interleaved pairs into a median ratio with its spread.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { cpuMs } from '../scripts/process-stats.js'
 import type { CliProcess } from '../scripts/cli-process.js'
 
 export const MiB = 1024 * 1024
@@ -33,19 +34,30 @@ export function startBareFetch (addr: string, out: string, flavour: BareFlavour)
   return { child, done }
 }
 
+/** The process's CPU time so far in ms, NaN once it has exited. */
+function cpuOf (proc: CliProcess): number {
+  try { return cpuMs(proc.child.pid!) } catch { return NaN }
+}
+
 /**
  * Runs a get to its end. `ms` is the wall time of the process; `transferMs` runs from its first
  * progress event (manifest verified, data about to flow) to its done event; `startMs` up to that
  * first progress event (start, index lookup, pings, dials), `exitMs` from done to the exit.
+ * `startCpuMs` and `transferCpuMs` are the CPU time the get used in those two phases (user + system,
+ * 10 ms ticks, read from /proc as the events arrive): unlike wall time, other work on the machine
+ * hardly moves them.
  */
-export async function runToEnd (proc: CliProcess, timeoutMs = 300_000): Promise<{ ms: number, transferMs: number, startMs: number, exitMs: number, done: Record<string, any> }> {
+export async function runToEnd (proc: CliProcess, timeoutMs = 300_000): Promise<{ ms: number, transferMs: number, startMs: number, exitMs: number, startCpuMs: number, transferCpuMs: number, done: Record<string, any> }> {
   const started = performance.now()
+  const firstCpu = proc.waitFor(e => e.event === 'progress', timeoutMs).then(() => cpuOf(proc), () => NaN)
   const done = await proc.waitFor(e => e.event === 'done', timeoutMs)
+  const doneCpu = cpuOf(proc)
   await proc.exited
   const ended = performance.now()
   const first = proc.events.findIndex(e => e.event === 'progress')
   const last = proc.events.indexOf(done)
-  return { ms: ended - started, transferMs: proc.times[last] - proc.times[first], startMs: proc.times[first] - started, exitMs: ended - proc.times[last], done }
+  const startCpuMs = await firstCpu
+  return { ms: ended - started, transferMs: proc.times[last] - proc.times[first], startMs: proc.times[first] - started, exitMs: ended - proc.times[last], startCpuMs, transferCpuMs: doneCpu - startCpuMs, done }
 }
 
 export function mibps (bytes: number, ms: number): number {

@@ -26,7 +26,9 @@ async function makeBook (path: string, bytes: number): Promise<string> {
   await file.close()
   return bookIdOf(await hashFile(path)).toString()
 }
-interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: number[], transferA: number[], transferB: number[], providersB: number[], startA: number[], startB: number[], exitA: number[], exitB: number[] }
+interface Interleaved { a: number[], b: number[], fetchedA: number[], fetchedB: number[], transferA: number[], transferB: number[], providersB: number[], startA: number[], startB: number[], exitA: number[], exitB: number[], cpuA: Cpu[], cpuB: Cpu[] }
+/** A get's CPU time in ms: to its first progress event, and from it to done. */
+interface Cpu { start: number, data: number }
 
 /**
  * Gets of `a` and `b`, `pairs` times each, alternating which goes first, a tiny get before each; a
@@ -40,6 +42,7 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
   const providersB: number[] = []
   const starts = { a: [] as number[], b: [] as number[] }
   const exits = { a: [] as number[], b: [] as number[] }
+  const cpu = { a: [] as Cpu[], b: [] as Cpu[] }
   const once = async (which: 'a' | 'b', r: number): Promise<void> => {
     const out = join(dir, `${which}-${r}`)
     tiny.push((await runToEnd(get(tinyId, `${out}-tiny`))).ms)
@@ -49,6 +52,7 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
     transfer[which].push(run.transferMs)
     starts[which].push(run.startMs)
     exits[which].push(run.exitMs)
+    cpu[which].push({ start: run.startCpuMs, data: run.transferCpuMs })
     if (which === 'b') providersB.push(run.done.providers.filter((p: { bytes: number }) => p.bytes > 0).length)
     await rm(out, { recursive: true })
     await rm(`${out}-tiny`, { recursive: true })
@@ -57,7 +61,13 @@ async function interleaved (pairs: number, tinyId: string, a: string, b: string,
     for (const which of r % 2 === 0 ? ['a', 'b'] as const : ['b', 'a'] as const) await once(which, r)
   }
   const start = median(tiny)
-  return { a: walls.a.map(ms => ms - start), b: walls.b.map(ms => ms - start), fetchedA: fetched.a, fetchedB: fetched.b, transferA: transfer.a, transferB: transfer.b, providersB, startA: starts.a, startB: starts.b, exitA: exits.a, exitB: exits.b }
+  return { a: walls.a.map(ms => ms - start), b: walls.b.map(ms => ms - start), fetchedA: fetched.a, fetchedB: fetched.b, transferA: transfer.a, transferB: transfer.b, providersB, startA: starts.a, startB: starts.b, exitA: exits.a, exitB: exits.b, cpuA: cpu.a, cpuB: cpu.b }
+}
+
+/** Median CPU ms of each phase, and of both. */
+function cpuSummary (runs: Cpu[]): { start: number, data: number, total: number } {
+  const ok = runs.filter(c => Number.isFinite(c.start) && Number.isFinite(c.data))
+  return { start: median(ok.map(c => c.start)), data: median(ok.map(c => c.data)), total: median(ok.map(c => c.start + c.data)) }
 }
 
 async function main (): Promise<void> {
@@ -130,6 +140,11 @@ async function main (): Promise<void> {
           one: { start: Math.round(median(oneVsFour.startA)), data: Math.round(median(oneVsFour.transferA)), exit: Math.round(median(oneVsFour.exitA)) },
           four: { start: Math.round(median(oneVsFour.startB)), data: Math.round(median(oneVsFour.transferB)), exit: Math.round(median(oneVsFour.exitB)) }
         },
+        // the get's CPU time (from /proc), median ms: to the first progress event, from it to done,
+        // and both; the ratio is one's total / four's per round. Other work on the shared machine
+        // moves wall times by 2-3x, CPU times far less
+        downloaderCpuMs: { one: cpuSummary(oneVsFour.cpuA), four: cpuSummary(oneVsFour.cpuB) },
+        cpuRatio: ratioSummary(oneVsFour.cpuA.map((one, i) => (one.start + one.data) / (oneVsFour.cpuB[i].start + oneVsFour.cpuB[i].data)).filter(Number.isFinite)),
         // of the four, how many sent data in each round: the downloader takes in providers only while it is idle
         providersSending: oneVsFour.providersB,
         target: '>= 1.0 (four / one, by speed)'
@@ -200,7 +215,12 @@ function printTable (r: any): void {
       ['1. peak RSS above idle', `sender ${one.rss.sender.aboveIdleMiB} MiB`, `receiver ${one.rss.receiver.aboveIdleMiB} MiB (idle ${one.rss.sender.idleMiB} / ${one.rss.receiver.idleMiB} MiB; target <= 64 MiB)`])
   }
   const free = r.fourUncappedProviders
-  if (free != null) rows.push(['2. four uncapped providers vs one', `${free.fourMiBps} vs ${free.oneMiBps} MiB/s`, `${spread(free.ratio)} (target >= 1.0x); first progress to done ${spread(free.transferRatio)}; duplicates ${free.duplicateMiB.four} MiB; providers sending ${free.providersSending.join(',')}`])
+  if (free != null) {
+    const cpu = free.downloaderCpuMs
+    rows.push(
+      ['2. four uncapped providers vs one', `${free.fourMiBps} vs ${free.oneMiBps} MiB/s`, `${spread(free.ratio)} (target >= 1.0x); first progress to done ${spread(free.transferRatio)}; duplicates ${free.duplicateMiB.four} MiB; providers sending ${free.providersSending.join(',')}`],
+      ['2. downloader CPU, four vs one', `${cpu.four.total} vs ${cpu.one.total} ms`, `one / four ${spread(free.cpuRatio)}; to first progress ${cpu.four.start} vs ${cpu.one.start} ms, then to done ${cpu.four.data} vs ${cpu.one.data} ms`])
+  }
   if (r.fourCappedProviders != null) {
     rows.push(
       ['3. four providers capped 4 MiB/s', `${r.fourCappedProviders.MiBps} MiB/s`, 'target >= 14 MiB/s'],

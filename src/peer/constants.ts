@@ -33,6 +33,12 @@ export const BAD_PEER_MS = 10 * 60_000
 /** Providers pinged before a download or with a search, and how long a ping may take. */
 export const MAX_PINGED_PROVIDERS = 16
 export const PING_TIMEOUT_MS = 2_000
+/**
+ * Before a download, providers are pinged one at a time, the next only when the one before has not
+ * answered within this long (RFC 8305's connection attempt delay): one that answers sooner is near
+ * enough to start with, and the others are not dialled while it keeps the download busy.
+ */
+export const PING_STAGGER_MS = 250
 /** Providers taken from DHT records, and how long the DHT lookup may take. */
 export const MAX_DHT_PROVIDERS = 20
 export const DHT_LOOKUP_TIMEOUT_MS = 15_000

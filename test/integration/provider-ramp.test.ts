@@ -1,11 +1,14 @@
 // A download takes in providers gradually: the best one first, more only while the
-// downloader is idle; a provider that stalls or lies is replaced whatever the load.
+// downloader is idle, and the others are not even dialled before that; a provider that stalls or
+// lies is replaced whatever the load.
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { bookIdOf, parseBookId } from '../../src/content/book-id.js'
 import { hashFile } from '../../src/content/hash-file.js'
 import { Download, type DownloaderComponents, type DownloadResult } from '../../src/peer/download/index.js'
+import { PingRanker, type PingRankerComponents } from '../../src/peer/providers/ping-ranker.js'
+import { ProviderPings } from '../../src/peer/providers/provider-pings.js'
 import { bookBytes, indexAddr, pathsOf, useSwarm, waitForProviders, writeBook } from '../helpers.js'
 import { startLiar } from './liar.js'
 import type { ArkshareNode } from '../../src/node/create-node.js'
@@ -30,6 +33,22 @@ describe('taking in providers while the downloader is idle', function () {
     }, components.logger.forComponent('arkshare:test')).run()
   }
 
+  /**
+   * As a node's download runs: the first provider to answer its ping starts, the others are pinged
+   * when the ramp wants more. A ping waits for the one before it to fail (no stagger by time).
+   */
+  async function pingedDownload (id: string, providers: ArkshareNode[], ramp: ProviderRampInit): Promise<{ result: DownloadResult, downloader: ArkshareNode, ranker: PingRanker }> {
+    const downloader = await swarm.peer('d')
+    const components = (downloader as any).components as DownloaderComponents & PingRankerComponents & { logger: ArkshareNode['logger'] }
+    const ranker = new PingRanker(components, { staggerMs: 60_000 })
+    const pings = new ProviderPings(ranker)
+    await pings.nearest(providers.map(info))
+    const result = await new Download(components, {
+      id: parseBookId(id), providers: ranker.rank(providers.map(info)), outDir: join(swarm.dir, 'd', 'dl'), paths: pathsOf(downloader), ramp, nearest: async more => { await pings.nearest(more) }
+    }, components.logger.forComponent('arkshare:test')).run()
+    return { result, downloader, ranker }
+  }
+
   const sending = (result: DownloadResult): string[] => result.providers.filter(p => p.bytes > 0).map(p => p.peerId)
 
   it('keeps to the first provider while the downloader stays busy', async () => {
@@ -42,6 +61,33 @@ describe('taking in providers while the downloader is idle', function () {
     const result = await download(book.id, providers, { load: () => 1, intervalMs: 20 })
     assert.ok((await readFile(result.path)).equals(book.bytes))
     assert.deepEqual(sending(result), [providers[0].peerId.toString()])
+  })
+
+  it('dials no other provider while the first keeps the downloader busy', async () => {
+    const book = await sharedBook('Jane Austen - Northanger Abbey.txt', 16 * 1024 * 1024, 45)
+    const limit = { share: [join(swarm.dir, 'books')], maxUploadBytesPerSecond: 8 * 1024 * 1024 }
+    const providers = [await swarm.peer('a', limit), await swarm.peer('b', limit), await swarm.peer('c', limit)]
+    await waitForProviders(swarm.index, book.id, 3)
+    const { result, downloader, ranker } = await pingedDownload(book.id, providers, { load: () => 1, intervalMs: 20 })
+    assert.ok((await readFile(result.path)).equals(book.bytes))
+    assert.deepEqual(sending(result), [providers[0].peerId.toString()])
+    assert.equal(typeof ranker.stats.get(providers[0].peerId.toString())?.rttMs, 'number', 'the first was pinged')
+    for (const other of providers.slice(1)) {
+      assert.equal(ranker.stats.get(other.peerId.toString()), undefined, 'not pinged')
+      assert.equal(downloader.getConnections(other.peerId).length, 0, 'not dialled')
+      assert.equal(other.getConnections(downloader.peerId).length, 0, 'never reached by the downloader')
+    }
+  })
+
+  it('pings and dials the others when the ramp takes them in', async () => {
+    const book = await sharedBook('Jane Austen - Lady Susan.txt', 16 * 1024 * 1024, 46)
+    const limit = { share: [join(swarm.dir, 'books')], maxUploadBytesPerSecond: 4 * 1024 * 1024 }
+    const providers = [await swarm.peer('a', limit), await swarm.peer('b', limit), await swarm.peer('c', limit)]
+    await waitForProviders(swarm.index, book.id, 3)
+    const { result, ranker } = await pingedDownload(book.id, providers, { load: () => 0, intervalMs: 20 })
+    assert.ok((await readFile(result.path)).equals(book.bytes))
+    assert.equal(sending(result).length, 3)
+    for (const p of providers) assert.equal(typeof ranker.stats.get(p.peerId.toString())?.rttMs, 'number', 'pinged before it was taken in')
   })
 
   it('takes the others in while the downloader waits for data', async () => {

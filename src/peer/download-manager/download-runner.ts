@@ -68,6 +68,7 @@ export class DownloadRunner {
       book,
       fileName: options.fileName,
       providers: found.providers,
+      nearest: async (more) => { await found.pings.nearest(more) },
       outDir,
       signal,
       budget: this.budget,

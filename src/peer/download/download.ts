@@ -63,6 +63,11 @@ export interface DownloadOptions {
    */
   ramp?: ProviderRampInit
   /**
+   * Pings providers not pinged yet, until the nearest answers (providers/provider-pings.ts): before
+   * the ramp takes in another provider, so that one is the nearest of the rest.
+   */
+  nearest?: (providers: ProviderInfo[]) => Promise<void>
+  /**
    * Asks the index for the book's providers: periodically, for providers that appeared since the
    * download started, and once for a provider unreachable at its addresses (it may have moved).
    */
@@ -184,7 +189,7 @@ export class Download {
     })
     const pool = new WorkerPool(
       { id, manifest, plan, writer, progress, ledger: this.ledger, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
-      { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal, ramp: this.options.ramp, rank: this.options.stats != null ? ps => this.options.stats!.rank(ps) : undefined }
+      { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal, ramp: this.options.ramp, nearest: this.options.nearest, rank: this.options.stats != null ? ps => this.options.stats!.rank(ps) : undefined }
     )
     let published: string | undefined
     let refreshTimer: NodeJS.Timeout | undefined

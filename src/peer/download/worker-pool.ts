@@ -1,5 +1,7 @@
 // Runs one ProviderWorker per provider until every chunk is done: the first provider alone, then
-// twice as many each time the ramp finds the downloader idle (provider-ramp.ts), at most `maxProviders`.
+// twice as many each time the ramp finds the downloader idle (provider-ramp.ts), at most `maxProviders`;
+// before each step up the providers not yet tried are pinged until the nearest answers, so no other
+// provider is dialled while the first keeps the downloader busy.
 // A provider that fails is replaced at once by the next. A fast provider comes back for more
 // sooner, so it gets more; once nothing is pending, providers that ran out of work return for the
 // end game and duplicate what is still outstanding elsewhere.
@@ -23,6 +25,8 @@ export interface WorkerPoolInit {
   ramp?: ProviderRampInit
   /** Best first, by what is known when a provider is taken in (pings may still be coming in). */
   rank?: (providers: ProviderInfo[]) => ProviderInfo[]
+  /** Pings providers not pinged yet until the nearest answers: before the ramp takes in more. */
+  nearest?: (providers: ProviderInfo[]) => Promise<void>
 }
 
 export class WorkerPool {
@@ -36,6 +40,8 @@ export class WorkerPool {
   private wake: () => void = () => {}
   /** Providers that may run at once: doubles whenever the ramp finds the downloader idle. */
   private admitted = 1
+  /** The nearest of the untried providers is being looked for, before the next step up. */
+  private growing = false
 
   constructor (private readonly ctx: WorkerContext, private readonly init: WorkerPoolInit) {
     this.seen = new Set(init.providers.map(p => p.peerId))
@@ -61,13 +67,7 @@ export class WorkerPool {
     if (plan.complete) await channel.close()
     else this.start(first, channel)
     const ramp = new ProviderRamp(this.init.ramp)
-    ramp.start(() => {
-      // twice as many as are running (slow providers are joined within a few samples), counted
-      // from those running: an idle spell while they are short of work (the end game) must not
-      // let a crowd in later
-      if (this.admitted <= this.workers.size) this.admitted = this.workers.size * 2
-      this.wake()
-    })
+    ramp.start(() => { this.grow() })
     try {
       while (!plan.complete) {
         this.init.signal?.throwIfAborted()
@@ -79,6 +79,26 @@ export class WorkerPool {
     } finally {
       ramp.stop()
     }
+  }
+
+  /**
+   * Lets twice as many providers run as do (slow providers are joined within a few samples),
+   * counted from those running: an idle spell while they are short of work (the end game) must not
+   * let a crowd in later. The nearest untried provider is found first; the ramp's calls meanwhile
+   * are dropped.
+   */
+  private grow (): void {
+    if (this.growing) return
+    this.growing = true
+    const untried = [...this.untried]
+    const pinged = untried.length > 0 && this.init.nearest != null ? this.init.nearest(untried) : Promise.resolve()
+    const stepUp = (): void => {
+      this.growing = false
+      if (this.admitted <= this.workers.size) this.admitted = this.workers.size * 2
+      this.wake()
+    }
+    // a provider that does not answer is only ranked last
+    pinged.then(stepUp, stepUp)
   }
 
   /** Waits for every worker to end (they end soon once the download is finished or stopped). */

@@ -1,11 +1,12 @@
 // Who provides a book: the indexes first; the DHT's provider records when no index knows it (or none
-// answered). Providers are pinged and ranked before a download, and liars caught earlier are kept
-// in the bad-peer list every download consults.
+// answered). Before a download they are ranked and the nearest found by pinging
+// (provider-pings.ts); liars caught earlier are kept in the bad-peer list every download consults.
 import { normaliseError } from '../../wire/errors.js'
 import { DownloadError } from '../errors.js'
 import { BadPeerList } from './bad-peers.js'
 import { findProvidersInDht, type DhtLookupComponents } from './dht-lookup.js'
 import { PingRanker, type PingRankerComponents } from './ping-ranker.js'
+import { ProviderPings } from './provider-pings.js'
 import type { BookRef } from '../book-ref.js'
 import type { IndexLinks } from '../index-links/index-links.js'
 import type { SearchResultEntry } from '../index-links/search-results.js'
@@ -13,6 +14,11 @@ import type { ProviderInfo } from '../../wire/records.js'
 import type { CID } from 'multiformats/cid'
 
 export interface ProviderFinderComponents extends DhtLookupComponents, PingRankerComponents {}
+
+/** A book's providers for a download, best first, and the pings that ranked them (for pinging more later). */
+export interface ProvidersToDownload extends SearchResultEntry {
+  pings: ProviderPings
+}
 
 export interface ProviderFinderInit {
   indexes: IndexLinks
@@ -70,7 +76,7 @@ export class ProviderFinder {
    * `hints` (from a book link) join whatever the indexes list, and stand in for them when none
    * knows the book or none answers; the DHT is asked only when there is nothing else.
    */
-  async forDownload (cid: CID, signal?: AbortSignal, hints: ProviderInfo[] = []): Promise<SearchResultEntry> {
+  async forDownload (cid: CID, signal?: AbortSignal, hints: ProviderInfo[] = []): Promise<ProvidersToDownload> {
     let found: SearchResultEntry | undefined
     let indexError: Error | undefined
     try {
@@ -88,10 +94,11 @@ export class ProviderFinder {
       if (indexError != null) throw indexError
       throw new DownloadError(`no provider is online for ${cid.toString()}`)
     }
-    // the first to answer is the nearest, and the download starts with it; the rest are ranked as
-    // their answers come in, before the download takes in more
-    await this.ranker.measure(providers, signal, 'first')
+    // the download starts with the first to answer (the nearest known is pinged first); the rest
+    // are pinged when the download wants more of them
+    const pings = new ProviderPings(this.ranker, signal)
+    await pings.nearest(providers)
     const book = found?.book ?? { id: cid.toString(), title: '', author: '', format: '', size: 0, fileName: '', language: '' }
-    return { book, providers: this.ranker.rank(providers) }
+    return { book, providers: this.ranker.rank(providers), pings }
   }
 }
