@@ -23,7 +23,7 @@ export const CHECKPOINT_HOLD_PASSES = 20
 export const CHECKPOINT_MAX_HOLD_MS = 2_000
 /** The log's file is cut back to this size once started over (SQLite keeps it at its largest otherwise). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
-/** Books of a PUT checked (IDs parsed, fields bounded) between two turns of the event loop. */
+/** Books of a PUT decoded and checked (IDs parsed, fields bounded), or counted against the per-peer limit, between two turns of the event loop. */
 export const BOOKS_READ_AT_ONCE = 100
 /** Books a query without words may match before it is refused ("add a word"). */
 export const MAX_UNRANKED_MATCHES = 10_000
