@@ -89,3 +89,5 @@ export const RELAY_CIRCUIT_DURATION_MS = 2 * 60_000
 export const RELAY_MAX_HOP_STREAMS_PER_CONNECTION = 8
 /** STUN binding requests answered per IP address a minute (ICE asks a few per connection). */
 export const STUN_REQUESTS_PER_MINUTE = 600
+/** Terms a prefix search moves of a long merge of the vocabulary's sorted runs (text-index/term-order.ts): about a millisecond. */
+export const TERM_MERGE_STEP = 16_384
