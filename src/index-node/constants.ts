@@ -23,7 +23,7 @@ export const CHECKPOINT_HOLD_PASSES = 20
 export const CHECKPOINT_MAX_HOLD_MS = 2_000
 /** The log's file is cut back to this size once started over (SQLite keeps it at its largest otherwise). */
 export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
-/** Books of a PUT checked (IDs parsed, fields bounded) between two turns of the event loop. */
+/** Books of a PUT decoded and checked (IDs parsed, fields bounded), or counted against the per-peer limit, between two turns of the event loop. */
 export const BOOKS_READ_AT_ONCE = 100
 /** Books a query without words may match before it is refused ("add a word"). */
 export const MAX_UNRANKED_MATCHES = 10_000
@@ -89,3 +89,5 @@ export const RELAY_CIRCUIT_DURATION_MS = 2 * 60_000
 export const RELAY_MAX_HOP_STREAMS_PER_CONNECTION = 8
 /** STUN binding requests answered per IP address a minute (ICE asks a few per connection). */
 export const STUN_REQUESTS_PER_MINUTE = 600
+/** Terms a prefix search moves of a long merge of the vocabulary's sorted runs (text-index/term-order.ts): about a millisecond. */
+export const TERM_MERGE_STEP = 16_384

@@ -70,19 +70,55 @@ function checkFields (cursor: Cursor, schema: WireSchema, message: string): void
       throw new MalformedMessageError(`${message} field ${field} has wire type ${wireType}, expected ${shape.wireType}`)
     }
     const what = `${message} field ${field}`
-    switch (wireType) {
-      case WireType.VARINT: cursor.varint(what); break
-      case WireType.I64: cursor.skip(8, what); break
-      case WireType.I32: cursor.skip(4, what); break
-      case WireType.LEN: {
-        const length = cursor.varint(`${what} length`)
-        const start = cursor.skip(length, what)
-        if (shape?.message != null) checkFields(new Cursor(cursor.bytes, start, start + length), schema, shape.message)
-        else if (shape?.utf8 === true && !isUtf8(cursor.bytes.subarray(start, start + length))) throw new MalformedMessageError(`${what} is not valid UTF-8`)
-        break
-      }
-      default:
-        throw new MalformedMessageError(`${what} has wire type ${wireType}`)
-    }
+    const len = skipValue(cursor, wireType, what)
+    if (len == null) continue
+    const [start, length] = len
+    if (shape?.message != null) checkFields(new Cursor(cursor.bytes, start, start + length), schema, shape.message)
+    else if (shape?.utf8 === true && !isUtf8(cursor.bytes.subarray(start, start + length))) throw new MalformedMessageError(`${what} is not valid UTF-8`)
   }
+}
+
+/** Steps over one field's value; for a LEN field, where its bytes start and how many there are. */
+function skipValue (cursor: Cursor, wireType: number, what: string): [start: number, length: number] | undefined {
+  switch (wireType) {
+    case WireType.VARINT: cursor.varint(what); return undefined
+    case WireType.I64: cursor.skip(8, what); return undefined
+    case WireType.I32: cursor.skip(4, what); return undefined
+    case WireType.LEN: {
+      const length = cursor.varint(`${what} length`)
+      return [cursor.skip(length, what), length]
+    }
+    default:
+      throw new MalformedMessageError(`${what} has wire type ${wireType}`)
+  }
+}
+
+/**
+ * Takes the entries of one repeated message field out of a message, unchecked: returns the rest of
+ * the message, checked as `checkWireFormat` checks it, and each entry's bytes (a subarray), for a
+ * reader that checks and decodes a large repeated field a slice at a time (the index's PUT books).
+ */
+export function takeRepeatedField (bytes: Uint8Array, schema: WireSchema, message: string, field: number): { rest: Uint8Array, entries: Uint8Array[] } {
+  const entries: Uint8Array[] = []
+  /** The byte ranges of every other field, to be copied into `rest`. */
+  const kept: Array<[number, number]> = []
+  const cursor = new Cursor(bytes, 0, bytes.byteLength)
+  while (cursor.pos < cursor.end) {
+    const from = cursor.pos
+    const tag = cursor.varint(`${message} field tag`, 5)
+    const what = `${message} field ${Math.floor(tag / 8)}`
+    const len = skipValue(cursor, tag % 8, what)
+    if (Math.floor(tag / 8) !== field) {
+      if (kept.length > 0 && kept[kept.length - 1][1] === from) kept[kept.length - 1][1] = cursor.pos
+      else kept.push([from, cursor.pos])
+      continue
+    }
+    if (len == null) throw new MalformedMessageError(`${what} has wire type ${tag % 8}, expected ${WireType.LEN}`)
+    entries.push(bytes.subarray(len[0], len[0] + len[1]))
+  }
+  const rest = new Uint8Array(kept.reduce((n, [a, b]) => n + b - a, 0))
+  let at = 0
+  for (const [a, b] of kept) { rest.set(bytes.subarray(a, b), at); at += b - a }
+  checkWireFormat(rest, schema, message)
+  return { rest, entries }
 }

@@ -1,4 +1,5 @@
-// A peer restarting with a warm hash cache resumes the listing it left at its index (spec 5.2.1),
+// A peer restarting with a warm hash cache, or whose connection to its index dropped, resumes the
+// listing it left at its index (spec 5.2.1),
 // real libp2p nodes on loopback: out of results while stopped, back without sending its books again,
 // only the difference sent when the shelf changed meanwhile, and a full registration whenever the
 // index's listing is not the one the peer left. A lapsed lease still deletes a kept listing.
@@ -68,6 +69,17 @@ describe('resuming a registration after a restart', function () {
 
     const second = await peer()
     assert.equal(await registered(second, 5), 'resumed')
+    assert.deepEqual(puts, [[true, 5]], 'no book sent again')
+    assert.deepEqual(titlesListed(peerId), ['Emma', 'Jude the Obscure', 'Middlemarch', 'Persuasion', 'Tristram Shandy'])
+  })
+
+  it('resumes after its connection to the index drops, without sending its books again', async () => {
+    // a lease of 4 s: renewed every 2 s, so the drop is noticed while the lease still runs
+    const node = await peer(4)
+    const peerId = node.peerId.toString()
+    assert.equal(await registered(node, 5), 'full')
+    await index.hangUp(node.peerId)
+    await eventually(() => node.services.arkshare.indexes()[0].how === 'resumed', 15_000, 'resumed after the drop')
     assert.deepEqual(puts, [[true, 5]], 'no book sent again')
     assert.deepEqual(titlesListed(peerId), ['Emma', 'Jude the Obscure', 'Middlemarch', 'Persuasion', 'Tristram Shandy'])
   })

@@ -1,8 +1,9 @@
 // The index's catalog: who shares which book, as leases, in SQLite (WAL), the store of record, with
 // an in-memory text index for ranked word search kept in step with it by every write (see
 // text-index-sync.ts). Leases are absolute times, so a restarted index keeps counting.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LIMITS } from '../../wire/protocols.js'
-import { DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
+import { BOOKS_READ_AT_ONCE, DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
 import { CatalogLimitError, NoLeaseError } from '../errors.js'
 import { pageHits } from './pages.js'
 import { openCatalogDatabase } from './schema.js'
@@ -18,6 +19,18 @@ import type { ProviderReachability } from '../../wire/records.js'
 import type Database from 'better-sqlite3'
 
 export type { BookRecord, CatalogOptions, CatalogStats, ProviderRecord, SearchOptions, SearchPage } from './types.js'
+
+function distinctIds (books: BookRecord[]): string[] {
+  return [...new Set(books.map(b => b.id))]
+}
+
+/** A generator's return value, run without pausing. */
+function runToEnd<T> (steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next()
+    if (step.done === true) return step.value
+  }
+}
 
 /** A query without words or filters: with a provider or a book, browsing it (in title order). */
 const NO_WORDS: ParsedQuery = { terms: [], phrases: [], excluded: [], prefixLast: false }
@@ -50,8 +63,9 @@ export class Catalog {
     this.sliced = new SlicedWrites(this.db, this.sql, this.textIndexSync, options.writeSliceMs ?? WRITE_SLICE_MS, async () => { await checkpointer?.writable() })
     this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
-      const { after, ids } = this.countAfterPut(peer, books, replace)
-      if (replace) this.sql.removeOthers.run({ peer, ids })
+      const distinct = distinctIds(books)
+      const after = runToEnd(this.countAfterPut(peer, distinct, replace))
+      if (replace) this.sql.removeOthers.run({ peer, ids: JSON.stringify(distinct) })
       for (const b of books) {
         this.sql.upsertListing.run(listingParams(peer, b))
       }
@@ -76,15 +90,21 @@ export class Catalog {
     return await this.textIndexSync.saveSnapshot()
   }
 
-  /** The peer's listing count once a PUT is applied (and its book IDs as JSON); CatalogLimitError past the limit. */
-  private countAfterPut (peer: number, books: BookRecord[], replace: boolean): { after: number, ids: string } {
-    const distinct = [...new Set(books.map(b => b.id))]
-    const ids = JSON.stringify(distinct)
-    const after = replace
-      ? distinct.length
-      : this.textIndexSync.text.listingsOf(peer) + (this.sql.countNewIds.get({ ids, peer }) ?? 0)
+  /**
+   * The peer's listing count once a PUT of these distinct book IDs is applied; CatalogLimitError past
+   * the limit. The IDs not listed yet are counted `idsAtOnce` at a time, one query each, pausing
+   * (yield) in between: the index's sliced PUT lets searches run there.
+   */
+  private * countAfterPut (peer: number, distinct: string[], replace: boolean, idsAtOnce = distinct.length): Generator<void, number> {
+    let after = replace ? distinct.length : this.textIndexSync.text.listingsOf(peer)
+    const step = Math.max(1, idsAtOnce)
+    const toCount = replace ? [] : distinct
+    for (let i = 0; i < toCount.length; i += step) {
+      if (i > 0) yield
+      after += this.sql.countNewIds.get({ ids: JSON.stringify(toCount.slice(i, i + step)), peer }) ?? 0
+    }
     if (after > this.maxBooksPerPeer) throw new CatalogLimitError(`a peer may list at most ${this.maxBooksPerPeer} books (this would make ${after})`)
-    return { after, ids }
+    return after
   }
 
   /** Listings and peers removed since the catalog opened (see TextIndexSync.removals). */
@@ -119,8 +139,15 @@ export class Catalog {
    */
   async putBooksInSlices (peerId: string, books: BookRecord[], replace: boolean): Promise<number> {
     const peer = this.livePeer(peerId)
-    const { after, ids } = this.countAfterPut(peer, books, replace)
-    if (replace) await this.sliced.removeAllBut(peer, ids)
+    const distinct = distinctIds(books)
+    const counting = this.countAfterPut(peer, distinct, replace, BOOKS_READ_AT_ONCE)
+    let counted = counting.next()
+    while (counted.done !== true) {
+      await nextTurn()
+      counted = counting.next()
+    }
+    const after = counted.value
+    if (replace) await this.sliced.removeAllBut(peer, JSON.stringify(distinct))
     await this.sliced.put(peer, books)
     return after
   }

@@ -2,7 +2,7 @@
 // requests on one stream. The registrant is always the stream's remote peer.
 import { RequestError, Status } from '../../wire/errors.js'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { REGISTER, RegisterRequest, type Book, type RegisterResponse } from '../../wire/messages.js'
+import { decodeBook, REGISTER_AT_INDEX, RegisterRequest, type RegisterRequestWithEncodedBooks, type RegisterResponse } from '../../wire/messages.js'
 import { bookFromWire, reachabilityFromWire, type BookRecord } from '../../wire/records.js'
 import { sameDigest } from '../../wire/listing-digest.js'
 import { BOOKS_READ_AT_ONCE } from '../constants.js'
@@ -26,12 +26,23 @@ export interface RegisterHandlerInit extends HandlerInit {
   now: () => number
 }
 
-/** Books read from the wire in slices: checking 1,000 book IDs at once holds up searches for milliseconds. */
-async function booksFromWire (wire: Book[]): Promise<BookRecord[]> {
+/**
+ * A PUT's books checked and decoded in slices: decoding and checking 1,000 books at once holds up
+ * searches for milliseconds. A malformed book refuses the whole request, before anything changed.
+ */
+async function booksFromWire (encoded: Uint8Array[]): Promise<BookRecord[]> {
   const books: BookRecord[] = []
-  for (let i = 0; i < wire.length; i += BOOKS_READ_AT_ONCE) {
+  for (let i = 0; i < encoded.length; i += BOOKS_READ_AT_ONCE) {
     if (i > 0) await nextTurn()
-    for (const book of wire.slice(i, i + BOOKS_READ_AT_ONCE)) books.push(bookFromWire(book))
+    for (const bytes of encoded.slice(i, i + BOOKS_READ_AT_ONCE)) {
+      let book
+      try {
+        book = decodeBook(bytes)
+      } catch (err) {
+        throw new RequestError(Status.E_INVALID_REQUEST, `malformed request: book ${books.length + 1}: ${(err as Error).message}`)
+      }
+      books.push(bookFromWire(book))
+    }
   }
   return books
 }
@@ -57,7 +68,7 @@ export class RegisterHandler {
     const fromLoopback = isLoopback(connection.remoteAddr)
     await serveIndexStream(this.init, stream, connection, {
       protocol: 'register',
-      exchange: REGISTER,
+      exchange: REGISTER_AT_INDEX,
       errorResponse,
       answer: async (request) => await this.oneAtATime(peer.toString(), async () => await this.answer(peer, fromLoopback, request))
     })
@@ -75,13 +86,13 @@ export class RegisterHandler {
     }
   }
 
-  private async answer (peer: PeerId, fromLoopback: boolean, request: RegisterRequest): Promise<Reply<RegisterResponse>> {
+  private async answer (peer: PeerId, fromLoopback: boolean, request: RegisterRequestWithEncodedBooks): Promise<Reply<RegisterResponse>> {
     const peerKey = peer.toString()
     const catalog = this.init.catalog()
     switch (request.type) {
       case RegisterRequest.Type.PUT: {
         const ttl = this.grantTtl(request.ttl)
-        const books = await booksFromWire(request.books)
+        const books = await booksFromWire(request.encodedBooks)
         const expires = this.init.now() + ttl * 1000
         const addrs = await this.addressesOf(peer, fromLoopback)
         const reachability = reachabilityFromWire(request.reachability)

@@ -13,7 +13,7 @@ import { RequestChannel } from '../../wire/request-channel.js'
 import { parseBookId } from '../../content/book-id.js'
 import { DEFAULT_TTL_SECONDS, DIAL_TIMEOUT_MS, INDEX_MAX_BACKOFF_MS, INDEX_MIN_BACKOFF_MS, INDEX_MIN_RENEW_MS, INDEX_REQUEST_TIMEOUT_MS, UNREGISTER_TIMEOUT_MS } from '../constants.js'
 import type { SharedBooks, ShelfChange } from '../serving/shelf.js'
-import type { PreviousListing } from '../serving/previous-listing.js'
+import { PreviousListing } from '../serving/previous-listing.js'
 import type { Connection, Logger, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { deadline } from '../../limits/deadline.js'
@@ -144,12 +144,25 @@ export class IndexLink {
     this.wake?.()
   }
 
-  /** A peer disconnected: when it is our index, the next registration is a full one. */
+  /** A peer disconnected: when it is our index, we register again. */
   peerDisconnected (peer: PeerId): void {
     if (this.indexPeer?.equals(peer) === true) {
-      this.needsFull = true
+      this.registerAgain()
       this.wake?.()
     }
+  }
+
+  /**
+   * The next turn registers again. Registered with nothing left to send, the index holds our shelf
+   * as it is now unless it lost it: that is asked first, by its digest (spec 5.2.1), so that a
+   * dropped connection or the index's restart does not send every book again; a full registration
+   * follows when the index does not hold it.
+   */
+  private registerAgain (): void {
+    if (!this.needsFull && this.previous == null && this.resumedFrom == null && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
+      this.previous = new PreviousListing(this.init.books?.list() ?? [])
+    }
+    this.needsFull = true
   }
 
   private onBooksChange (evt: CustomEvent<ShelfChange>): void {
@@ -320,7 +333,7 @@ export class IndexLink {
         this.lastError = err.message
         this.init.log('index %a: %s', this.address, err.message)
         if (this.stopped) break
-        this.needsFull = true
+        this.registerAgain()
         this.grantedTtl = 0
         const wait = err instanceof ArkshareRemoteError && err.status === Status.E_RATE_LIMITED && err.retryAfterSeconds > 0
           ? err.retryAfterSeconds * 1000

@@ -14,29 +14,32 @@ function expected (names: string[], prefix: string, keep: (term: number) => bool
 }
 
 describe('TermOrder', () => {
-  it('finds every term with a prefix, alphabetically, whenever terms are added between searches', () => {
-    const random = mulberry32(7)
-    const names: string[] = []
-    const order = new TermOrder((term) => names[term])
-    const keep = (term: number): boolean => term % 5 !== 0
-    for (let round = 0; round < 300; round++) {
+  for (const [how, mergeStep] of [['long merges made at once', undefined], ['long merges made a few terms a search', 8]] as const) {
+    it(`finds every term with a prefix, alphabetically, whenever terms are added between searches (${how})`, () => {
+      const random = mulberry32(7)
+      const names: string[] = []
+      const order = new TermOrder((term) => names[term], mergeStep)
+      const keep = (term: number): boolean => term % 5 !== 0
+      for (let round = 0; round < 300; round++) {
       // a few terms or many at once, so runs of every length get merged
-      const adding = round % 37 === 0 ? 200 : Math.floor(random() * 6)
-      for (let i = 0; i < adding; i++) {
-        const name = `${randomWord(random)}${names.length}`
-        names.push(name)
-        order.add(names.length - 1)
+        const adding = round % 37 === 0 ? 200 : Math.floor(random() * 6)
+        for (let i = 0; i < adding; i++) {
+          const name = `${randomWord(random)}${names.length}`
+          names.push(name)
+          order.add(names.length - 1)
+        }
+        for (const prefix of ['', 'a', 'ab', 'dc', randomWord(random)]) {
+          assert.deepEqual(order.withPrefix(prefix, keep), expected(names, prefix, keep), `round ${round}, prefix '${prefix}'`)
+        }
       }
-      for (const prefix of ['', 'a', 'ab', 'dc', randomWord(random)]) {
-        assert.deepEqual(order.withPrefix(prefix, keep), expected(names, prefix, keep), `round ${round}, prefix '${prefix}'`)
-      }
-    }
-  })
+    })
+  }
 
   it('restores what it saved, with the terms not merged yet, and keeps ordering terms added after', () => {
     const random = mulberry32(11)
     const names: string[] = []
-    const order = new TermOrder((term) => names[term])
+    // merges of more than 8 terms go a step a search: one is under way when it saves
+    const order = new TermOrder((term) => names[term], 8)
     const add = (to: TermOrder, count: number): void => {
       for (let i = 0; i < count; i++) {
         names.push(`${randomWord(random)}${names.length}`)

@@ -1,7 +1,8 @@
 // The index link against a fake index served with serveRequests on the other end of in-memory
 // stream pairs: full registration in batches, deltas, renewal at half the lease, registering again
-// when the index forgot us or the connection dropped, withdrawing on stop (keeping the listing), and
-// resuming a kept listing at start when the index's digest confirms it.
+// when the index forgot us or the connection dropped (asking first by digest whether it still holds
+// our listing), withdrawing on stop (keeping the listing), and resuming a kept listing at start when
+// the index's digest confirms it.
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { logger } from '@libp2p/logger'
@@ -181,25 +182,40 @@ describe('index link', () => {
       if (request.type !== RegisterRequest.Type.RENEW || forgotten) return undefined
       forgotten = true
       index.listed.clear()
+      index.records.clear()
       return Status.E_NOT_FOUND
     }
     startLink()
-    await eventually(() => forgotten && link.status().registered, 6_000, 'registered again')
+    await eventually(() => forgotten && index.of(RegisterRequest.Type.PUT).length === 2 && link.status().registered, 6_000, 'registered again')
     const types = index.received.map(r => r.request.type)
-    assert.deepEqual(types.slice(0, 3), [RegisterRequest.Type.PUT, RegisterRequest.Type.RENEW, RegisterRequest.Type.PUT])
-    assert.equal(index.received[2].request.replace, true)
+    // it asks first whether the index still holds its listing (by its digest): it does not
+    assert.deepEqual(types.slice(0, 4), [RegisterRequest.Type.PUT, RegisterRequest.Type.RENEW, RegisterRequest.Type.RENEW, RegisterRequest.Type.PUT])
+    assert.ok(index.received[2].request.listingDigest != null)
+    assert.equal(index.received[3].request.replace, true)
+    assert.equal(link.status().how, 'full')
     assert.equal(index.listed.size, 3)
     assert.equal(link.status().lastError, undefined)
   })
 
-  it('registers in full again when the connection to its index drops', async () => {
+  it('when the connection to its index drops, resumes the listing the index still holds, else registers in full', async () => {
     startLink()
     await eventually(() => link.status().registered, 5_000, 'registered')
     link.peerDisconnected(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
     link.peerDisconnected(index.peerId)
-    await eventually(() => index.of(RegisterRequest.Type.PUT).length === 2, 5_000, 'registered again')
+    await eventually(() => index.received.length === 2 && link.status().registered, 5_000, 'registered again')
+    assert.equal(index.received[1].request.type, RegisterRequest.Type.RENEW, 'only the index\'s own disconnect counts, and it asks by digest')
+    assert.ok(index.received[1].request.listingDigest != null)
+    assert.equal(link.status().how, 'resumed')
+    assert.equal(index.of(RegisterRequest.Type.PUT).length, 1, 'no book sent again')
+    // the index lost the listing (restarted without it): the digests differ, a full registration follows
+    index.listed.clear()
+    index.records.clear()
+    link.peerDisconnected(index.peerId)
+    await eventually(() => index.of(RegisterRequest.Type.PUT).length === 2 && link.status().registered, 5_000, 'registered in full')
     assert.equal(index.of(RegisterRequest.Type.PUT)[1].request.replace, true)
-    assert.equal(index.received.length, 2, 'only the index\'s own disconnect counts')
+    assert.equal(index.received.at(-2)?.request.type, RegisterRequest.Type.RENEW)
+    assert.equal(index.listed.size, 3)
+    assert.equal(link.status().how, 'full')
   })
 
   it('tells the index how it can be reached, and renews at once when that changes', async () => {
