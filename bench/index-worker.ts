@@ -16,13 +16,14 @@ import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { bookToWire } from '../src/wire/records.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
 import { YAMUX_OPTIONS } from '../src/node/create-node.js'
+import { NOISE_OPTIONS } from '../src/node/noise-crypto.js'
 import { syntheticBook, syntheticQueries } from './synthetic-catalog.js'
 
 async function client (listen: boolean): Promise<Awaited<ReturnType<typeof createLibp2p>>> {
   return await createLibp2p({
     addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(NOISE_OPTIONS)],
     streamMuxers: [yamux(YAMUX_OPTIONS)],
     services: { identify: identify() }
   })
