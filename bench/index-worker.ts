@@ -76,7 +76,7 @@ async function search (indexAddr: string, clients: number, firstQuery: number, c
       const q = queries[next++]
       const t = performance.now()
       try {
-        const reply = await channel.request({ query: q, limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(30_000))
+        const reply = await channel.request({ query: q, limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: true }, AbortSignal.timeout(30_000))
         results += reply.results.length
         if (reply.totalIsEstimate) estimated++
       } catch {
