@@ -16,13 +16,14 @@ import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { bookToWire } from '../src/wire/records.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
 import { YAMUX_OPTIONS } from '../src/node/create-node.js'
+import { NOISE_OPTIONS } from '../src/node/noise-crypto.js'
 import { syntheticBook, syntheticQueries } from './synthetic-catalog.js'
 
 async function client (listen: boolean): Promise<Awaited<ReturnType<typeof createLibp2p>>> {
   return await createLibp2p({
     addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(NOISE_OPTIONS)],
     streamMuxers: [yamux(YAMUX_OPTIONS)],
     services: { identify: identify() }
   })
@@ -75,7 +76,7 @@ async function search (indexAddr: string, clients: number, firstQuery: number, c
       const q = queries[next++]
       const t = performance.now()
       try {
-        const reply = await channel.request({ query: q, limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(30_000))
+        const reply = await channel.request({ query: q, limit: 20, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: true }, AbortSignal.timeout(30_000))
         results += reply.results.length
         if (reply.totalIsEstimate) estimated++
       } catch {

@@ -39,7 +39,7 @@ const node = await createLibp2p({
 const openChannel = async (): Promise<RequestChannel<SearchRequest, SearchResponse>> =>
   new RequestChannel<SearchRequest, SearchResponse>(await node.dialProtocol(multiaddr(addr), SEARCH_PROTOCOL), SEARCH)
 const request = (query: string, limit: number): SearchRequest =>
-  ({ query, limit, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false })
+  ({ query, limit, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: false })
 
 const samples: Array<[number, number]> = []
 const state = { stopped: false }

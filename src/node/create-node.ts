@@ -16,6 +16,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { announcedAddresses, arkshare, iceServersFor, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit, type RefusalReason } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
+import { NOISE_OPTIONS } from './noise-crypto.js'
 import { AccessRules } from './access-rules.js'
 import { ipOf } from '../limits/stream-budget.js'
 import type { ConnectionGater, PrivateKey, Transport } from '@libp2p/interface'
@@ -133,7 +134,7 @@ async function baseOptions (options: BaseNodeOptions, kind: NodeKind, rules: Acc
     ...(options.metricsRegistry != null ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
     addresses: { listen: kind.listen, announce: options.announce ?? [], announceFilter: (addrs: Multiaddr[]) => ref.announce?.(addrs) ?? addrs },
     transports: [tcp(), ...kind.transports],
-    connectionEncrypters: [noise()],
+    connectionEncrypters: [noise(NOISE_OPTIONS)],
     streamMuxers: [yamux(YAMUX_OPTIONS)]
   }
 }

@@ -78,6 +78,15 @@ function checkLength (field: string, value: string, max: number): void {
   if (value.length > max) throw new RequestError(Status.E_INVALID_REQUEST, `${field} longer than ${max} characters`)
 }
 
+/**
+ * A book's derived file name (spec 5.1): `Author - Title.format`, without `Author - ` when the
+ * author is empty and without `.format` when the format is. A search reply may leave out a file
+ * name equal to it (spec 5.3: `derived_file_names`).
+ */
+export function derivedFileName (book: Pick<BookRecord, 'title' | 'author' | 'format'>): string {
+  return `${book.author === '' ? '' : `${book.author} - `}${book.title}${book.format === '' ? '' : `.${book.format}`}`
+}
+
 /** Validates a Book from the network; throws RequestError(E_INVALID_REQUEST) with the reason. */
 export function bookFromWire (book: Book): BookRecord {
   let id: string

@@ -53,7 +53,7 @@ describe('a stream of endless length-prefix bytes', function () {
     const channel = new RequestChannel(await honest.dialProtocol(multiaddr(indexAddr(swarm.index)), SEARCH.protocol), SEARCH)
     const search = async (): Promise<number> => {
       const started = Date.now()
-      const reply = await channel.request({ query: 'bartleby', limit: 10, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(20_000))
+      const reply = await channel.request({ query: 'bartleby', limit: 10, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: false }, AbortSignal.timeout(20_000))
       assert.equal(reply.results.length, 1)
       return Date.now() - started
     }

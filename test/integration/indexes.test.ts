@@ -127,7 +127,7 @@ describe('several indexes', function () {
     stops.push(flooder)
     const stream = await flooder.dialProtocol(multiaddr(indexAddr(limited)), SEARCH_PROTOCOL)
     const channel = new RequestChannel<SearchRequest, SearchResponse>(stream, SEARCH)
-    const ask = async (): Promise<SearchResponse> => await channel.request({ query: 'anything', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false })
+    const ask = async (): Promise<SearchResponse> => await channel.request({ query: 'anything', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: false })
     for (let i = 0; i < 5; i++) assert.equal((await ask()).status, Status.OK)
     await assert.rejects(ask(), (err: unknown) => err instanceof ArkshareRemoteError && err.status === Status.E_RATE_LIMITED && err.retryAfterSeconds >= 1 && /retry after/.test(err.message))
     const polite = await peer([limited], 'polite')

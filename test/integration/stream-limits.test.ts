@@ -41,7 +41,7 @@ describe('open-stream limits', function () {
 
   const ask = async (channel: RequestChannel<SearchRequest, SearchResponse>): Promise<Status> => {
     try {
-      return (await channel.request({ query: 'anything', limit: 1, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }, AbortSignal.timeout(10_000))).status
+      return (await channel.request({ query: 'anything', limit: 1, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: false }, AbortSignal.timeout(10_000))).status
     } catch (err) {
       if (err instanceof ArkshareRemoteError) {
         assert.match(err.message, /too many open streams/)

@@ -72,7 +72,7 @@ export class SearchHandler {
     if (request.stats) {
       return { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: { ...this.init.catalog().stats(), ...this.init.relayCounts() }, totalIsEstimate: false }
     }
-    return { encoded: this.replies.encode(this.page(request, searchTerms(request))) }
+    return { encoded: this.replies.encode(this.page(request, searchTerms(request)), { derivedFileNames: request.derivedFileNames }) }
   }
 
   private page (request: SearchRequest, { query, provider, bookId }: SearchTerms): SearchPage {

@@ -346,7 +346,8 @@ export class IndexLink {
 
   /** One search request to this index. */
   async search (request: Partial<SearchRequest>, signal?: AbortSignal): Promise<SearchResponse> {
-    const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, ...request }
+    // derived file names: mergeAnswers fills in what the index left out (spec 5.3)
+    const full: SearchRequest = { query: '', limit: 0, offset: 0, provider: new Uint8Array(0), bookId: new Uint8Array(0), stats: false, derivedFileNames: true, ...request }
     // the caller's signal may be a download's, which lasts as long as the download: an index that
     // does not answer still gets only so long
     const bounded = deadline(INDEX_REQUEST_TIMEOUT_MS, signal)

@@ -1,7 +1,7 @@
 // What a search of every index returns: their answers merged into one entry per book, with the
 // providers every index listed for it.
 import { normaliseError } from '../../wire/errors.js'
-import { bookFromWire, providerFromWire, type BookRecord, type ProviderInfo } from '../../wire/records.js'
+import { bookFromWire, derivedFileName, providerFromWire, type BookRecord, type ProviderInfo } from '../../wire/records.js'
 import { NoIndexError } from '../errors.js'
 import type { SearchResponse } from '../../wire/messages.js'
 
@@ -31,7 +31,10 @@ export interface IndexAnswer {
   outcome: PromiseSettledResult<SearchResponse>
 }
 
-/** Merges the answers: one entry per book, providers unioned; throws NoIndexError when none answered. */
+/**
+ * Merges the answers: one entry per book, providers unioned; throws NoIndexError when none answered.
+ * The requests asked for derived file names (IndexLink.search): an empty file name is the derived one.
+ */
 export function mergeAnswers (answers: IndexAnswer[]): SearchResults {
   const merged = new Map<string, SearchResultEntry>()
   const failures: SearchResults['failures'] = []
@@ -49,6 +52,7 @@ export function mergeAnswers (answers: IndexAnswer[]): SearchResults {
       if (result.book == null) continue
       let book: BookRecord
       try { book = bookFromWire(result.book) } catch { continue }
+      if (book.fileName === '') book.fileName = derivedFileName(book)
       const entry = merged.get(book.id) ?? { book, providers: [] }
       for (const p of result.providers) {
         const provider = providerFromWire(p)

@@ -992,6 +992,7 @@ export interface SearchRequest {
   provider: Uint8Array<ArrayBuffer>
   bookId: Uint8Array<ArrayBuffer>
   stats: boolean
+  derivedFileNames: boolean
 }
 
 export namespace SearchRequest {
@@ -1034,6 +1035,11 @@ export namespace SearchRequest {
           w.bool(obj.stats)
         }
 
+        if ((obj.derivedFileNames != null && obj.derivedFileNames !== false)) {
+          w.uint32(56)
+          w.bool(obj.derivedFileNames)
+        }
+
         if (opts.lengthDelimited !== false) {
           w.ldelim()
         }
@@ -1044,7 +1050,8 @@ export namespace SearchRequest {
           offset: 0,
           provider: uint8ArrayAlloc(0),
           bookId: uint8ArrayAlloc(0),
-          stats: false
+          stats: false,
+          derivedFileNames: false
         }
 
         const end = length == null ? reader.len : reader.pos + length
@@ -1075,6 +1082,10 @@ export namespace SearchRequest {
             }
             case 6: {
               obj.stats = reader.bool()
+              break
+            }
+            case 7: {
+              obj.derivedFileNames = reader.bool()
               break
             }
             default: {
@@ -1134,6 +1145,13 @@ export namespace SearchRequest {
               }
               break
             }
+            case 7: {
+              yield {
+                field: `${prefix}.derivedFileNames`,
+                value: reader.bool()
+              }
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -1176,6 +1194,11 @@ export namespace SearchRequest {
     value: boolean
   }
 
+  export interface SearchRequestDerivedFileNamesFieldEvent {
+    field: '$.derivedFileNames'
+    value: boolean
+  }
+
   export function encode (obj: Partial<SearchRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, SearchRequest.codec())
   }
@@ -1184,7 +1207,7 @@ export namespace SearchRequest {
     return decodeMessage(buf, SearchRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchRequest>): Generator<SearchRequestQueryFieldEvent | SearchRequestLimitFieldEvent | SearchRequestOffsetFieldEvent | SearchRequestProviderFieldEvent | SearchRequestBookIdFieldEvent | SearchRequestStatsFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<SearchRequest>): Generator<SearchRequestQueryFieldEvent | SearchRequestLimitFieldEvent | SearchRequestOffsetFieldEvent | SearchRequestProviderFieldEvent | SearchRequestBookIdFieldEvent | SearchRequestStatsFieldEvent | SearchRequestDerivedFileNamesFieldEvent> {
     return streamMessage(buf, SearchRequest.codec(), opts)
   }
 }

@@ -40,7 +40,8 @@ export const WIRE_SCHEMA: WireSchema = {
     3: { wireType: 0 },
     4: { wireType: 2 },
     5: { wireType: 2 },
-    6: { wireType: 0 }
+    6: { wireType: 0 },
+    7: { wireType: 0 }
   },
   SearchResult: {
     1: { wireType: 2, message: 'Book' },

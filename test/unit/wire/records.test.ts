@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { bookIdOf } from '../../../src/content/book-id.js'
-import { Reachability, RegisterRequest, SearchResponse, FetchResponse, Status } from '../../../src/wire/messages.js'
-import { bookFromWire, bookToWire, fitBook, providerFromWire, providerToWire, type BookRecord } from '../../../src/wire/records.js'
+import { Reachability, RegisterRequest, SearchRequest, SearchResponse, FetchResponse, Status } from '../../../src/wire/messages.js'
+import { bookFromWire, bookToWire, derivedFileName, fitBook, providerFromWire, providerToWire, type BookRecord } from '../../../src/wire/records.js'
 import { frame } from '../../../src/wire/framing.js'
 import { LIMITS } from '../../../src/wire/protocols.js'
 import { RequestError } from '../../../src/wire/errors.js'
@@ -69,6 +69,25 @@ describe('wire codecs and validation', () => {
       assert.deepEqual([other.format, other.language], ['', ''])
       assert.doesNotThrow(() => bookFromWire(bookToWire(other)))
     }
+  })
+
+  it('derives a file name from author, title and format as spec 5.1 says', () => {
+    assert.equal(derivedFileName({ title: 'Moby Dick', author: 'Herman Melville', format: 'epub' }), 'Herman Melville - Moby Dick.epub')
+    assert.equal(derivedFileName({ title: 'Moby Dick', author: '', format: 'epub' }), 'Moby Dick.epub')
+    assert.equal(derivedFileName({ title: 'Moby Dick', author: 'Herman Melville', format: '' }), 'Herman Melville - Moby Dick')
+    assert.equal(derivedFileName({ title: 'Moby Dick', author: '', format: '' }), 'Moby Dick')
+    // the strings as they are: no case change, no normalisation
+    assert.equal(derivedFileName({ title: ' Les Mise\u0301rables ', author: 'HUGO', format: 'pdf' }), 'HUGO -  Les Mise\u0301rables .pdf')
+  })
+
+  it('carries derived_file_names as field 7 of SearchRequest, and reads a request without it (an older client) as false', () => {
+    const base = { query: 'moby', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }
+    const asked = SearchRequest.encode({ ...base, derivedFileNames: true })
+    const older = SearchRequest.encode({ ...base, derivedFileNames: false })
+    // field 7, varint: tag 0x38, value 1, after exactly the bytes an older client sends
+    assert.deepEqual(asked, Uint8Array.from([...older, 0x38, 1]))
+    assert.equal(SearchRequest.decode(asked).derivedFileNames, true)
+    assert.equal(SearchRequest.decode(older).derivedFileNames, false)
   })
 
   it('drops unparsable provider entries instead of failing', () => {

@@ -19,7 +19,7 @@ function searchReply (status: Status, message = '', total = 0, retryAfterSeconds
 }
 
 function search (query: string): SearchRequest {
-  return { query, limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false }
+  return { query, limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: false }
 }
 
 /** A search server on one end of a pair, answering `total` = the query's length; the client channel on the other. */

@@ -42,6 +42,31 @@ describe('search replies', () => {
     }
   })
 
+  it('leaves out exactly the file names equal to the derived one when the client derives them, else sends every one', () => {
+    const derivable = [
+      { ...record(1, 'Moby Dick', 'Herman Melville'), fileName: 'Herman Melville - Moby Dick.epub' },
+      { ...record(2, 'Emma', ''), author: '', fileName: 'Emma.epub' },
+      { ...record(3, 'Notes', 'Anon'), format: '', fileName: 'Anon - Notes' }
+    ]
+    const kept = [
+      { ...record(4, 'Moby Dick', 'Herman Melville'), fileName: 'herman melville - moby dick.epub' },
+      { ...record(5, 'Emma', 'Jane Austen'), fileName: 'Emma.epub' },
+      { ...record(6, 'Persuasion', 'Jane Austen'), fileName: 'Jane Austen - Persuasion.epub.epub' }
+    ]
+    const hits = [...derivable, ...kept].map(book => ({ book, providers: [] }))
+    const page: SearchPage = { total: hits.length, totalIsEstimate: false, hits, validUntil: Infinity }
+    const replies = new SearchReplies()
+    const fileNames = (bytes: Uint8Array): string[] => decodeMessage(SEARCH.response, bytes).results.map(r => r.book?.fileName ?? '?')
+    const derived = replies.encode(page, { derivedFileNames: true })
+    assert.deepEqual(derived, SEARCH.response.codec.encode(replies.reply(page, { derivedFileNames: true })))
+    assert.deepEqual(fileNames(derived), ['', '', '', ...kept.map(b => b.fileName)])
+    for (const plain of [replies.encode(page), replies.encode(page, { derivedFileNames: false })]) {
+      assert.deepEqual(plain, SEARCH.response.codec.encode(replies.reply(page)))
+      assert.deepEqual(fileNames(plain), hits.map(h => h.book.fileName))
+    }
+    assert.ok(derived.byteLength < replies.encode(page).byteLength)
+  })
+
   it('writes book IDs (read as base32 by a loop of its own) as the generated codec does', () => {
     const replies = new SearchReplies()
     // 300 real IDs; then one given in another base (base58), written as the same bytes

@@ -17,7 +17,7 @@ const ALICE_ADDR = '/ip4/10.0.0.9/tcp/4001'
 const EMMA = book(2, 'Emma', 'Jane Austen')
 
 function request (fields: Partial<SearchRequest> = {}): SearchRequest {
-  return { query: '', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, ...fields }
+  return { query: '', limit: 0, offset: 0, provider: new Uint8Array(), bookId: new Uint8Array(), stats: false, derivedFileNames: false, ...fields }
 }
 
 const refusedWith = (status: Status, retryAfterSeconds?: number) => (err: Error): boolean =>
@@ -72,6 +72,16 @@ describe('search handler', () => {
     assert.deepEqual([shelf.total, titles(shelf)], [3, ['Emma', 'Mobile Homes']], 'browsing a provider, by title, a page of 2')
     const one = await client.request(request({ bookId: parseBookId(EMMA.id).bytes }))
     assert.deepEqual(one.results.map(r => bookFromWire(r.book!)), [EMMA], 'one book, as registered')
+  })
+
+  it('leaves out a derivable file name only for a client that derives file names (one cached page serves both)', async () => {
+    const derivable = { ...book(4, 'Typee', 'Herman Melville'), fileName: 'Herman Melville - Typee.epub' }
+    catalog.putBooks(alice, [derivable], false)
+    const { client } = await open()
+    const fileNames = (reply: SearchResponse): string[] => reply.results.map(r => r.book?.fileName ?? '?')
+    assert.deepEqual(fileNames(await client.request(request({ query: 'typee', derivedFileNames: true }))), [''])
+    assert.deepEqual(fileNames(await client.request(request({ query: 'typee' }))), ['Herman Melville - Typee.epub'], 'an older client gets it in full')
+    assert.deepEqual(fileNames(await client.request(request({ query: 'moby', derivedFileNames: true }))), ['Moby Dick.epub'], 'a name not derivable is always sent')
   })
 
   it('answers a repeated query from its cache until a removal', async () => {

@@ -7,7 +7,7 @@ import { bookIdOf, CHUNK_SIZE } from '../../../../src/content/book-id.js'
 import { NoIndexError } from '../../../../src/peer/errors.js'
 import { mergeAnswers, type IndexAnswer } from '../../../../src/peer/index-links/search-results.js'
 import { Reachability, Status, type SearchResponse, type SearchResult } from '../../../../src/wire/messages.js'
-import { bookToWire, providerToWire, type BookRecord } from '../../../../src/wire/records.js'
+import { bookToWire, derivedFileName, providerToWire, type BookRecord } from '../../../../src/wire/records.js'
 
 function book (n: number): BookRecord {
   const id = bookIdOf({ size: 10, chunkSize: CHUNK_SIZE, chunkHashes: new Uint8Array(32).fill(n) }).toString()
@@ -24,6 +24,14 @@ function failed (index: string, message: string): IndexAnswer {
 }
 
 describe('search results', () => {
+  it('reads an empty file name as the derived one, and keeps every file name an index sent', () => {
+    const left = { ...book(1), fileName: '' }
+    const sent = book(2)
+    const merged = mergeAnswers([answer('/index/a', [{ book: bookToWire(left), providers: [] }, { book: bookToWire(sent), providers: [] }])])
+    assert.deepEqual(merged.results.map(r => r.book.fileName), ['Anonymous - Book 1.txt', '2.txt'])
+    assert.equal(merged.results[0].book.fileName, derivedFileName(left))
+  })
+
   it('merges one entry per book, with every provider once and all of its addresses', async () => {
     const [p, q] = await Promise.all([1, 2].map(async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519')).toString()))
     const one = book(1)
