@@ -3,12 +3,12 @@
 // text-index-sync.ts). Leases are absolute times, so a restarted index keeps counting.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { LIMITS } from '../../wire/protocols.js'
-import { BOOKS_READ_AT_ONCE, DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, WRITE_SLICE_MS } from '../constants.js'
+import { BOOKS_READ_AT_ONCE, DEFAULT_PAGE_SIZE, DISCONNECT_GRACE_MS, MAX_BOOKS_PER_PEER, MAX_UNRANKED_MATCHES, SEARCHES_ACTIVE_MS, WRITE_REST_FACTOR, WRITE_SLICE_MS } from '../constants.js'
 import { CatalogLimitError, NoLeaseError } from '../errors.js'
 import { pageHits } from './pages.js'
 import { openCatalogDatabase } from './schema.js'
 import { Checkpointer } from './checkpointer.js'
-import { SlicedWrites } from './sliced-writes.js'
+import { restAfterSlice, SlicedWrites } from './sliced-writes.js'
 import { listingParams, prepareStatements, type CatalogStatements } from './statements.js'
 import { digestFromWords } from '../../wire/listing-digest.js'
 import { StatsCache } from './stats-cache.js'
@@ -49,6 +49,8 @@ export class Catalog {
   private readonly removeBooksTx: (peerId: string, ids: string[]) => number
   private readonly sliced: SlicedWrites
   private readonly checkpointer?: Checkpointer
+  /** When the last search was answered (performance.now()): large writes rest while searches come in. */
+  private lastSearchAt = -Infinity
 
   constructor (options: CatalogOptions) {
     this.now = options.now ?? Date.now
@@ -60,7 +62,9 @@ export class Catalog {
     this.sql = prepareStatements(this.db)
     if (options.path !== ':memory:' && options.path !== '') this.checkpointer = new Checkpointer(this.db, options.path, options.checkpoints)
     const checkpointer = this.checkpointer
-    this.sliced = new SlicedWrites(this.db, this.sql, this.textIndexSync, options.writeSliceMs ?? WRITE_SLICE_MS, async () => { await checkpointer?.writable() })
+    const rest = { factor: options.writeRestFactor ?? WRITE_REST_FACTOR, activeMs: SEARCHES_ACTIVE_MS }
+    this.sliced = new SlicedWrites(this.db, this.sql, this.textIndexSync, options.writeSliceMs ?? WRITE_SLICE_MS, async () => { await checkpointer?.writable() },
+      (sliceMs) => restAfterSlice(sliceMs, { ...rest, lastSearchAt: this.lastSearchAt, now: performance.now() }))
     this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
       const distinct = distinctIds(books)
@@ -244,6 +248,7 @@ export class Catalog {
    * query lists all its books, by title, reading only its listings. `limit` is capped at the wire's page size.
    */
   search (query: ParsedQuery | undefined, options: SearchOptions = {}): SearchPage {
+    this.lastSearchAt = performance.now()
     const limit = Math.min(Math.max(Math.floor(options.limit ?? DEFAULT_PAGE_SIZE) || DEFAULT_PAGE_SIZE, 1), LIMITS.search.maxResultsPerPage)
     const offset = Math.max(Math.floor(options.offset ?? 0) || 0, 0)
     const now = this.now()

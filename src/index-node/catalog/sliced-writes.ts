@@ -2,8 +2,9 @@
 // peer with 100,000, is tens to thousands of milliseconds of SQLite and text-index work: done in one
 // go it holds up every search arriving meanwhile. Here each slice is its own transaction of as many
 // rows as fit in a few milliseconds (learned from the slices before), and other work (searches)
-// runs between slices. A search may see part of a request applied, never a part rolled back.
-import { setImmediate as nextTurn } from 'node:timers/promises'
+// runs between slices; while searches come in, the slices rest between them too (restAfterSlice).
+// A search may see part of a request applied, never a part rolled back.
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { listingParams, type CatalogStatements } from './statements.js'
 import type { TextIndexSync } from './text-index-sync.js'
 import type { BookRecord } from './types.js'
@@ -11,6 +12,21 @@ import type Database from 'better-sqlite3'
 
 const MIN_ROWS = 8
 const MAX_ROWS = 1000
+
+export interface RestPolicy {
+  /** When the last search was answered (performance.now()), -Infinity before any. */
+  lastSearchAt: number
+  now: number
+  /** Rest this many times the slice's length while searches come in (0: never). */
+  factor: number
+  /** Searches count as coming in for this long after the last one. */
+  activeMs: number
+}
+
+/** How long to rest after a slice that took `sliceMs`: the searches' turn while they come in, else none. */
+export function restAfterSlice (sliceMs: number, { lastSearchAt, now, factor, activeMs }: RestPolicy): number {
+  return now - lastSearchAt < activeMs ? sliceMs * factor : 0
+}
 
 export class SlicedWrites {
   /** Rows the next slice may write: sized so a slice takes about sliceMs. */
@@ -20,8 +36,9 @@ export class SlicedWrites {
 
   /**
    * @param writable - awaited before each slice: a checkpoint may hold the writes a moment (checkpointer.ts)
+   * @param restAfter - how long to rest after a slice of that many milliseconds (restAfterSlice)
    */
-  constructor (db: Database.Database, private readonly sql: CatalogStatements, private readonly sync: TextIndexSync, private readonly sliceMs: number, private readonly writable: () => Promise<void> = async () => {}) {
+  constructor (db: Database.Database, private readonly sql: CatalogStatements, private readonly sync: TextIndexSync, private readonly sliceMs: number, private readonly writable: () => Promise<void> = async () => {}, private readonly restAfter: (sliceMs: number) => number = () => 0) {
     this.upsertTx = db.transaction((peer: number, books: BookRecord[]): number => {
       for (const b of books) {
         sql.upsertListing.run(listingParams(peer, b))
@@ -76,7 +93,9 @@ export class SlicedWrites {
           this.rows = Math.min(MAX_ROWS, Math.max(MIN_ROWS, Math.round((rows + fit) / 2)))
         }
         if (done < rows) return
-        await nextTurn()
+        const rest = this.restAfter(elapsed)
+        if (rest > 0) await sleep(rest)
+        else await nextTurn()
       }
     } finally {
       releaseCompaction()

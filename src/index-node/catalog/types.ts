@@ -38,6 +38,12 @@ export interface CatalogOptions {
    */
   writeSliceMs?: number
   /**
+   * While searches come in, each write slice is followed by a rest this many times as long (0: never).
+   *
+   * @default WRITE_REST_FACTOR
+   */
+  writeRestFactor?: number
+  /**
    * The background checkpoints of the write-ahead log (checkpointer.ts): how often, and past how
    * many pages of log the sliced writes are held so that it can start over.
    *

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Catalog, type BookRecord } from '../../../../src/index-node/catalog/catalog.js'
+import { restAfterSlice } from '../../../../src/index-node/catalog/sliced-writes.js'
 import { CatalogLimitError } from '../../../../src/index-node/errors.js'
 import { parseQuery } from '../../../../src/index-node/query.js'
 
@@ -33,6 +34,31 @@ describe('catalog writes in slices', () => {
     assert.equal(await putting, 3000)
     assert.equal(catalog.bookCount('alice'), 3000)
     assert.equal(catalog.search(parseQuery('w2999'), {}).hits.length, 1)
+  })
+
+  it('rests after each slice while searches come in, as long as the slice times the factor, and not otherwise', () => {
+    const policy = { factor: 4, activeMs: 1_000 }
+    assert.equal(restAfterSlice(2, { ...policy, lastSearchAt: -Infinity, now: 5_000 }), 0, 'no search yet')
+    assert.equal(restAfterSlice(2, { ...policy, lastSearchAt: 4_500, now: 5_000 }), 8)
+    assert.equal(restAfterSlice(3, { ...policy, lastSearchAt: 4_001, now: 5_000 }), 12)
+    assert.equal(restAfterSlice(2, { ...policy, lastSearchAt: 4_000, now: 5_000 }), 0, 'the last search a second ago')
+    assert.equal(restAfterSlice(2, { ...policy, factor: 0, lastSearchAt: 4_900, now: 5_000 }), 0, 'factor 0: never')
+  })
+
+  it('ends a large PUT with every book while searches keep coming', async () => {
+    const putting = catalog.putBooksInSlices('alice', books(0, 2000), true)
+    let finished = false
+    void putting.then(() => { finished = true })
+    let searches = 0
+    // a search every few milliseconds, bounded, until the PUT is done
+    for (let i = 0; i < 5_000 && !finished; i++) {
+      catalog.search(parseQuery('title'), { limit: 5 })
+      searches++
+      await new Promise(resolve => setTimeout(resolve, 2))
+    }
+    assert.equal(await putting, 2000)
+    assert.ok(searches > 1)
+    assert.equal(catalog.search(parseQuery('w1999'), {}).hits.length, 1)
   })
 
   it('replaces in slices: books left out go, books kept stay', async () => {
