@@ -47,11 +47,11 @@ describe('catalog writes in slices', () => {
 
   it('ends a large PUT with every book while searches keep coming', async () => {
     const putting = catalog.putBooksInSlices('alice', books(0, 2000), true)
-    let finished = false
-    void putting.then(() => { finished = true })
+    const put = { finished: false }
+    void putting.then(() => { put.finished = true })
     let searches = 0
     // a search every few milliseconds, bounded, until the PUT is done
-    for (let i = 0; i < 5_000 && !finished; i++) {
+    for (let i = 0; i < 5_000 && !put.finished; i++) {
       catalog.search(parseQuery('title'), { limit: 5 })
       searches++
       await new Promise(resolve => setTimeout(resolve, 2))
