@@ -80,7 +80,7 @@ function encodeWithEncodedBooks ({ encodedBooks, ...request }: RegisterRequestWi
 function decodeWithEncodedBooks (bytes: Uint8Array): RegisterRequestWithEncodedBooks {
   const { rest, entries } = takeRepeatedField(bytes, WIRE_SCHEMA, 'RegisterRequest', BOOKS_FIELD)
   if (entries.length > LIMITS.register.maxBooksPerMessage) throw new MaxLengthError('Decode error - repeated field "books" had too many elements')
-  const { books, ...request } = RegisterRequest.decode(rest, { limits: { remove: LIMITS.register.maxRemovesPerMessage } })
+  const { books, ...request } = RegisterRequest.decode(rest, { limits: REGISTER.request.limits })
   return { ...request, encodedBooks: entries }
 }
 

@@ -49,7 +49,7 @@ export class Catalog {
   private readonly removeBooksTx: (peerId: string, ids: string[]) => number
   private readonly sliced: SlicedWrites
   private readonly checkpointer?: Checkpointer
-  /** When the last search was answered (performance.now()): large writes rest while searches come in. */
+  /** When the catalog last ran a search (performance.now(); pages from the search cache do not count): large writes rest while searches come in. */
   private lastSearchAt = -Infinity
 
   constructor (options: CatalogOptions) {

@@ -75,6 +75,8 @@ export class IndexLink {
   private how: RegisteredHow = 'full'
   /** The listing left at the index when we last stopped, until the index has said whether it holds it. */
   private previous?: PreviousListing
+  /** `previous` is the shelf as it was when the connection dropped: later changes are in the pending deltas. */
+  private previousIsShelf = false
   /** The listing the index confirmed it holds, until the difference to the scanned shelf is worked out. */
   private resumedFrom?: PreviousListing
   private readonly pendingAdds = new Map<string, ShelfChange['added'][number]>()
@@ -104,6 +106,7 @@ export class IndexLink {
     this.stopped = false
     this.needsFull = true
     this.previous = previous
+    this.previousIsShelf = false
     this.halt = new AbortController()
     if (this.init.books == null) return
     this.init.books.addEventListener('change', this.onBooksChange)
@@ -161,6 +164,7 @@ export class IndexLink {
   private registerAgain (): void {
     if (!this.needsFull && this.previous == null && this.resumedFrom == null && this.pendingAdds.size === 0 && this.pendingRemoves.size === 0) {
       this.previous = new PreviousListing(this.init.books?.list() ?? [])
+      this.previousIsShelf = true
     }
     this.needsFull = true
   }
@@ -278,7 +282,9 @@ export class IndexLink {
       this.init.log('index %a does not hold the %d books we left there: registering in full', this.address, previous.size)
       return false
     }
-    this.resumedFrom = previous
+    // a listing left at a stop is compared with the scanned shelf; the shelf itself needs no comparing
+    // (100,000 hashes again): what changed since is in the pending deltas
+    if (!this.previousIsShelf) this.resumedFrom = previous
     this.needsFull = false
     this.how = 'resumed'
     this.init.log('resumed %d books with %a', previous.size, this.address)

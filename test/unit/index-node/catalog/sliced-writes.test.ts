@@ -45,6 +45,28 @@ describe('catalog writes in slices', () => {
     assert.equal(restAfterSlice(2, { ...policy, factor: 0, lastSearchAt: 4_900, now: 5_000 }), 0, 'factor 0: never')
   })
 
+  it('goes on slice after slice without searches, and rests after a slice once one came in', async () => {
+    const progressAfterTurns = async (c: Catalog, peer: string): Promise<number> => {
+      c.upsertPeer(peer, [], Date.now() + 60_000)
+      const putting = c.putBooksInSlices(peer, books(0, 3000), true)
+      for (let i = 0; i < 30; i++) await nextTurn()
+      const written = c.bookCount(peer)
+      await putting
+      return written
+    }
+    const unhurried = new Catalog({ path: ':memory:', maxBooksPerPeer: 5000, writeSliceMs: 1, writeRestFactor: 1_000 })
+    try {
+      const withoutSearches = await progressAfterTurns(unhurried, 'bob')
+      unhurried.search(parseQuery('title'), { limit: 1 })
+      const afterASearch = await progressAfterTurns(unhurried, 'carol')
+      // a slice is at least 8 rows; resting 1,000 times its length, the first slice is all 30 turns see
+      assert.ok(afterASearch < withoutSearches, `${afterASearch} books written in 30 turns after a search, ${withoutSearches} without`)
+      assert.equal(unhurried.bookCount('carol'), 3000)
+    } finally {
+      unhurried.close()
+    }
+  })
+
   it('ends a large PUT with every book while searches keep coming', async () => {
     const putting = catalog.putBooksInSlices('alice', books(0, 2000), true)
     const put = { finished: false }
