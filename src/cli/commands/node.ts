@@ -1,8 +1,9 @@
 // `arkshare node`: runs a peer until signalled: shares folders, registers with indexes, and reads
 // shell commands from stdin.
 import { resolve } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
 import type { Command } from 'commander'
+import { limitHeapGrowth } from '../../runtime/heap-growth.js'
+import { HEAP_MIN_HEADROOM_MIB } from '../../runtime/constants.js'
 import { PEER_DEFAULTS } from '../../peer/index.js'
 import { createArkshareNode, type ArkshareNode, type ArkshareNodeOptions } from '../../node/create-node.js'
 import { createPeerHttp } from '../../http/index.js'
@@ -97,14 +98,14 @@ export function addNodeCommand (program: Command): Command {
     .option('--max-open-streams-per-ip <n>', 'download streams served at once to one IP address', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--config <file>', `settings, one "name = value" a line named as these options (default: <data>/${PEER_DEFAULTS.CONFIG_FILE}); a flag given here wins`)
-    .option('--heap-growth <percent>', 'how far the JS heap may grow past its live data before a full collection (0: V8 decides)', nonNegativeInt, PEER_DEFAULTS.HEAP_GROWTH_PERCENT)
+    .option('--heap-growth <percent>', `how far the JS heap may grow past its live data before a full collection, percent, and at least ${HEAP_MIN_HEADROOM_MIB} MiB (0: V8 decides)`, nonNegativeInt, PEER_DEFAULTS.HEAP_GROWTH_PERCENT)
     .option('--json', 'machine-readable output, one JSON object per line')
     .addHelpText('after', `\n${SHELL_HELP}`)
     .hook('preAction', async (command) => { await applyConfigFile(command, PEER_DEFAULTS.CONFIG_FILE) })
     .action(async (opts: NodeCommandOptions) => {
       const output = createOutput(opts.json === true)
       requireIndexOrBootstrap(opts)
-      if (opts.heapGrowth > 0) setFlagsFromString(`--heap-growing-percent=${opts.heapGrowth}`)
+      limitHeapGrowth(opts.heapGrowth)
       const web = new HttpFace(opts)
       const options = peerNodeOptions(opts)
       const node = await createArkshareNode({ ...options, metricsRegistry: web.registry })
