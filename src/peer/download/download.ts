@@ -88,6 +88,8 @@ export interface DownloaderComponents extends PathComponents {
 
 export class Download {
   private readonly stallTimeoutMs: number
+  /** Aborts when the download finishes or its caller stops it. */
+  private readonly stopped: AbortSignal
   private readonly finished = new AbortController()
   private readonly failures: ProviderFailures
   private readonly ledger = new ProviderLedger()
@@ -100,8 +102,8 @@ export class Download {
 
   constructor (private readonly components: DownloaderComponents, private readonly options: DownloadOptions, private readonly log: Logger) {
     this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS
-    const stopped = options.signal != null ? AbortSignal.any([this.finished.signal, options.signal]) : this.finished.signal
-    this.failures = new ProviderFailures(this.ledger, stopped, log, options.badPeers)
+    this.stopped = options.signal != null ? AbortSignal.any([this.finished.signal, options.signal]) : this.finished.signal
+    this.failures = new ProviderFailures(this.ledger, this.stopped, log, options.badPeers)
     this.dialer = new ProviderDialer(components, new PathFinder(components, options.paths), options.book?.size ?? 0, options.refreshProviders)
   }
 
@@ -188,7 +190,7 @@ export class Download {
       id: id.toString(), fileName, totalBytes: manifest.size, plan, ledger: this.ledger, resumedBytes: part.resumedBytes, startedAt: this.startedAt, onProgress: this.options.onProgress
     })
     const pool = new WorkerPool(
-      { id, manifest, plan, writer, progress, ledger: this.ledger, signal: () => this.signalFor(), budget: this.options.budget, stats: this.options.stats },
+      { id, manifest, plan, writer, progress, ledger: this.ledger, stallTimeoutMs: this.stallTimeoutMs, stopped: this.stopped, budget: this.options.budget, stats: this.options.stats },
       { providers, maxProviders: this.options.maxProviders ?? DEFAULT_MAX_PROVIDERS, connect: async p => await this.connect(p), failures: this.failures, usable, signal: this.options.signal, ramp: this.options.ramp, nearest: this.options.nearest, rank: this.options.stats != null ? ps => this.options.stats!.rank(ps) : undefined }
     )
     let published: string | undefined

@@ -5,6 +5,7 @@ import { Status } from '../../wire/messages.js'
 import { normaliseError } from '../../wire/errors.js'
 import { CHUNKS_PER_REQUEST, PIPELINE_DEPTH } from './constants.js'
 import { BadDataError } from './errors.js'
+import { StallWatch } from '../../limits/stall-watch.js'
 import { chunksRequest, type FetchChannel } from './fetch-channel.js'
 import type { ChunkPlan, ChunkRun } from './chunk-plan.js'
 import type { ChunkWriter } from './chunk-writer.js'
@@ -24,8 +25,10 @@ export interface WorkerContext {
   progress: ProgressMeter
   /** What each provider delivered; numbers providers for the chunk map. */
   ledger: ProviderLedger
-  /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
-  signal: () => AbortSignal
+  /** How long one wait for a provider (a reply, a chunk) may take before it counts as stalled. */
+  stallTimeoutMs: number
+  /** Aborts when the download finishes or its caller stops it. */
+  stopped: AbortSignal
   /** Download rate limit. */
   budget?: BandwidthBudget
   stats?: PeerStats
@@ -42,12 +45,15 @@ export class ProviderWorker {
   private readonly inflight: InflightRun[] = []
   /** Chunks this worker has asked for and not yet received. */
   private readonly mine = new Set<number>()
+  /** Bounds each wait for this provider; made when the worker runs. */
+  private stall?: StallWatch
 
   constructor (private readonly provider: ProviderInfo, private readonly channel: FetchChannel, private readonly ctx: WorkerContext) {}
 
   /** Pulls chunks until nothing is left to claim; throws when the provider fails, with its claims given back. */
   async run (): Promise<void> {
     const { plan, progress } = this.ctx
+    this.stall = new StallWatch(this.ctx.stallTimeoutMs, this.ctx.stopped)
     progress.activeProviders++
     progress.report()
     try {
@@ -69,6 +75,7 @@ export class ProviderWorker {
       this.channel.abort(normaliseError(err))
       throw err
     } finally {
+      this.stall.stop()
       progress.queued.delete(this.provider.peerId)
       progress.activeProviders--
     }
@@ -83,9 +90,16 @@ export class ProviderWorker {
       let bytes = 0
       for (let i = run.first; i < run.first + run.count; i++) { this.mine.add(i); bytes += chunkLength(manifest, i) }
       this.inflight.push({ ...run, released: false, sentAt: Date.now() })
-      await this.ctx.budget?.take('download', bytes, this.ctx.signal())
-      await this.channel.send(chunksRequest(id, run), this.ctx.signal())
+      const budget = this.ctx.budget
+      if (budget != null) await this.bounded(async s => { await budget.take('download', bytes, s) })
+      await this.bounded(async s => { await this.channel.send(chunksRequest(id, run), s) })
     }
+  }
+
+  /** Bounds a wait for this provider by the stall timeout and the download's end. */
+  private async bounded<T> (wait: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (this.stall == null) throw new Error('the worker is not running')
+    return await this.stall.bound(wait)
   }
 
   private releaseInflight (): void {
@@ -98,13 +112,13 @@ export class ProviderWorker {
   private async awaitGrant (): Promise<void> {
     const { progress } = this.ctx
     const peerId = this.provider.peerId
-    let reply = await this.channel.receive(this.ctx.signal())
+    let reply = await this.bounded(async s => await this.channel.receive(s))
     while (reply.status === Status.QUEUED) {
       // while we wait in this provider's queue, others may fetch what we asked it for
       if (!progress.queued.has(peerId)) this.releaseInflight()
       progress.queued.set(peerId, reply.queuePosition)
       progress.report()
-      reply = await this.channel.receive(this.ctx.signal())
+      reply = await this.bounded(async s => await this.channel.receive(s))
     }
     if (progress.queued.delete(peerId)) progress.report()
   }
@@ -117,7 +131,7 @@ export class ProviderWorker {
     for (let index = run.first; index < run.first + run.count; index++) {
       // a payload frame holds one chunk: a longer one is refused before it is read; it is kept in
       // the pieces it arrived in, hashed and written from them, never joined (a copy per byte less)
-      const data = await this.channel.receiveFrame(this.ctx.signal(), manifest.chunkSize)
+      const data = await this.bounded(async s => await this.channel.receiveFrame(s, manifest.chunkSize))
       progress.bytesFetched += data.byteLength
       ledger.bytes += data.byteLength
       received += data.byteLength
