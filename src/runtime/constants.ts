@@ -9,9 +9,11 @@ export const HEAP_MIN_HEADROOM_MIB = 64
 export const HEAP_MAX_GROWTH_PERCENT = 300
 /**
  * The heap churns when this many full collections in a row came within this long and left live
- * heaps within this ratio of each other (a provider at 50 % ran one every 60-80 ms, each leaving
- * 26.0-26.1 MiB); once live data grows past the ratio again, the floor is off.
+ * heaps within this ratio, or this many MiB, of each other (a provider at 50 % ran one every 60-80
+ * ms, each leaving 26.0-26.1 MiB); once live data grows past both again (a scan grows it by tens of
+ * MiB a second), the floor is off.
  */
 export const HEAP_CHURN_COLLECTIONS = 3
 export const HEAP_CHURN_WINDOW_MS = 2_000
 export const HEAP_FLAT_RATIO = 1.1
+export const HEAP_FLAT_MIB = 8

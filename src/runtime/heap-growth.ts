@@ -8,7 +8,7 @@
 // plain percent is back, so building data still leaves no more garbage than it did.
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8'
-import { HEAP_CHURN_COLLECTIONS, HEAP_CHURN_WINDOW_MS, HEAP_FLAT_RATIO, HEAP_MAX_GROWTH_PERCENT, HEAP_MIN_HEADROOM_MIB } from './constants.js'
+import { HEAP_CHURN_COLLECTIONS, HEAP_CHURN_WINDOW_MS, HEAP_FLAT_MIB, HEAP_FLAT_RATIO, HEAP_MAX_GROWTH_PERCENT, HEAP_MIN_HEADROOM_MIB } from './constants.js'
 
 const MiB = 1024 * 1024
 
@@ -28,8 +28,9 @@ export interface HeapGrowthPolicyInit {
   /** This many full collections within `windowMs` with a flat live heap: the heap churns. */
   churnCollections?: number
   windowMs?: number
-  /** Live heaps within this ratio of each other count as flat. */
+  /** Live heaps within this ratio, or this many MiB, of each other count as flat. */
   flatRatio?: number
+  flatMiB?: number
 }
 
 /** Decides the percent after each full collection, from when it ran and the live heap it left. */
@@ -41,12 +42,18 @@ export class HeapGrowthPolicy {
   private readonly churnCollections: number
   private readonly windowMs: number
   private readonly flatRatio: number
+  private readonly flatBytes: number
 
   constructor (private readonly init: HeapGrowthPolicyInit) {
     this.minHeadroomBytes = (init.minHeadroomMiB ?? HEAP_MIN_HEADROOM_MIB) * MiB
     this.churnCollections = init.churnCollections ?? HEAP_CHURN_COLLECTIONS
     this.windowMs = init.windowMs ?? HEAP_CHURN_WINDOW_MS
     this.flatRatio = init.flatRatio ?? HEAP_FLAT_RATIO
+    this.flatBytes = (init.flatMiB ?? HEAP_FLAT_MIB) * MiB
+  }
+
+  private flat (low: number, high: number): boolean {
+    return high <= low * this.flatRatio || high - low <= this.flatBytes
   }
 
   /** Whether the headroom floor is on. */
@@ -59,7 +66,7 @@ export class HeapGrowthPolicy {
     if (this.recent.length > this.churnCollections) this.recent.shift()
     if (this.floorBase != null) {
       // growing again: building data, where the plain cap bounds the garbage
-      if (liveBytes > this.floorBase * this.flatRatio) this.floorBase = undefined
+      if (!this.flat(this.floorBase, liveBytes)) this.floorBase = undefined
       else this.floorBase = Math.min(this.floorBase, liveBytes)
     } else if (this.churning()) {
       this.floorBase = liveBytes
@@ -72,7 +79,7 @@ export class HeapGrowthPolicy {
     const first = this.recent[0]
     const last = this.recent[this.recent.length - 1]
     const lives = this.recent.map(r => r.live)
-    return last.at - first.at <= this.windowMs && Math.max(...lives) <= Math.min(...lives) * this.flatRatio
+    return last.at - first.at <= this.windowMs && this.flat(Math.min(...lives), Math.max(...lives))
   }
 }
 
