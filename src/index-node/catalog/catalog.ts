@@ -13,7 +13,7 @@ import { listingParams, prepareStatements, type CatalogStatements } from './stat
 import { digestFromWords } from '../../wire/listing-digest.js'
 import { StatsCache } from './stats-cache.js'
 import { TextIndexSync, type TextIndexOrigin } from './text-index-sync.js'
-import type { BookRecord, CatalogOptions, CatalogStats, SearchOptions, SearchPage } from './types.js'
+import { recordSlices, type BookRecord, type BookSlices, type CatalogOptions, type CatalogStats, type SearchOptions, type SearchPage } from './types.js'
 import type { ParsedQuery } from '../query.js'
 import type { ProviderReachability } from '../../wire/records.js'
 import type Database from 'better-sqlite3'
@@ -141,9 +141,10 @@ export class Catalog {
    * putBooks a slice at a time (see SlicedWrites), for requests from the network: searches run
    * between slices. Checked first: refused past the limit or without a live lease, changing nothing.
    */
-  async putBooksInSlices (peerId: string, books: BookRecord[], replace: boolean): Promise<number> {
+  async putBooksInSlices (peerId: string, books: BookRecord[] | BookSlices, replace: boolean): Promise<number> {
     const peer = this.livePeer(peerId)
-    const distinct = distinctIds(books)
+    if (Array.isArray(books)) books = recordSlices(books)
+    const distinct = [...new Set(books.ids)]
     const counting = this.countAfterPut(peer, distinct, replace, BOOKS_READ_AT_ONCE)
     let counted = counting.next()
     while (counted.done !== true) {

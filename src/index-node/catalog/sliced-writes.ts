@@ -7,7 +7,7 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { listingParams, type CatalogStatements } from './statements.js'
 import type { TextIndexSync } from './text-index-sync.js'
-import type { BookRecord } from './types.js'
+import type { BookRecord, BookSlices } from './types.js'
 import type Database from 'better-sqlite3'
 
 const MIN_ROWS = 8
@@ -51,8 +51,8 @@ export class SlicedWrites {
     })
   }
 
-  /** Adds or updates the peer's listings of `books`. */
-  async put (peer: number, books: BookRecord[]): Promise<void> {
+  /** Adds or updates the peer's listings of `books` (taken, and so decoded, a slice at a time). */
+  async put (peer: number, books: Pick<BookSlices, 'slice'>): Promise<void> {
     let next = 0
     await this.inSlices((rows) => {
       const done = this.upsertTx(peer, books.slice(next, next + rows))

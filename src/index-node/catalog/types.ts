@@ -3,6 +3,22 @@ import type { BookRecord, ProviderReachability } from '../../wire/records.js'
 
 export type { BookRecord }
 
+/**
+ * Books to write a slice at a time, their IDs known up front: an array of records, or a request's
+ * books decoded only as their slice is written (a decoded book kept until the request's last slice
+ * outlives young-generation collections, each of which then copies it).
+ */
+export interface BookSlices {
+  readonly ids: readonly string[]
+  readonly length: number
+  slice: (start: number, end: number) => BookRecord[]
+}
+
+/** An array of records as BookSlices. */
+export function recordSlices (books: BookRecord[]): BookSlices {
+  return { ids: books.map(b => b.id), length: books.length, slice: (start, end) => books.slice(start, end) }
+}
+
 export interface CatalogOptions {
   /** Database file, or ':memory:'. */
   path: string

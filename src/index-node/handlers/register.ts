@@ -4,6 +4,7 @@ import { RequestError, Status } from '../../wire/errors.js'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { decodeBook, REGISTER_AT_INDEX, RegisterRequest, type RegisterRequestWithEncodedBooks, type RegisterResponse } from '../../wire/messages.js'
 import { bookFromWire, reachabilityFromWire, type BookRecord } from '../../wire/records.js'
+import type { BookSlices } from '../catalog/types.js'
 import { sameDigest } from '../../wire/listing-digest.js'
 import { BOOKS_READ_AT_ONCE } from '../constants.js'
 import { CatalogLimitError } from '../errors.js'
@@ -26,25 +27,39 @@ export interface RegisterHandlerInit extends HandlerInit {
   now: () => number
 }
 
+/** One book of a PUT, decoded and checked; RequestError when it is malformed. */
+function bookAt (encoded: Uint8Array[], index: number): BookRecord {
+  let book
+  try {
+    book = decodeBook(encoded[index])
+  } catch (err) {
+    throw new RequestError(Status.E_INVALID_REQUEST, `malformed request: book ${index + 1}: ${(err as Error).message}`)
+  }
+  return bookFromWire(book)
+}
+
 /**
- * A PUT's books checked and decoded in slices: decoding and checking 1,000 books at once holds up
- * searches for milliseconds. A malformed book refuses the whole request, before anything changed.
+ * A PUT's books, checked whole in slices first (decoding and checking 1,000 books at once holds up
+ * searches for milliseconds; a malformed book refuses the whole request before anything changed),
+ * keeping only their IDs: each book is decoded again as its slice is written, so no decoded book
+ * lives through the request's writes (kept, they made every young-generation collection meanwhile
+ * copy them, the pauses that searches met during a large registration).
  */
-async function booksFromWire (encoded: Uint8Array[]): Promise<BookRecord[]> {
-  const books: BookRecord[] = []
+async function booksFromWire (encoded: Uint8Array[]): Promise<BookSlices> {
+  const ids: string[] = []
   for (let i = 0; i < encoded.length; i += BOOKS_READ_AT_ONCE) {
     if (i > 0) await nextTurn()
-    for (const bytes of encoded.slice(i, i + BOOKS_READ_AT_ONCE)) {
-      let book
-      try {
-        book = decodeBook(bytes)
-      } catch (err) {
-        throw new RequestError(Status.E_INVALID_REQUEST, `malformed request: book ${books.length + 1}: ${(err as Error).message}`)
-      }
-      books.push(bookFromWire(book))
+    for (let j = i; j < Math.min(encoded.length, i + BOOKS_READ_AT_ONCE); j++) ids.push(bookAt(encoded, j).id)
+  }
+  return {
+    ids,
+    length: encoded.length,
+    slice: (start, end) => {
+      const books: BookRecord[] = []
+      for (let j = start; j < Math.min(end, encoded.length); j++) books.push(bookAt(encoded, j))
+      return books
     }
   }
-  return books
 }
 
 /** An OK reply; `listingDigest`: the index's digest of the peer's listing after the request (spec 5.2.1). */

@@ -36,6 +36,18 @@ describe('catalog writes in slices', () => {
     assert.equal(catalog.search(parseQuery('w2999'), {}).hits.length, 1)
   })
 
+  it('takes the books a slice at a time, so a request can decode each book only as it is written', async () => {
+    const all = books(0, 3000)
+    const taken: Array<[number, number]> = []
+    const slices = { ids: all.map(b => b.id), length: all.length, slice: (start: number, end: number) => { taken.push([start, end]); return all.slice(start, end) } }
+    assert.equal(await catalog.putBooksInSlices('alice', slices, true), 3000)
+    assert.equal(catalog.bookCount('alice'), 3000)
+    assert.ok(taken.length > 1, `taken in ${taken.length} pieces`)
+    assert.ok(taken.every(([start, end]) => end - start <= 1000), 'never more than a slice at once')
+    assert.deepEqual(taken.map(([start]) => start), [...taken.map(([start]) => start)].sort((a, b) => a - b), 'in order')
+    assert.equal(catalog.search(parseQuery('w2999'), {}).hits.length, 1)
+  })
+
   it('rests after each slice while searches come in, as long as the slice times the factor, and not otherwise', () => {
     const policy = { factor: 4, activeMs: 1_000 }
     assert.equal(restAfterSlice(2, { ...policy, lastSearchAt: -Infinity, now: 5_000 }), 0, 'no search yet')
