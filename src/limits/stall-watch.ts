@@ -2,6 +2,8 @@
 // a deadline per wait made a controller, a timer and a combined signal for every chunk received (a
 // thousand timers alive per 256 MiB, each left to fire 20 s later), this keeps one timer, started
 // over as each wait begins, that counts only while a wait is on.
+import { timeoutError } from './deadline.js'
+
 export class StallWatch {
   private readonly controller = new AbortController()
   private readonly timer: ReturnType<typeof setTimeout>
@@ -12,7 +14,7 @@ export class StallWatch {
   constructor (ms: number, stopped?: AbortSignal) {
     this.timer = setTimeout(() => {
       // time spent between waits (writing what came) is not a stall
-      if (this.waiting > 0) this.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'))
+      if (this.waiting > 0) this.controller.abort(timeoutError())
     }, ms)
     // the wait it bounds keeps the process alive, not the watch
     this.timer.unref()

@@ -91,7 +91,7 @@ export function addIndexCommand (program: Command): Command {
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--max-searches-per-minute <n>', 'searches one peer may make per minute', positiveInt, INDEX_DEFAULTS.SEARCHES_PER_MINUTE)
     .option('--max-registrations-per-minute <n>', 'register requests one peer may make per minute', positiveInt, INDEX_DEFAULTS.REGISTRATIONS_PER_MINUTE)
-    .option('--heap-growth <percent>', `how far the JS heap may grow past its live data before a full collection, percent, and at least ${HEAP_MIN_HEADROOM_MIB} MiB (0: V8 decides)`, nonNegativeInt, INDEX_DEFAULTS.HEAP_GROWTH_PERCENT)
+    .option('--heap-growth <percent>', `how far the JS heap may grow past its live data before a full collection, percent; while full collections come back to back on a flat heap, at least ${HEAP_MIN_HEADROOM_MIB} MiB (0: V8 decides)`, nonNegativeInt, INDEX_DEFAULTS.HEAP_GROWTH_PERCENT)
     .option('--config <file>', `settings, one "name = value" a line named as these options (default: <data>/${INDEX_DEFAULTS.CONFIG_FILE}); a flag given here wins`)
     .option('--json', 'machine-readable output, one JSON object per line')
     .hook('preAction', async (command) => { await applyConfigFile(command, INDEX_DEFAULTS.CONFIG_FILE) })
@@ -100,7 +100,7 @@ export function addIndexCommand (program: Command): Command {
       // V8 lets the heap grow up to ~4x its live data between full collections when allocation is
       // fast: a burst of registrations then leaves hundreds of MiB of garbage in RSS (bench:index at
       // 1M books: 1,054 MiB with V8's sizing, 720-731 at 50 %). A long-lived index trades a few more
-      // collections for it.
+      // collections for it; a small heap collected back to back gets a floor (heap-growth.ts).
       limitHeapGrowth(opts.heapGrowth)
       const web = new HttpFace(opts)
       const node = await createIndexNode({ ...indexNodeOptions(opts), metricsRegistry: web.registry })

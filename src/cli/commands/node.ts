@@ -98,7 +98,7 @@ export function addNodeCommand (program: Command): Command {
     .option('--max-open-streams-per-ip <n>', 'download streams served at once to one IP address', positiveInt, PEER_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')
     .option('--config <file>', `settings, one "name = value" a line named as these options (default: <data>/${PEER_DEFAULTS.CONFIG_FILE}); a flag given here wins`)
-    .option('--heap-growth <percent>', `how far the JS heap may grow past its live data before a full collection, percent, and at least ${HEAP_MIN_HEADROOM_MIB} MiB (0: V8 decides)`, nonNegativeInt, PEER_DEFAULTS.HEAP_GROWTH_PERCENT)
+    .option('--heap-growth <percent>', `how far the JS heap may grow past its live data before a full collection, percent; while full collections come back to back on a flat heap, at least ${HEAP_MIN_HEADROOM_MIB} MiB (0: V8 decides)`, nonNegativeInt, PEER_DEFAULTS.HEAP_GROWTH_PERCENT)
     .option('--json', 'machine-readable output, one JSON object per line')
     .addHelpText('after', `\n${SHELL_HELP}`)
     .hook('preAction', async (command) => { await applyConfigFile(command, PEER_DEFAULTS.CONFIG_FILE) })

@@ -20,8 +20,8 @@ import type Database from 'better-sqlite3'
 
 export type { BookRecord, CatalogOptions, CatalogStats, ProviderRecord, SearchOptions, SearchPage } from './types.js'
 
-function distinctIds (books: BookRecord[]): string[] {
-  return [...new Set(books.map(b => b.id))]
+function distinctIds (ids: readonly string[]): string[] {
+  return [...new Set(ids)]
 }
 
 /** A generator's return value, run without pausing. */
@@ -67,7 +67,7 @@ export class Catalog {
       (sliceMs) => restAfterSlice(sliceMs, { ...rest, lastSearchAt: this.lastSearchAt, now: performance.now() }))
     this.putBooksTx = this.db.transaction((peerId: string, books: BookRecord[], replace: boolean): number => {
       const peer = this.livePeer(peerId)
-      const distinct = distinctIds(books)
+      const distinct = distinctIds(books.map(b => b.id))
       const after = runToEnd(this.countAfterPut(peer, distinct, replace))
       if (replace) this.sql.removeOthers.run({ peer, ids: JSON.stringify(distinct) })
       for (const b of books) {
@@ -144,7 +144,7 @@ export class Catalog {
   async putBooksInSlices (peerId: string, books: BookRecord[] | BookSlices, replace: boolean): Promise<number> {
     const peer = this.livePeer(peerId)
     if (Array.isArray(books)) books = recordSlices(books)
-    const distinct = [...new Set(books.ids)]
+    const distinct = distinctIds(books.ids)
     const counting = this.countAfterPut(peer, distinct, replace, BOOKS_READ_AT_ONCE)
     let counted = counting.next()
     while (counted.done !== true) {

@@ -109,7 +109,7 @@ export class Download {
 
   /** A fresh signal for each wait: the stall timeout, the download finishing, the caller's abort. */
   private signalFor (): AbortSignal {
-    return deadline(this.stallTimeoutMs, this.finished.signal, this.options.signal)
+    return deadline(this.stallTimeoutMs, this.stopped)
   }
 
   private async connect (provider: ProviderInfo): Promise<FetchChannel> {
