@@ -41,7 +41,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
   private readonly now: () => number
   private catalogInstance?: Catalog
   /** Pages of recent searches, kept across requests and streams. */
-  private readonly cache: SearchCache<SearchPage>
+  private readonly cache: SearchCache<Uint8Array>
   private readonly registerHandler: RegisterHandler
   private readonly searchHandler: SearchHandler
   private readonly presence: PeerPresence
@@ -54,7 +54,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     super()
     this.log = components.logger.forComponent('arkshare:index')
     this.now = init.now ?? Date.now
-    this.cache = new SearchCache<SearchPage>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, this.now)
+    this.cache = new SearchCache<Uint8Array>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, this.now)
     const catalog = (): Catalog => this.catalog
     // one budget for both protocols: a stream of either takes a place
     const streams = new StreamBudget({

@@ -4,7 +4,6 @@
 import { isLoopback } from '@libp2p/utils'
 import { listedAddresses } from './listed-addresses.js'
 import type { Catalog } from './catalog/catalog.js'
-import type { SearchPage } from './catalog/types.js'
 import type { SearchCache } from './search-cache.js'
 import type { IdentifyResult, Libp2pEvents, PeerId, PeerStore, Startable } from '@libp2p/interface'
 import type { ConnectionManager } from '@libp2p/interface-internal'
@@ -16,7 +15,7 @@ export interface PeerPresenceInit {
   connectionManager: ConnectionManager
   /** The open catalog (the presence runs only while it is). */
   catalog: () => Catalog
-  cache: SearchCache<SearchPage>
+  cache: SearchCache<Uint8Array>
   now: () => number
 }
 

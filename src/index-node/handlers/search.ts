@@ -1,5 +1,5 @@
 // /arkshare/search: pages of books with their providers (by words, by provider, by book), and the
-// index's live counts; many requests on one stream. Recent pages are answered from a cache.
+// index's live counts; many requests on one stream. Recent replies are sent again from a cache.
 import { RequestError, Status } from '../../wire/errors.js'
 import { SEARCH, type IndexStats, type SearchRequest, type SearchResponse } from '../../wire/messages.js'
 import { LIMITS } from '../../wire/protocols.js'
@@ -17,8 +17,12 @@ import type { Stream } from '@libp2p/interface'
 export type RelayCounts = Pick<IndexStats, 'relayReservations' | 'relayCircuits' | 'relayedBytes' | 'relayLargestCircuitBytes'>
 
 export interface SearchHandlerInit extends HandlerInit {
-  /** Recent pages, shared with the service (which shortens them when a provider leaves). */
-  cache: SearchCache<SearchPage>
+  /**
+   * Recent replies, encoded, shared with the service (which shortens them when a provider leaves).
+   * Bytes, not pages: a page's objects held for seconds survive young-generation collections and
+   * are copied, promoted and collected again as old; one array per reply is not.
+   */
+  cache: SearchCache<Uint8Array>
   relayCounts: () => RelayCounts
 }
 
@@ -72,26 +76,28 @@ export class SearchHandler {
     if (request.stats) {
       return { status: Status.OK, message: '', results: [], total: 0, retryAfterSeconds: 0, stats: { ...this.init.catalog().stats(), ...this.init.relayCounts() }, totalIsEstimate: false }
     }
-    return { encoded: this.replies.encode(this.page(request, searchTerms(request)), { derivedFileNames: request.derivedFileNames }) }
+    return { encoded: this.reply(request, searchTerms(request)) }
   }
 
-  private page (request: SearchRequest, { query, provider, bookId }: SearchTerms): SearchPage {
+  /** The page a request asks for, encoded; a recent reply to the same request is sent again as it was. */
+  private reply (request: SearchRequest, { query, provider, bookId }: SearchTerms): Uint8Array {
     const catalog = this.init.catalog()
     const limit = Math.min(request.limit === 0 ? DEFAULT_PAGE_SIZE : request.limit, LIMITS.search.maxResultsPerPage)
     // a removed listing or peer must leave results at once, so the removal count is part of the
-    // key: pages cached before a removal are never found again (and age out). Additions may
-    // wait out the cache's few seconds; leases and grace periods end a page (validUntil, expireBy).
-    const key = JSON.stringify([catalog.removals, request.query.trim().toLowerCase(), limit, request.offset, provider, bookId])
-    let page = this.init.cache.get(key)
-    if (page == null) {
-      try {
-        page = catalog.search(query, { limit, offset: request.offset, provider, bookId })
-      } catch (err) {
-        if (err instanceof TooBroadError) throw new RequestError(Status.E_INVALID_REQUEST, err.message)
-        throw err
-      }
-      this.init.cache.set(key, page, page.validUntil)
+    // key: replies cached before a removal are never found again (and age out). Additions may
+    // wait out the cache's few seconds; leases and grace periods end a reply (validUntil, expireBy).
+    const key = JSON.stringify([catalog.removals, request.query.trim().toLowerCase(), limit, request.offset, provider, bookId, request.derivedFileNames])
+    const cached = this.init.cache.get(key)
+    if (cached != null) return cached
+    let page: SearchPage
+    try {
+      page = catalog.search(query, { limit, offset: request.offset, provider, bookId })
+    } catch (err) {
+      if (err instanceof TooBroadError) throw new RequestError(Status.E_INVALID_REQUEST, err.message)
+      throw err
     }
-    return page
+    const encoded = this.replies.encode(page, { derivedFileNames: request.derivedFileNames })
+    this.init.cache.set(key, encoded, page.validUntil)
+    return encoded
   }
 }

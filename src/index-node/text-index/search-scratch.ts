@@ -17,6 +17,8 @@ export class SearchScratch {
   matchedBooks = new Int32Array(0)
   /** A matching slot of each matched book, in searches without words (its title orders their results). */
   bookSlot = new Int32Array(0)
+  /** Per book, its place in the walk's heap of the best books (TopBooks' positions: never cleared). */
+  heapAt = new Int32Array(0)
 
   /** A new generation (a stamp no array holds yet), with room for `books` books. */
   next (books: number): number {
@@ -25,6 +27,7 @@ export class SearchScratch {
       this.bookMatch = new Float64Array(room * 2)
       this.matchedBooks = new Int32Array(room)
       this.bookSlot = new Int32Array(room)
+      this.heapAt = new Int32Array(room)
     }
     if (this.generation === 0xffffffff) {
       this.generation = 0
@@ -52,6 +55,7 @@ export class SearchScratch {
   forget (): void {
     this.bookMatch = new Float64Array(0)
     this.matchedBooks = new Int32Array(0)
+    this.heapAt = new Int32Array(0)
     this.termStamp = new Uint32Array(0)
     this.slotStamp = new Uint32Array(0)
   }

@@ -37,8 +37,8 @@ interface Walk {
   now: number
   graceStart: number
   averageLength: number
-  /** The page's floor, when ranked and the page is shallow enough to prune by it. */
-  floor: TopBooks | undefined
+  /** When ranked and the page is shallow enough: the best books met so far, whose worst is the floor to prune by. */
+  top: TopBooks | undefined
   gen: number
 }
 
@@ -102,6 +102,9 @@ export function search (parts: IndexParts, query: ParsedQuery, filters: TextSear
   // formats and languages are kept as registered and compared in lower case
   const { formats, languages } = store
   const want = offset + limit
+  // ranked: the best books met so far at their latest scores, the page once the walk is done; its
+  // floor (the worst of them) lets whole blocks of the walked word go unread once none of them can beat it
+  const top = driver != null && want > 0 && want <= MAX_PRUNED_PAGE ? new TopBooks(want, scratch.heapAt) : undefined
   const walked = walk(parts, {
     clauses,
     driver,
@@ -120,15 +123,13 @@ export function search (parts: IndexParts, query: ParsedQuery, filters: TextSear
     now: filters.now,
     graceStart: filters.graceStart,
     averageLength,
-    // ranked: the page's floor (the worst of the best books met so far, each at its first score,
-    // which only rises) lets whole blocks of the walked word go unread once none of them can beat it
-    floor: driver != null && want > 0 && want <= MAX_PRUNED_PAGE ? new TopBooks(want) : undefined,
+    top,
     gen
   })
   const { total, visited, skipped } = walked
   const matched = scratch.matchedBooks.subarray(0, total)
   if (clauses.length > 0) {
-    const books = bestPage(parts, matched, offset, limit)
+    const books = top != null ? top.bestFirst().slice(offset) : bestPage(parts, matched, offset, limit)
     const bookIds = books.map(b => store.books.nameOf(b))
     if (skipped === 0) return { total, bookIds, books, totalIsEstimate: false }
     return { total: total + Math.round(skipped * total / visited), bookIds, books, totalIsEstimate: true }
@@ -150,7 +151,7 @@ function none (): RankedBooks {
  */
 function walk (parts: IndexParts, w: Walk): Walked {
   const { store, words, peers, scratch } = parts
-  const { clauses, driver, chain, excluded, checks, peer, book: bookCode, formatOk, languageOk, sized, minSize, maxSize, now, graceStart, averageLength, floor, gen } = w
+  const { clauses, driver, chain, excluded, checks, peer, book: bookCode, formatOk, languageOk, sized, minSize, maxSize, now, graceStart, averageLength, top, gen } = w
   const { record, format, language, size } = store
   const { tokenStart, fieldLengths, tokens } = words
   const { bookMatch, bookSlot, termStamp, slotStamp, slotMatch } = scratch
@@ -172,10 +173,10 @@ function walk (parts: IndexParts, w: Walk): Walked {
     let blocks: Int32Array | undefined
     for (let start = 0; start < driverLength; start += BLOCK) {
       const end = Math.min(start + BLOCK, driverLength)
-      if (floor?.full === true && visited >= EXACT_WALK) {
+      if (top?.full === true && visited >= EXACT_WALK) {
         blocks ??= (driverList as PostingList).blockBounds()
         const b = start / BLOCK * 3
-        if (floor.keepsOut(scoreBound(clauses, driver as Clause, blocks[b], blocks[b + 1], averageLength), blocks[b + 2])) {
+        if (top.keepsOut(scoreBound(clauses, driver as Clause, blocks[b], blocks[b + 1], averageLength), blocks[b + 2])) {
           skipped += end - start
           continue
         }
@@ -268,9 +269,10 @@ function walk (parts: IndexParts, w: Walk): Walked {
           bookMatch[book * 2 + 1] = score
           if (keepSlots) bookSlot[book] = slot
           matched[total++] = book
-          floor?.offer(score, book)
+          top?.offer(score, book)
         } else if (score > bookMatch[book * 2 + 1]) {
           bookMatch[book * 2 + 1] = score
+          top?.raise(score, book)
         }
       }
     }

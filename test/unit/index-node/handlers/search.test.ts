@@ -10,7 +10,6 @@ import { ArkshareRemoteError, Status } from '../../../../src/wire/errors.js'
 import { SEARCH, type SearchRequest, type SearchResponse } from '../../../../src/wire/messages.js'
 import { bookFromWire, peerIdToBytes, providerFromWire } from '../../../../src/wire/records.js'
 import { book, log, remotePeer, serve, streamBudget, type Served } from './fixtures.js'
-import type { SearchPage } from '../../../../src/index-node/catalog/types.js'
 import type { StreamOrigin } from '../../../../src/index-node/handlers/index-stream.js'
 
 const ALICE_ADDR = '/ip4/10.0.0.9/tcp/4001'
@@ -52,7 +51,7 @@ describe('search handler', () => {
       rateLimiter: new PeerRateLimiter(600),
       streams: streamBudget(),
       log,
-      cache: new SearchCache<SearchPage>(100, 5_000, () => clock),
+      cache: new SearchCache<Uint8Array>(100, 5_000, () => clock),
       relayCounts: () => ({ relayReservations: 2, relayCircuits: 1, relayedBytes: 4096n, relayLargestCircuitBytes: 3000n }),
       ...init
     })
@@ -74,7 +73,7 @@ describe('search handler', () => {
     assert.deepEqual(one.results.map(r => bookFromWire(r.book!)), [EMMA], 'one book, as registered')
   })
 
-  it('leaves out a derivable file name only for a client that derives file names (one cached page serves both)', async () => {
+  it('leaves out a derivable file name only for a client that derives file names (each reply cached for its kind of client)', async () => {
     const derivable = { ...book(4, 'Typee', 'Herman Melville'), fileName: 'Herman Melville - Typee.epub' }
     catalog.putBooks(alice, [derivable], false)
     const { client } = await open()
