@@ -2,6 +2,7 @@
 // Whoever holds the ID can check a manifest received from an untrusted peer, then check every
 // chunk against it before writing a byte (the "hashed manifest" scheme of eMule/BitTorrent v1).
 import { createHash } from 'node:crypto'
+import { base32 } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
@@ -55,12 +56,86 @@ export function bookIdOf (manifest: Manifest): CID {
   return CID.createV1(MANIFEST_CODEC, Digest.create(sha256.code, new Uint8Array(digest)))
 }
 
+/** What every book ID's bytes begin with: CIDv1, the manifest codec, a SHA-256 multihash's code and length. */
+const BOOK_ID_HEAD = CID.createV1(MANIFEST_CODEC, Digest.create(sha256.code, new Uint8Array(HASH_LENGTH))).bytes.slice(0, -HASH_LENGTH)
+const BOOK_ID_BYTES = BOOK_ID_HEAD.byteLength + HASH_LENGTH
+/** RFC 4648 base32 in lower case, as multibase's 'b' writes it; and each character's 5 bits (-1: not base32). */
+const BASE32_CODES = Uint8Array.from('abcdefghijklmnopqrstuvwxyz234567', c => c.charCodeAt(0))
+const BASE32_BITS = new Int8Array(128).fill(-1)
+for (const [bits, code] of BASE32_CODES.entries()) BASE32_BITS[code] = bits
+/** The text of one ID is written here, then read as one string. */
+const textBuffer = Buffer.alloc(1 + Math.ceil(BOOK_ID_BYTES * 8 / 5))
+
 /**
- * The book ID's text form as one flat string: CID.toString() builds it a character at a time, a
- * rope that keeps ~1.4 KiB alive per ID (140 MiB for a shelf of 100,000 books).
+ * A book ID's bytes (of the canonical shape) in text: multibase 'b' and unpadded base32, as
+ * CID.toString() writes it, but as one flat string written at once. CID.toString() builds the text
+ * a character at a time: a rope of ~1.4 KiB per ID, kept alive with it (140 MiB for a shelf of
+ * 100,000 books), and most of what an index allocated while registering them.
  */
+function base32Text (bytes: Uint8Array): string {
+  textBuffer[0] = 0x62 // 'b'
+  let at = 1
+  let buffer = 0
+  let bits = 0
+  for (let i = 0; i < bytes.byteLength; i++) {
+    buffer = (buffer << 8 | bytes[i]) & 0xfff
+    bits += 8
+    while (bits >= 5) {
+      bits -= 5
+      textBuffer[at++] = BASE32_CODES[(buffer >> bits) & 31]
+    }
+  }
+  if (bits > 0) textBuffer[at++] = BASE32_CODES[(buffer << (5 - bits)) & 31]
+  return textBuffer.toString('latin1', 0, at)
+}
+
+/** Whether `bytes` have the shape of every book ID (head and length), so base32Text gives its text. */
+function canonicalBookId (bytes: Uint8Array): boolean {
+  if (bytes.byteLength !== BOOK_ID_BYTES) return false
+  for (let i = 0; i < BOOK_ID_HEAD.byteLength; i++) if (bytes[i] !== BOOK_ID_HEAD[i]) return false
+  return true
+}
+
+/** The book ID's text form, as one flat string (see base32Text). */
 export function bookIdText (manifest: Manifest): string {
-  return Buffer.from(bookIdOf(manifest).toString(), 'latin1').toString('latin1')
+  return base32Text(bookIdOf(manifest).bytes)
+}
+
+/**
+ * A book ID received as bytes, in text: what parseBookId(bytes).toString() gives, without building
+ * a CID for an ID of the canonical shape; anything else goes through parseBookId, which accepts it
+ * or throws InvalidBookIdError saying what is wrong.
+ */
+export function bookIdTextOf (bytes: Uint8Array): string {
+  return canonicalBookId(bytes) ? base32Text(bytes) : parseBookId(bytes).toString()
+}
+
+/**
+ * A book ID held as text (canonical base32, as an index or a shelf keeps them) to its bytes, without
+ * building a CID: a loop over the characters (the generic multibase decoder cost an index's search
+ * reply as much as its strings did). Text it does not read as plain base32 goes to multibase's
+ * decoder or parseBookId, which say what is wrong.
+ */
+export function bookIdBytesOf (id: string): Uint8Array<ArrayBuffer> {
+  if (!id.startsWith('b')) return parseBookId(id).bytes as Uint8Array<ArrayBuffer>
+  const bytes = new Uint8Array(Math.floor((id.length - 1) * 5 / 8))
+  let bits = 0
+  let buffer = 0
+  let at = 0
+  for (let i = 1; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    const value = c < 128 ? BASE32_BITS[c] : -1
+    if (value === -1) return base32.decode(id) as Uint8Array<ArrayBuffer>
+    buffer = (buffer << 5 | value) & 0xfff
+    bits += 5
+    if (bits >= 8) {
+      bits -= 8
+      bytes[at++] = buffer >> bits
+    }
+  }
+  // leftover bits must be zero padding, as the multibase decoder requires
+  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) return base32.decode(id) as Uint8Array<ArrayBuffer>
+  return bytes
 }
 
 /** Parses a book ID typed by a user or received on the wire; throws InvalidBookIdError. */

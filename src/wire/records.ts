@@ -3,8 +3,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
-import { base32 } from 'multiformats/bases/base32'
-import { parseBookId } from '../content/book-id.js'
+import { bookIdBytesOf, bookIdTextOf } from '../content/book-id.js'
 import { LIMITS } from './protocols.js'
 import { Reachability as WireReachability, Status, type Book, type Provider } from './messages.js'
 import { RequestError } from './errors.js'
@@ -47,18 +46,9 @@ export interface ProviderInfo {
   reachability?: ProviderReachability
 }
 
-/**
- * An index encodes a million different book IDs into replies: ours are canonical base32 CIDs,
- * already validated, so they are decoded straight to bytes without building a CID (4× faster).
- * (Providers are few and converted once each: the index keeps their wire form.)
- */
-function bookIdBytes (id: string): Uint8Array<ArrayBuffer> {
-  return (id.startsWith('b') ? base32.decode(id) : parseBookId(id).bytes) as Uint8Array<ArrayBuffer>
-}
-
 export function bookToWire (book: BookRecord): Book {
   return {
-    id: bookIdBytes(book.id),
+    id: bookIdBytesOf(book.id),
     title: book.title,
     author: book.author,
     format: book.format,
@@ -91,7 +81,7 @@ export function derivedFileName (book: Pick<BookRecord, 'title' | 'author' | 'fo
 export function bookFromWire (book: Book): BookRecord {
   let id: string
   try {
-    id = parseBookId(book.id).toString()
+    id = bookIdTextOf(book.id)
   } catch (err) {
     throw new RequestError(Status.E_INVALID_REQUEST, (err as Error).message)
   }

@@ -27,30 +27,78 @@ export class MalformedMessageError extends Error {
 /** Largest field number protobuf allows (2^29 - 1). */
 const MAX_FIELD_NUMBER = 536_870_911
 
-class Cursor {
+/** What a field is, for an error: built only when a message is refused (never per field read). */
+const fieldName = (message: string, field: number): string => `${message} field ${field}`
+
+/** A varint's end: truncated, or past its longest (the value -1 and -2 as Cursor.varint returns them). */
+function varintError (result: number, what: string, maxBytes: number): MalformedMessageError {
+  return new MalformedMessageError(result === TRUNCATED ? `truncated ${what}` : `${what} longer than ${maxBytes} bytes`)
+}
+const TRUNCATED = -1
+const TOO_LONG = -2
+
+export class Cursor {
   pos: number
   constructor (readonly bytes: Uint8Array, start: number, readonly end: number) { this.pos = start }
 
-  /** A varint of at most `maxBytes` bytes, as a number (exact up to 2^53; only compared or skipped beyond). */
-  varint (what: string, maxBytes = 10): number {
+  /** A varint of at most `maxBytes` bytes, as a number (exact up to 2^53; only compared or skipped beyond); TRUNCATED or TOO_LONG. */
+  varint (maxBytes = 10): number {
     let value = 0
     let scale = 1
     for (let i = 0; i < maxBytes; i++) {
-      if (this.pos >= this.end) throw new MalformedMessageError(`truncated ${what}`)
+      if (this.pos >= this.end) return TRUNCATED
       const byte = this.bytes[this.pos++]
       value += (byte & 0x7f) * scale
       if (byte < 0x80) return value
       scale *= 128
     }
-    throw new MalformedMessageError(`${what} longer than ${maxBytes} bytes`)
+    return TOO_LONG
   }
 
-  skip (bytes: number, what: string): number {
-    if (this.end - this.pos < bytes) throw new MalformedMessageError(`truncated ${what}`)
+  /** A field's tag (its number × 8 + its wire type). */
+  tag (message: string): number {
+    const tag = this.varint(5)
+    if (tag < 0) throw varintError(tag, `${message} field tag`, 5)
+    return tag
+  }
+
+  /** Steps over `bytes` bytes; where they start. */
+  skip (bytes: number, message: string, field: number): number {
+    if (this.end - this.pos < bytes) throw new MalformedMessageError(`truncated ${fieldName(message, field)}`)
     const start = this.pos
     this.pos += bytes
     return start
   }
+
+  /**
+   * Steps over one field's value of `wireType`; for a LEN field, where its bytes start (they run to
+   * this.pos), else -1.
+   */
+  value (wireType: number, message: string, field: number): number {
+    switch (wireType) {
+      case WireType.VARINT: {
+        const value = this.varint()
+        if (value < 0) throw varintError(value, fieldName(message, field), 10)
+        return -1
+      }
+      case WireType.I64: this.skip(8, message, field); return -1
+      case WireType.I32: this.skip(4, message, field); return -1
+      case WireType.LEN: {
+        const length = this.varint()
+        if (length < 0) throw varintError(length, `${fieldName(message, field)} length`, 10)
+        return this.skip(length, message, field)
+      }
+      default:
+        throw new MalformedMessageError(`${fieldName(message, field)} has wire type ${wireType}`)
+    }
+  }
+}
+
+/** Whether bytes [start, end) are valid UTF-8 (ASCII, most text here, is checked without a view). */
+export function utf8At (bytes: Uint8Array, start: number, end: number): boolean {
+  let i = start
+  while (i < end && bytes[i] < 0x80) i++
+  return i === end || isUtf8(bytes.subarray(i, end))
 }
 
 /** Throws MalformedMessageError unless `bytes` is a well-formed `message` of `schema`. */
@@ -61,7 +109,7 @@ export function checkWireFormat (bytes: Uint8Array, schema: WireSchema, message:
 function checkFields (cursor: Cursor, schema: WireSchema, message: string): void {
   const fields = schema[message]
   while (cursor.pos < cursor.end) {
-    const tag = cursor.varint(`${message} field tag`, 5)
+    const tag = cursor.tag(message)
     const field = Math.floor(tag / 8)
     const wireType = tag % 8
     if (field === 0 || field > MAX_FIELD_NUMBER) throw new MalformedMessageError(`${message} has field number ${field}`)
@@ -69,27 +117,10 @@ function checkFields (cursor: Cursor, schema: WireSchema, message: string): void
     if (shape != null && wireType !== shape.wireType && !(shape.packed === true && wireType === WireType.LEN)) {
       throw new MalformedMessageError(`${message} field ${field} has wire type ${wireType}, expected ${shape.wireType}`)
     }
-    const what = `${message} field ${field}`
-    const len = skipValue(cursor, wireType, what)
-    if (len == null) continue
-    const [start, length] = len
-    if (shape?.message != null) checkFields(new Cursor(cursor.bytes, start, start + length), schema, shape.message)
-    else if (shape?.utf8 === true && !isUtf8(cursor.bytes.subarray(start, start + length))) throw new MalformedMessageError(`${what} is not valid UTF-8`)
-  }
-}
-
-/** Steps over one field's value; for a LEN field, where its bytes start and how many there are. */
-function skipValue (cursor: Cursor, wireType: number, what: string): [start: number, length: number] | undefined {
-  switch (wireType) {
-    case WireType.VARINT: cursor.varint(what); return undefined
-    case WireType.I64: cursor.skip(8, what); return undefined
-    case WireType.I32: cursor.skip(4, what); return undefined
-    case WireType.LEN: {
-      const length = cursor.varint(`${what} length`)
-      return [cursor.skip(length, what), length]
-    }
-    default:
-      throw new MalformedMessageError(`${what} has wire type ${wireType}`)
+    const start = cursor.value(wireType, message, field)
+    if (start < 0 || shape == null) continue
+    if (shape.message != null) checkFields(new Cursor(cursor.bytes, start, cursor.pos), schema, shape.message)
+    else if (shape.utf8 === true && !utf8At(cursor.bytes, start, cursor.pos)) throw new MalformedMessageError(`${fieldName(message, field)} is not valid UTF-8`)
   }
 }
 
@@ -105,16 +136,15 @@ export function takeRepeatedField (bytes: Uint8Array, schema: WireSchema, messag
   const cursor = new Cursor(bytes, 0, bytes.byteLength)
   while (cursor.pos < cursor.end) {
     const from = cursor.pos
-    const tag = cursor.varint(`${message} field tag`, 5)
-    const what = `${message} field ${Math.floor(tag / 8)}`
-    const len = skipValue(cursor, tag % 8, what)
+    const tag = cursor.tag(message)
+    const start = cursor.value(tag % 8, message, Math.floor(tag / 8))
     if (Math.floor(tag / 8) !== field) {
       if (kept.length > 0 && kept[kept.length - 1][1] === from) kept[kept.length - 1][1] = cursor.pos
       else kept.push([from, cursor.pos])
       continue
     }
-    if (len == null) throw new MalformedMessageError(`${what} has wire type ${tag % 8}, expected ${WireType.LEN}`)
-    entries.push(bytes.subarray(len[0], len[0] + len[1]))
+    if (start < 0) throw new MalformedMessageError(`${fieldName(message, field)} has wire type ${tag % 8}, expected ${WireType.LEN}`)
+    entries.push(bytes.subarray(start, cursor.pos))
   }
   const rest = new Uint8Array(kept.reduce((n, [a, b]) => n + b - a, 0))
   let at = 0

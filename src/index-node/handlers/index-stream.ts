@@ -1,6 +1,6 @@
 // What the index's two protocols share: every stream is served by the request loop within the
 // index's stream budget and idle timeout, and every request is first charged to its peer's rate.
-import { parseBookId } from '../../content/book-id.js'
+import { bookIdTextOf } from '../../content/book-id.js'
 import { RequestError, Status } from '../../wire/errors.js'
 import { serveRequests, type Reply } from '../../wire/request-loop.js'
 import { outcomeOf, type IndexProtocol, type RequestOutcome } from '../request-counters.js'
@@ -69,7 +69,7 @@ export async function serveIndexStream<Req, Res> (init: HandlerInit, stream: Str
 /** A book ID from a request, canonical; E_INVALID_REQUEST when it is not one. */
 export function requestedBookId (bytes: Uint8Array): string {
   try {
-    return parseBookId(bytes).toString()
+    return bookIdTextOf(bytes)
   } catch (err) {
     throw new RequestError(Status.E_INVALID_REQUEST, (err as Error).message)
   }

@@ -6,8 +6,7 @@
 // the same reply (tests compare them), so nothing on the wire changes. To a client that derives file
 // names (spec 5.3: `derived_file_names`), a file name equal to the book's derived one is left out:
 // it is most of them, and a fifth of a result's bytes.
-import { base32 } from 'multiformats/bases/base32'
-import { parseBookId } from '../../content/book-id.js'
+import { bookIdBytesOf } from '../../content/book-id.js'
 import { Status } from '../../wire/errors.js'
 import { Provider, type SearchResponse } from '../../wire/messages.js'
 import { LIMITS } from '../../wire/protocols.js'
@@ -91,37 +90,6 @@ class FieldWriter {
   }
 }
 
-/** Each character's 5 bits in base32 (RFC 4648, lower case: multibase's 'b'), -1 for any other. */
-const BASE32_BITS = new Int8Array(128).fill(-1)
-for (const [i, c] of [...'abcdefghijklmnopqrstuvwxyz234567'].entries()) BASE32_BITS[c.charCodeAt(0)] = i
-
-/**
- * Book IDs as the index keeps them (canonical base32 CIDs) to bytes, without building a CID: a
- * loop over the characters (the generic multibase decoder cost a page as much as its strings did);
- * anything it does not read goes to that decoder, which says what is wrong.
- */
-function bookIdBytes (id: string): Uint8Array {
-  if (!id.startsWith('b')) return parseBookId(id).bytes
-  const bytes = new Uint8Array(Math.floor((id.length - 1) * 5 / 8))
-  let bits = 0
-  let buffer = 0
-  let at = 0
-  for (let i = 1; i < id.length; i++) {
-    const c = id.charCodeAt(i)
-    const value = c < 128 ? BASE32_BITS[c] : -1
-    if (value === -1) return base32.decode(id)
-    buffer = (buffer << 5 | value) & 0xfff
-    bits += 5
-    if (bits >= 8) {
-      bits -= 8
-      bytes[at++] = buffer >> bits
-    }
-  }
-  // leftover bits must be zero padding, as the multibase decoder requires
-  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) return base32.decode(id)
-  return bytes
-}
-
 export interface ReplyOptions {
   /** The request set `derived_file_names`: file names equal to the derived one are left out. */
   derivedFileNames?: boolean
@@ -179,7 +147,7 @@ export class SearchReplies {
   private writeBook (book: BookRecord, options: ReplyOptions): void {
     const w = this.writer
     const start = w.startLength(TAG.result.book)
-    const id = bookIdBytes(book.id)
+    const id = bookIdBytesOf(book.id)
     if (id.byteLength > 0) { w.varint(TAG.book.id); w.varint(id.byteLength); w.raw(id) }
     w.string(TAG.book.title, book.title)
     w.string(TAG.book.author, book.author)

@@ -3,7 +3,7 @@
 // each request and again after reading it, so an edited file is withdrawn instead of served; the
 // downloader verifies every chunk anyway, so hashing here again would only double the CPU cost.
 import { open, stat, type FileHandle } from 'node:fs/promises'
-import { chunkCount, chunkLength, parseBookId, type Manifest } from '../../content/book-id.js'
+import { chunkCount, chunkLength, bookIdTextOf, type Manifest } from '../../content/book-id.js'
 import { FileChangedError } from '../../content/hash-file.js'
 import { FETCH, FetchRequest, FetchResponse, Status } from '../../wire/messages.js'
 import { RequestError } from '../../wire/errors.js'
@@ -105,7 +105,7 @@ export async function handleFetchStream (stream: Stream, connection: FetchConnec
   const lookup = async (bookId: Uint8Array): Promise<ShelfEntry> => {
     let id: string
     try {
-      id = parseBookId(bookId).toString()
+      id = bookIdTextOf(bookId)
     } catch (err) {
       throw new RequestError(Status.E_INVALID_REQUEST, (err as Error).message)
     }

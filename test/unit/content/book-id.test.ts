@@ -4,7 +4,9 @@ import { mkdtemp, writeFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import { bookIdOf, chunkCount, chunkMatches, CHUNK_SIZE, parseBookId, verifyManifest, InvalidBookIdError, ManifestMismatchError } from '../../../src/content/book-id.js'
+import { bookIdBytesOf, bookIdOf, bookIdText, bookIdTextOf, chunkCount, chunkMatches, CHUNK_SIZE, parseBookId, verifyManifest, InvalidBookIdError, ManifestMismatchError } from '../../../src/content/book-id.js'
+import { CID } from 'multiformats/cid'
+import { base58btc } from 'multiformats/bases/base58'
 import { hashFile } from '../../../src/content/hash-file.js'
 
 describe('book identity', () => {
@@ -33,6 +35,24 @@ describe('book identity', () => {
     assert.throws(() => parseBookId('not-a-cid'), InvalidBookIdError)
     // a valid CID of another codec (raw) is not a book ID
     assert.throws(() => parseBookId('bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'), InvalidBookIdError)
+  })
+
+  it('writes and reads the text of an ID as the CID library does, without building a CID', () => {
+    for (let i = 0; i < 200; i++) {
+      const manifest = { size: i * 7919, chunkSize: CHUNK_SIZE, chunkHashes: randomBytes(32 * chunkCount(i * 7919)) }
+      const cid = bookIdOf(manifest)
+      assert.equal(bookIdText(manifest), cid.toString())
+      assert.equal(bookIdTextOf(cid.bytes), cid.toString())
+      assert.deepEqual(bookIdBytesOf(cid.toString()), cid.bytes)
+      assert.deepEqual(bookIdBytesOf(cid.toString(base58btc)), cid.bytes, 'another base goes through the CID library')
+    }
+    // bytes of any other shape: refused (or read) exactly as parseBookId does
+    const id = bookIdOf({ size: 1, chunkSize: CHUNK_SIZE, chunkHashes: randomBytes(32) })
+    const others = [id.bytes.subarray(0, -1), Uint8Array.from([...id.bytes, 0]), Uint8Array.from(id.bytes, (b, i) => i === 1 ? b ^ 1 : b), new Uint8Array(0),
+      CID.createV1(0x55, id.multihash).bytes]
+    for (const bytes of others) assert.throws(() => bookIdTextOf(bytes), (err: Error) => err instanceof InvalidBookIdError && assert.throws(() => parseBookId(bytes), { message: err.message }) === undefined)
+    assert.throws(() => bookIdBytesOf(`${id.toString()}!`), /Non-base32 character/)
+    assert.throws(() => bookIdBytesOf('zzz'), InvalidBookIdError)
   })
 
   it('verifies each chunk and catches a corrupted one', async () => {

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict'
+import { readPlainBook } from '../../../src/wire/book-reader.js'
+import { Book, decodeBook } from '../../../src/wire/messages.js'
+import { checkWireFormat } from '../../../src/wire/wire-check.js'
+import { WIRE_SCHEMA } from '../../../src/wire/pb/wire-schema.js'
+import { mulberry32 } from '../../../scripts/prng.js'
+
+/** The generic way: the wire check, then the generated decoder (a thrown error as its message). */
+function generic (bytes: Uint8Array): Book | string {
+  try {
+    checkWireFormat(bytes, WIRE_SCHEMA, 'Book')
+    return Book.decode(bytes)
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+function decoded (bytes: Uint8Array): Book | string {
+  try {
+    return decodeBook(bytes)
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
+const TEXTS = ['', 'Moby Dick', 'Ä', '日本語の本', 'emoji 📚 and more', 'x'.repeat(300)]
+
+describe('the one-pass Book reader', () => {
+  it('reads every plain book as the generated decoder does', () => {
+    const random = mulberry32(3)
+    const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)]
+    for (let i = 0; i < 500; i++) {
+      const book: Book = {
+        id: Uint8Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256)),
+        title: pick(TEXTS),
+        author: pick(TEXTS),
+        format: pick(['', 'epub', 'pdf']),
+        size: pick([0n, 1n, 127n, 128n, BigInt(2 ** 48), BigInt(2 ** 49 - 1)]),
+        fileName: pick(TEXTS),
+        language: pick(['', 'en', 'fr-CA'])
+      }
+      const bytes = Book.encode(book)
+      assert.deepEqual(readPlainBook(bytes), Book.decode(bytes), `book ${i}`)
+      assert.deepEqual(decodeBook(bytes), book)
+    }
+  })
+
+  it('leaves anything else to the generic way, which reads it or refuses it with the same reason', () => {
+    const plain = Book.encode({ id: Uint8Array.from([1, 2]), title: 'T', author: 'A', format: 'epub', size: 5n, fileName: 'f', language: 'en' })
+    const odd: Array<[string, number[]]> = [
+      ['an unknown field', [...plain, 0x48, 0x01]],
+      ['a size past 2^49', [0x28, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]],
+      ['a size past 2^64', [0x28, ...new Array<number>(9).fill(0xff), 0x01]],
+      ['a title that is not UTF-8', [0x12, 0x02, 0xed, 0xa0]],
+      ['a title with a wrong wire type', [0x15, 1, 2, 3, 4]],
+      ['a truncated title', [0x12, 0x05, 0x61]],
+      ['a truncated length', [0x12, 0xff]],
+      ['a field tag of two bytes', [0x82, 0x01, 0x00]],
+      ['wire type 7', [0x0f]],
+      ['field 0', [0x02, 0x00]]
+    ]
+    for (const [what, bytes] of odd) {
+      const message = Uint8Array.from(bytes)
+      assert.equal(readPlainBook(message), undefined, what)
+      assert.deepEqual(decoded(message), generic(message), what)
+    }
+    const repeated = Uint8Array.from([...plain, 0x12, 0x01, 0x55])
+    assert.deepEqual(readPlainBook(repeated), Book.decode(repeated), 'a field repeated: the last one counts')
+    assert.equal(readPlainBook(repeated)?.title, 'U')
+    assert.equal((decoded(Uint8Array.from([0x12, 0x02, 0xed, 0xa0])) as string), 'Book field 2 is not valid UTF-8')
+  })
+})
