@@ -19,16 +19,29 @@ let scratch = Buffer.allocUnsafe(4096)
  * text form (base32), which both sides hold already: no CID is decoded for 100,000 books.
  */
 export function listingHash (book: BookRecord): Uint8Array {
-  const texts = [book.id, book.title, book.author, book.format]
-  const tail = [book.fileName, book.language]
+  return new Uint8Array(sha256Of(book).subarray(0, LISTING_DIGEST_BYTES))
+}
+
+/** A listing hash as the index stores it (digestWords of listingHash), read from the SHA-256 without a copy. */
+export function listingHashWords (book: BookRecord): DigestWords {
+  const sha = sha256Of(book)
+  return [sha.readUInt32BE(0), sha.readUInt32BE(4), sha.readUInt32BE(8), sha.readUInt32BE(12)]
+}
+
+/** SHA-256 over a book's fields as listingHash hashes them (written into `scratch`: an index hashes 100,000 in a row). */
+function sha256Of (book: BookRecord): Buffer {
+  const { id, title, author, format, fileName, language } = book
   // UTF-8 takes at most 3 bytes per UTF-16 code unit
-  const most = 4 * 6 + 8 + 3 * [...texts, ...tail].reduce((n, t) => n + t.length, 0)
+  const most = 4 * 6 + 8 + 3 * (id.length + title.length + author.length + format.length + fileName.length + language.length)
   if (most > scratch.length) scratch = Buffer.allocUnsafe(most)
-  let at = 0
-  for (const text of texts) at = writeText(scratch, at, text)
+  let at = writeText(scratch, 0, id)
+  at = writeText(scratch, at, title)
+  at = writeText(scratch, at, author)
+  at = writeText(scratch, at, format)
   at = scratch.writeBigUInt64BE(BigInt(book.size), at)
-  for (const text of tail) at = writeText(scratch, at, text)
-  return new Uint8Array(hash('sha256', scratch.subarray(0, at), 'buffer').subarray(0, LISTING_DIGEST_BYTES))
+  at = writeText(scratch, at, fileName)
+  at = writeText(scratch, at, language)
+  return hash('sha256', scratch.subarray(0, at), 'buffer')
 }
 
 function writeText (into: Buffer, at: number, text: string): number {

@@ -2,7 +2,7 @@
 // Leases are absolute times, so a restarted index keeps counting.
 import Database from 'better-sqlite3'
 import { WAL_SIZE_LIMIT_BYTES } from '../constants.js'
-import { digestWords, listingHash } from '../../wire/listing-digest.js'
+import { listingHashWords } from '../../wire/listing-digest.js'
 import type { BookRecord } from '../../wire/records.js'
 
 const SCHEMA_VERSION = 5
@@ -95,7 +95,7 @@ END;
 
 /** A listing's hash (spec 5.2.1) as the four columns that hold it. */
 export function hashColumns (book: BookRecord): { hash0: number, hash1: number, hash2: number, hash3: number } {
-  const [hash0, hash1, hash2, hash3] = digestWords(listingHash(book))
+  const [hash0, hash1, hash2, hash3] = listingHashWords(book)
   return { hash0, hash1, hash2, hash3 }
 }
 

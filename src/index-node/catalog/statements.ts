@@ -1,6 +1,7 @@
 // Every statement the catalog runs on its tables, prepared once and typed by what it binds and returns.
 // (The text index's loader and triggers are in text-index-sync.ts.)
-import { hashColumns } from './schema.js'
+import { listingHashWords } from '../../wire/listing-digest.js'
+import type { hashColumns } from './schema.js'
 import type Database from 'better-sqlite3'
 import type { BookRecord } from '../../wire/records.js'
 
@@ -14,7 +15,9 @@ export interface ListingParams extends BookRecord, ReturnType<typeof hashColumns
 
 /** The row upsertListing writes for one of a peer's books: its fields and its listing hash (spec 5.2.1). */
 export function listingParams (peer: number, b: BookRecord): ListingParams {
-  return { peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language, ...hashColumns(b) }
+  // one object per row, no spread: a registration of 100,000 books makes 100,000 of them
+  const [hash0, hash1, hash2, hash3] = listingHashWords(b)
+  return { peer, id: b.id, title: b.title, author: b.author, fileName: b.fileName, format: b.format, size: b.size, language: b.language, hash0, hash1, hash2, hash3 }
 }
 
 /** A peer's listing digest as its four stored words. */

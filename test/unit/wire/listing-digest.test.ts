@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { base32 } from 'multiformats/bases/base32'
-import { digestFromWords, digestWords, listingDigest, listingHash, sameDigest, xorInto } from '../../../src/wire/listing-digest.js'
+import { digestFromWords, digestWords, listingDigest, listingHash, listingHashWords, sameDigest, xorInto } from '../../../src/wire/listing-digest.js'
 import type { BookRecord } from '../../../src/wire/records.js'
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex')
@@ -69,6 +69,7 @@ describe('listing digest', () => {
   it('round-trips through the four words an index stores', () => {
     const digest = listingDigest([A, B])
     assert.deepEqual(digestFromWords(digestWords(digest)), digest)
+    for (const book of [A, B]) assert.deepEqual(listingHashWords(book), digestWords(listingHash(book)), 'a listing hash read as words straight away')
     assert.ok(!sameDigest(undefined, digest))
     assert.ok(!sameDigest(new Uint8Array(0), new Uint8Array(0)))
   })
