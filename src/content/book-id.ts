@@ -118,24 +118,36 @@ export function bookIdTextOf (bytes: Uint8Array): string {
  */
 export function bookIdBytesOf (id: string): Uint8Array<ArrayBuffer> {
   if (!id.startsWith('b')) return parseBookId(id).bytes as Uint8Array<ArrayBuffer>
-  const bytes = new Uint8Array(Math.floor((id.length - 1) * 5 / 8))
+  const bytes = new Uint8Array(bookIdByteLength(id))
+  if (writeBookIdBytes(id, bytes, 0) === -1) return base32.decode(id) as Uint8Array<ArrayBuffer>
+  return bytes
+}
+
+/** How many bytes writeBookIdBytes writes for `id`. */
+export const bookIdByteLength = (id: string): number => Math.floor((id.length - 1) * 5 / 8)
+
+/**
+ * Writes the bytes of a book ID held as plain base32 text ('b' and RFC 4648, as bookIdBytesOf reads
+ * it) into `into` at `at` (bookIdByteLength(id) of room): where they end, or -1 when the text is not
+ * plain base32 (bookIdBytesOf then says what it is). A search reply writes its IDs this way, in place.
+ */
+export function writeBookIdBytes (id: string, into: Uint8Array, at: number): number {
+  if (id.charCodeAt(0) !== 0x62) return -1
   let bits = 0
   let buffer = 0
-  let at = 0
   for (let i = 1; i < id.length; i++) {
     const c = id.charCodeAt(i)
     const value = c < 128 ? BASE32_BITS[c] : -1
-    if (value === -1) return base32.decode(id) as Uint8Array<ArrayBuffer>
+    if (value === -1) return -1
     buffer = (buffer << 5 | value) & 0xfff
     bits += 5
     if (bits >= 8) {
       bits -= 8
-      bytes[at++] = buffer >> bits
+      into[at++] = buffer >> bits
     }
   }
   // leftover bits must be zero padding, as the multibase decoder requires
-  if (bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0) return base32.decode(id) as Uint8Array<ArrayBuffer>
-  return bytes
+  return bits >= 5 || (buffer & ((1 << bits) - 1)) !== 0 ? -1 : at
 }
 
 /** Parses a book ID typed by a user or received on the wire; throws InvalidBookIdError. */

@@ -77,6 +77,24 @@ export function derivedFileName (book: Pick<BookRecord, 'title' | 'author' | 'fo
   return `${book.author === '' ? '' : `${book.author} - `}${book.title}${book.format === '' ? '' : `.${book.format}`}`
 }
 
+/**
+ * Whether a book's file name is its derived one: derivedFileName(book) === book.fileName, compared
+ * in place (an index checks every result of every search reply, and building the name was most of
+ * what writing a result allocated).
+ */
+export function isDerivedFileName (book: Pick<BookRecord, 'title' | 'author' | 'format' | 'fileName'>): boolean {
+  const { fileName, author, title, format } = book
+  let at = 0
+  if (author !== '') {
+    if (!fileName.startsWith(author) || !fileName.startsWith(' - ', author.length)) return false
+    at = author.length + 3
+  }
+  if (!fileName.startsWith(title, at)) return false
+  at += title.length
+  if (format === '') return fileName.length === at
+  return fileName.length === at + 1 + format.length && fileName.charCodeAt(at) === 0x2e && fileName.endsWith(format)
+}
+
 /** Validates a Book from the network; throws RequestError(E_INVALID_REQUEST) with the reason. */
 export function bookFromWire (book: Book): BookRecord {
   let id: string

@@ -22,19 +22,22 @@ export function pageHits ({ text, providers: records }: PageSources, books: numb
   const graceStart = now - graceMs
   const hits: SearchHit[] = []
   let validUntil = Infinity
-  // no object spreads here: they cost more than the rest of a hit together
+  // the book being gathered: its providers, and the freshest one's listing, which gives the hit its metadata
+  let providers: ProviderRecord[] = []
+  let freshest: ProviderRecord | undefined
+  let freshestSlot = -1
+  // one visitor for the page (no object spreads here either: they cost more than the rest of a hit together)
+  const visit = (slot: number, peer: number): void => {
+    const info = records.get(peer)
+    if (info == null) return
+    if (freshest == null || byLiveness(info, freshest) < 0) { freshest = info; freshestSlot = slot }
+    providers.push(info)
+    validUntil = Math.min(validUntil, text.listedUntil(peer, graceMs))
+  }
   for (const book of books) {
-    const providers: ProviderRecord[] = []
-    let freshest: ProviderRecord | undefined
-    let freshestSlot = -1
-    for (const { slot, peer } of text.onlineListings(book, now, graceStart)) {
-      const info = records.get(peer)
-      if (info == null) continue
-      // the freshest provider's listing gives the hit its metadata
-      if (freshest == null || byLiveness(info, freshest) < 0) { freshest = info; freshestSlot = slot }
-      providers.push(info)
-      validUntil = Math.min(validUntil, text.listedUntil(peer, graceMs))
-    }
+    providers = []
+    freshest = undefined
+    text.eachOnlineListing(book, now, graceStart, visit)
     if (freshest == null) continue
     providers.sort(byLiveness)
     hits.push({ book: text.listingAt(freshestSlot), providers })

@@ -6,14 +6,13 @@
 // the same reply (tests compare them), so nothing on the wire changes. To a client that derives file
 // names (spec 5.3: `derived_file_names`), a file name equal to the book's derived one is left out:
 // it is most of them, and a fifth of a result's bytes.
-import { bookIdBytesOf } from '../../content/book-id.js'
+import { bookIdByteLength, bookIdBytesOf, writeBookIdBytes } from '../../content/book-id.js'
 import { Status } from '../../wire/errors.js'
 import { Provider, type SearchResponse } from '../../wire/messages.js'
 import { LIMITS } from '../../wire/protocols.js'
-import { bookToWire, derivedFileName, providerToWire, type BookRecord } from '../../wire/records.js'
+import { bookToWire, isDerivedFileName, providerToWire, type BookRecord } from '../../wire/records.js'
 import type { ProviderRecord, SearchPage } from '../catalog/catalog.js'
 
-const encoder = new TextEncoder()
 /** Field tags (field number << 3 | wire type) of the messages written here, as arkshare.proto numbers them. */
 const TAG = {
   response: { results: 3 << 3 | 2, total: 4 << 3, totalIsEstimate: 7 << 3 },
@@ -33,12 +32,12 @@ function writeVarint (bytes: Uint8Array, at: number, n: number): number {
 
 /** A growing buffer that protobuf fields are written into. */
 class FieldWriter {
-  bytes = new Uint8Array(16 * 1024)
+  bytes = Buffer.alloc(16 * 1024)
   at = 0
 
   room (n: number): void {
     if (this.at + n <= this.bytes.length) return
-    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.at + n))
+    const next = Buffer.alloc(Math.max(this.bytes.length * 2, this.at + n))
     next.set(this.bytes.subarray(0, this.at))
     this.bytes = next
   }
@@ -60,8 +59,8 @@ class FieldWriter {
     this.varint(tag)
     this.room(text.length * 3 + 5)
     const start = this.at
-    // written after a one-byte length, moved along when its length needs more
-    const { written } = encoder.encodeInto(text, this.bytes.subarray(start + 1))
+    // written after a one-byte length, moved along when its length needs more (in place: no view per string)
+    const written = this.bytes.write(text, start + 1, 'utf8')
     this.at = start + 1
     this.closeLength(start, written)
   }
@@ -97,7 +96,7 @@ export interface ReplyOptions {
 
 /** The file name a reply carries: empty when the client derives this one. */
 const sentFileName = (book: BookRecord, options: ReplyOptions): string =>
-  options.derivedFileNames === true && book.fileName === derivedFileName(book) ? '' : book.fileName
+  options.derivedFileNames === true && isDerivedFileName(book) ? '' : book.fileName
 
 export class SearchReplies {
   /**
@@ -125,7 +124,8 @@ export class SearchReplies {
     }
     if (page.total !== 0) { w.varint(TAG.response.total); w.varint(page.total) }
     if (page.totalIsEstimate) { w.varint(TAG.response.totalIsEstimate); w.varint(1) }
-    return w.bytes.slice(0, w.at)
+    // a copy (Buffer's slice() would be a view of the writer, which the next reply overwrites)
+    return new Uint8Array(w.bytes.subarray(0, w.at))
   }
 
   /** The same reply as an object, for the generated codec (what encode() must equal). */
@@ -147,8 +147,7 @@ export class SearchReplies {
   private writeBook (book: BookRecord, options: ReplyOptions): void {
     const w = this.writer
     const start = w.startLength(TAG.result.book)
-    const id = bookIdBytesOf(book.id)
-    if (id.byteLength > 0) { w.varint(TAG.book.id); w.varint(id.byteLength); w.raw(id) }
+    this.writeBookId(book.id)
     w.string(TAG.book.title, book.title)
     w.string(TAG.book.author, book.author)
     w.string(TAG.book.format, book.format)
@@ -156,6 +155,23 @@ export class SearchReplies {
     w.string(TAG.book.fileName, sentFileName(book, options))
     w.string(TAG.book.language, book.language)
     w.endLength(start)
+  }
+
+  /** The book ID field, its bytes written in place (bookIdBytesOf for an ID not held as plain base32). */
+  private writeBookId (id: string): void {
+    const w = this.writer
+    const length = bookIdByteLength(id)
+    const from = w.at
+    if (length > 0) {
+      w.varint(TAG.book.id)
+      w.varint(length)
+      w.room(length)
+      const end = writeBookIdBytes(id, w.bytes, w.at)
+      if (end !== -1) { w.at = end; return }
+      w.at = from
+    }
+    const bytes = bookIdBytesOf(id)
+    if (bytes.byteLength > 0) { w.varint(TAG.book.id); w.varint(bytes.byteLength); w.raw(bytes) }
   }
 
   private encodedProvider (provider: ProviderRecord): Uint8Array {

@@ -147,19 +147,17 @@ export class TextIndex {
   }
 
   /**
-   * A book's listings whose provider is online: slot (for listingAt) and provider (peers.id). The
-   * book as numbered in the last search's `books` (numbers change when the index is compacted).
+   * Calls `visit(slot, provider)` for each of a book's listings whose provider is online: slot (for
+   * listingAt) and provider (peers.id). The book as numbered in the last search's `books` (numbers
+   * change when the index is compacted). A visitor, not a list: every result of every search reply
+   * passes here.
    */
-  onlineListings (book: number, now: number, graceStart: number): Array<{ slot: number, peer: number }> {
+  eachOnlineListing (book: number, now: number, graceStart: number, visit: (slot: number, peer: number) => void): void {
     const { store, peers } = this.parts
-    const found: Array<{ slot: number, peer: number }> = []
-    if (book >= store.firstSlotOfBook.length) return found
+    if (book >= store.firstSlotOfBook.length) return
     for (let slot = store.firstSlotOfBook[book]; slot !== -1; slot = store.nextSlotOfBook[slot]) {
-      if (store.isAlive(slot) && peers.isListed(store.peerAt(slot), now, graceStart)) {
-        found.push({ slot, peer: store.peerAt(slot) })
-      }
+      if (store.isAlive(slot) && peers.isListed(store.peerAt(slot), now, graceStart)) visit(slot, store.peerAt(slot))
     }
-    return found
   }
 
   /** Registered and online peers, online listings and distinct books with an online provider. */

@@ -32,7 +32,7 @@ export class TooBroadError extends Error {
 export interface RankedBooks {
   /** The requested page of book IDs, best first. */
   bookIds: string[]
-  /** The same books as the index numbers them (for onlineListings: valid until the index next changes). */
+  /** The same books as the index numbers them (for eachOnlineListing: valid until the index next changes). */
   books: number[]
   /** Every distinct book that matched; an estimate when totalIsEstimate. */
   total: number

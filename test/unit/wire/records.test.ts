@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { bookIdOf } from '../../../src/content/book-id.js'
 import { Reachability, RegisterRequest, SearchRequest, SearchResponse, FetchResponse, Status } from '../../../src/wire/messages.js'
-import { bookFromWire, bookToWire, derivedFileName, fitBook, providerFromWire, providerToWire, type BookRecord } from '../../../src/wire/records.js'
+import { bookFromWire, bookToWire, derivedFileName, fitBook, isDerivedFileName, providerFromWire, providerToWire, type BookRecord } from '../../../src/wire/records.js'
 import { frame } from '../../../src/wire/framing.js'
 import { LIMITS } from '../../../src/wire/protocols.js'
 import { RequestError } from '../../../src/wire/errors.js'
@@ -78,6 +78,24 @@ describe('wire codecs and validation', () => {
     assert.equal(derivedFileName({ title: 'Moby Dick', author: '', format: '' }), 'Moby Dick')
     // the strings as they are: no case change, no normalisation
     assert.equal(derivedFileName({ title: ' Les Mise\u0301rables ', author: 'HUGO', format: 'pdf' }), 'HUGO -  Les Mise\u0301rables .pdf')
+  })
+
+  it('tells a derived file name without building it, exactly when it equals the derived one', () => {
+    const parts = ['', 'a', 'Moby', 'Moby Dick', ' - ', 'Dick.epub', 'epub', '.', 'a - b']
+    const names = ['', 'a', 'Moby Dick', 'a - Moby Dick.epub', 'Moby - Moby Dick.epub', 'Moby Dick.epub', 'Moby Dick - Moby Dick', ' -  - a.a', 'a - b - a - b.epub', 'Moby Dick.epub.epub', 'Moby Dick.Dick.epub']
+    let derived = 0
+    for (const title of parts) {
+      for (const author of parts) {
+        for (const format of ['', 'epub', 'Dick.epub', 'b']) {
+          for (const fileName of [...names, derivedFileName({ title, author, format })]) {
+            const book = { title, author, format, fileName }
+            assert.equal(isDerivedFileName(book), fileName === derivedFileName(book), JSON.stringify(book))
+            if (isDerivedFileName(book)) derived++
+          }
+        }
+      }
+    }
+    assert.ok(derived >= parts.length * parts.length * 4, `${derived} derived names met`)
   })
 
   it('carries derived_file_names as field 7 of SearchRequest, and reads a request without it (an older client) as false', () => {

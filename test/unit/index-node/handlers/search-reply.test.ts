@@ -40,6 +40,11 @@ describe('search replies', () => {
       assert.equal(decoded.total, page.total)
       for (const [i, result] of decoded.results.entries()) assert.equal(result.providers.length, Math.min(page.hits[i].providers.length, 20))
     }
+    // each reply keeps its own bytes: the next one, written into the same buffer, leaves it as it was
+    const other: SearchPage = { ...pages[1], hits: pages[1].hits.slice(2) }
+    const first = replies.encode(pages[1])
+    replies.encode(other)
+    assert.deepEqual(first, SEARCH.response.codec.encode(replies.reply(pages[1])))
   })
 
   it('leaves out exactly the file names equal to the derived one when the client derives them, else sends every one', () => {
