@@ -53,6 +53,7 @@ export function readPlainBook (bytes: Uint8Array): Book | undefined {
       case TAG.format: book.format = value; break
       case TAG.fileName: book.fileName = value; break
       case TAG.language: book.language = value; break
+      default: return undefined // field 5 sent as bytes: the wire check refuses it
     }
   }
   return book

@@ -45,6 +45,26 @@ describe('the one-pass Book reader', () => {
     }
   })
 
+  it('reads or refuses any bytes exactly as the generic way does (books mutated at random)', () => {
+    const random = mulberry32(11)
+    const valid = Book.encode({ id: Uint8Array.from([1, 2, 3]), title: 'Les Misérables', author: 'Hugo', format: 'epub', size: 123456n, fileName: 'x.epub', language: 'fr' })
+    let plain = 0
+    for (let i = 0; i < 3000; i++) {
+      const bytes = [...valid]
+      for (let k = 0, n = 1 + Math.floor(random() * 3); k < n; k++) {
+        const at = Math.floor(random() * (bytes.length + 1))
+        const kind = random()
+        if (kind < 0.5) bytes[Math.min(at, bytes.length - 1)] = Math.floor(random() * 256)
+        else if (kind < 0.75) bytes.splice(at, 0, Math.floor(random() * 256))
+        else bytes.splice(at, 1)
+      }
+      const message = Uint8Array.from(bytes)
+      assert.deepEqual(decoded(message), generic(message), `bytes ${Buffer.from(message).toString('hex')}`)
+      if (readPlainBook(message) != null) plain++
+    }
+    assert.ok(plain > 100, `${plain} mutated books were still plain`)
+  })
+
   it('leaves anything else to the generic way, which reads it or refuses it with the same reason', () => {
     const plain = Book.encode({ id: Uint8Array.from([1, 2]), title: 'T', author: 'A', format: 'epub', size: 5n, fileName: 'f', language: 'en' })
     const odd: Array<[string, number[]]> = [
@@ -53,6 +73,8 @@ describe('the one-pass Book reader', () => {
       ['a size past 2^64', [0x28, ...new Array<number>(9).fill(0xff), 0x01]],
       ['a title that is not UTF-8', [0x12, 0x02, 0xed, 0xa0]],
       ['a title with a wrong wire type', [0x15, 1, 2, 3, 4]],
+      ['a size sent as bytes', [0x2a, 0x01, 0x00]],
+      ['an id sent as a varint', [0x08, 0x01]],
       ['a truncated title', [0x12, 0x05, 0x61]],
       ['a truncated length', [0x12, 0xff]],
       ['a field tag of two bytes', [0x82, 0x01, 0x00]],
