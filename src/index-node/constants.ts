@@ -64,8 +64,9 @@ export const REGISTRATIONS_PER_MINUTE = 120
 export const SEARCHES_PER_MINUTE = 600
 /** Requests a second, as the index's counters report them, are averaged over this many seconds. */
 export const REQUEST_RATE_WINDOW_SECONDS = 10
-/** Search pages kept for repeated queries, and for how long at most. */
+/** Search replies kept for repeated queries: how many, how many bytes in all, and for how long at most. */
 export const SEARCH_CACHE_ENTRIES = 1000
+export const SEARCH_CACHE_BYTES = 16 * 1024 * 1024
 export const SEARCH_CACHE_TTL_MS = 5_000
 /** How far the JS heap may grow past its live data before a full collection, percent (0: V8 decides). */
 export const HEAP_GROWTH_PERCENT = 50

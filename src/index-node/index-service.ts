@@ -8,7 +8,7 @@ import { PeerRateLimiter } from '../limits/peer-rate-limiter.js'
 import { StreamBudget } from '../limits/stream-budget.js'
 import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../wire/protocols.js'
 import { Catalog } from './catalog/catalog.js'
-import { DEFAULT_TTL_SECONDS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, RELAY_CIRCUIT_DATA_BYTES, RELAY_CIRCUIT_DURATION_MS, RELAY_MAX_CIRCUITS, RELAY_MAX_HOP_STREAMS_PER_CONNECTION, RELAY_MAX_RESERVATIONS, RELAY_RESERVATION_TTL_MS, REGISTRATIONS_PER_MINUTE, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, SEARCHES_PER_MINUTE, STUN_REQUESTS_PER_MINUTE, SWEEP_INTERVAL_MS, TEXT_INDEX_SAVE_INTERVAL_MS, TEXT_INDEX_SNAPSHOT_FILE } from './constants.js'
+import { DEFAULT_TTL_SECONDS, MAX_INBOUND_STREAMS_PER_CONNECTION, MAX_OPEN_STREAMS, MAX_OPEN_STREAMS_PER_ADDRESS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, RELAY_CIRCUIT_DATA_BYTES, RELAY_CIRCUIT_DURATION_MS, RELAY_MAX_CIRCUITS, RELAY_MAX_HOP_STREAMS_PER_CONNECTION, RELAY_MAX_RESERVATIONS, RELAY_RESERVATION_TTL_MS, REGISTRATIONS_PER_MINUTE, SEARCH_CACHE_BYTES, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, SEARCHES_PER_MINUTE, STUN_REQUESTS_PER_MINUTE, SWEEP_INTERVAL_MS, TEXT_INDEX_SAVE_INTERVAL_MS, TEXT_INDEX_SNAPSHOT_FILE } from './constants.js'
 import { RegisterHandler } from './handlers/register.js'
 import { SearchHandler } from './handlers/search.js'
 import { MeetingPoint, type MeetingPointStats, type RelayLimits } from './meeting-point/meeting-point.js'
@@ -54,7 +54,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
     super()
     this.log = components.logger.forComponent('arkshare:index')
     this.now = init.now ?? Date.now
-    this.cache = new SearchCache<Uint8Array>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, this.now)
+    this.cache = new SearchCache<Uint8Array>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS, this.now, { maxBytes: SEARCH_CACHE_BYTES, sizeOf: reply => reply.byteLength })
     const catalog = (): Catalog => this.catalog
     // one budget for both protocols: a stream of either takes a place
     const streams = new StreamBudget({

@@ -1,19 +1,26 @@
-// A small cache of recent search pages: hot queries (the same few words typed by many people) are
-// answered without touching the catalog. An entry lives at most ttlMs, and never past the moment
+// A small cache of recent search replies: hot queries (the same few words typed by many people) are
+// answered without touching the catalog. It holds at most maxEntries, and with a size of each value
+// at most maxBytes of them (a reply may reach megabytes: a thousand such would be gigabytes). An entry lives at most ttlMs, and never past the moment
 // its page stops being true (a provider's lease or grace period ending: the caller says when, and
 // shortens every entry when a provider disconnects), so a cached page never lists a provider the
 // catalog itself would no longer list.
 
-export class SearchCache<V> {
-  private readonly entries = new Map<string, { value: V, expiresAt: number }>()
+export interface CacheBudget<V> {
+  maxBytes: number
+  sizeOf: (value: V) => number
+}
 
-  constructor (private readonly maxEntries = 1000, private readonly ttlMs = 5_000, private readonly now: () => number = Date.now) {}
+export class SearchCache<V> {
+  private readonly entries = new Map<string, { value: V, expiresAt: number, bytes: number }>()
+  private bytes = 0
+
+  constructor (private readonly maxEntries = 1000, private readonly ttlMs = 5_000, private readonly now: () => number = Date.now, private readonly budget?: CacheBudget<V>) {}
 
   get (key: string): V | undefined {
     const entry = this.entries.get(key)
     if (entry == null) return undefined
     if (this.now() >= entry.expiresAt) {
-      this.entries.delete(key)
+      this.delete(key)
       return undefined
     }
     // refresh its place: Map order is the LRU order
@@ -24,11 +31,23 @@ export class SearchCache<V> {
 
   /** Keeps `value` for ttlMs, or until `validUntil` if that comes first. */
   set (key: string, value: V, validUntil = Infinity): void {
-    this.entries.delete(key)
+    this.delete(key)
     const expiresAt = Math.min(this.now() + this.ttlMs, validUntil)
     if (expiresAt <= this.now()) return
-    this.entries.set(key, { value, expiresAt })
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string)
+    const bytes = this.budget?.sizeOf(value) ?? 0
+    if (this.budget != null && bytes > this.budget.maxBytes) return
+    this.entries.set(key, { value, expiresAt, bytes })
+    this.bytes += bytes
+    while (this.entries.size > this.maxEntries || (this.budget != null && this.bytes > this.budget.maxBytes)) {
+      this.delete(this.entries.keys().next().value as string)
+    }
+  }
+
+  private delete (key: string): void {
+    const entry = this.entries.get(key)
+    if (entry == null) return
+    this.entries.delete(key)
+    this.bytes -= entry.bytes
   }
 
   /** Ends every entry by `at` at the latest (a provider left: pages listing it are true until then). */
@@ -38,7 +57,11 @@ export class SearchCache<V> {
 
   clear (): void {
     this.entries.clear()
+    this.bytes = 0
   }
 
   get size (): number { return this.entries.size }
+
+  /** What the entries weigh, by the budget's sizeOf (0 without a budget). */
+  get sizeBytes (): number { return this.bytes }
 }
