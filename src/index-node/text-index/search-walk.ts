@@ -318,7 +318,10 @@ function passesPhrases (words: ListingWords, slot: number, checks: PhraseCheck[]
   return true
 }
 
-/** Books [offset, offset + limit) by score, best first (a bounded heap, not a sort of every match). */
+/**
+ * Books [offset, offset + limit) by score, best first (a bounded heap, not a sort of every match),
+ * for pages deeper than the walk keeps a heap of its own for (MAX_PRUNED_PAGE).
+ */
 function bestPage (parts: IndexParts, books: Int32Array, offset: number, limit: number): number[] {
   const { bookMatch } = parts.scratch
   const top = new TopBooks(Math.min(offset + limit, books.length))
