@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from '@libp2p/interface'
-import { startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
+import { nodeArgs, startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
 import { cpuMs, rssMiB } from '../scripts/process-stats.js'
 import { Catalog } from '../src/index-node/catalog/catalog.js'
 import { INDEX_DEFAULTS } from '../src/index-node/index.js'
@@ -155,7 +155,7 @@ async function restartToFirstAnswer (args: string[], probe: Libp2p, query: strin
 }
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' }, rounds: { type: 'string', default: '5' }, 'heap-growth': { type: 'string', default: '50' } } })
+  const { values } = parseArgs({ options: { books: { type: 'string', default: '1000000' }, peers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '10000' }, clients: { type: 'string', default: '50' }, rounds: { type: 'string', default: '5' }, 'heap-growth': { type: 'string', default: '50' }, 'index-node-args': { type: 'string', default: '' } } })
   const totalBooks = Number(values.books)
   const peers = Number(values.peers)
   const perPeer = Math.ceil(totalBooks / peers)
@@ -170,7 +170,7 @@ async function main (): Promise<void> {
   let index: CliProcess | undefined
   let empty: CliProcess | undefined
   try {
-    index = startCli(indexArgs, { stdin: 'ignore' })
+    index = startCli(indexArgs, { stdin: 'ignore', nodeArgs: nodeArgs(values['index-node-args']) })
     const addr: string = (await index.waitFor(e => e.event === 'listening')).multiaddrs[0]
 
     // 1. registrations, from two worker processes

@@ -24,7 +24,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
+import { nodeArgs, startCli, stopCli, type CliProcess } from '../scripts/cli-process.js'
 import { LoopLagScraper } from './loop-lag.js'
 import { ensureLibrary, filler, libraryBook, plannedBytes, type Library } from './shelf-library.js'
 import { shelfChanges, undoShelfChanges } from './shelf-changes.js'
@@ -105,7 +105,7 @@ async function startPeer (args: string[], nice: number): Promise<{ peer: CliProc
 }
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { books: { type: 'string', default: '100000' }, cache: { type: 'string', default: join(tmpdir(), 'arkshare-bench-shelf') }, idle: { type: 'string', default: '10' }, 'peer-nice': { type: 'string', default: '10' } } })
+  const { values } = parseArgs({ options: { books: { type: 'string', default: '100000' }, cache: { type: 'string', default: join(tmpdir(), 'arkshare-bench-shelf') }, idle: { type: 'string', default: '10' }, 'peer-nice': { type: 'string', default: '10' }, 'index-node-args': { type: 'string', default: '' } } })
   const peerNice = Number(values['peer-nice'])
   const books = Number(values.books)
   const cache = values.cache as string
@@ -134,7 +134,7 @@ async function main (): Promise<void> {
 
   const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-shelf-'))
   const index = startCli(['index', '--listen', LOOPBACK, '--data', join(dir, 'index'), '--json', '--ttl', '3600', '--http', '127.0.0.1:0',
-    '--max-books-per-peer', String(books * 2), '--max-registrations-per-minute', '100000', '--max-searches-per-minute', '1000000'], { stdin: 'ignore' })
+    '--max-books-per-peer', String(books * 2), '--max-registrations-per-minute', '100000', '--max-searches-per-minute', '1000000'], { stdin: 'ignore', nodeArgs: nodeArgs(values['index-node-args']) })
   let peer: CliProcess | undefined
   let searcher: Searcher | undefined
   let loopLag: LoopLagScraper | undefined

@@ -34,10 +34,17 @@ export interface StartCliOptions {
   gid?: number
   /** A command the CLI runs under, e.g. `['ip', 'netns', 'exec', NAME]` (it execs the CLI in place). */
   wrap?: string[]
+  /** Node's own flags for the CLI's process, e.g. `['--cpu-prof']` (the benchmarks' --index-node-args). */
+  nodeArgs?: string[]
+}
+
+/** Node flags given as one string (a benchmark's --index-node-args), split where there are spaces. */
+export function nodeArgs (flags: string | undefined): string[] {
+  return (flags ?? '').split(' ').filter(f => f !== '')
 }
 
 export function startCli (args: string[], options: StartCliOptions = {}): CliProcess {
-  const command = [...(options.wrap ?? []), process.execPath, cliPath(), ...args]
+  const command = [...(options.wrap ?? []), process.execPath, ...(options.nodeArgs ?? []), cliPath(), ...args]
   const child = spawn(command[0], command.slice(1), {
     stdio: [options.stdin ?? 'pipe', 'pipe', 'pipe'],
     env: options.env ?? process.env,

@@ -40,7 +40,7 @@ export class ArkshareIndexService extends TypedEventEmitter<ArkshareIndexEvents>
   private readonly log: Logger
   private readonly now: () => number
   private catalogInstance?: Catalog
-  /** Pages of recent searches, kept across requests and streams. */
+  /** Replies to recent searches, encoded, kept across requests and streams. */
   private readonly cache: SearchCache<Uint8Array>
   private readonly registerHandler: RegisterHandler
   private readonly searchHandler: SearchHandler

@@ -1,9 +1,9 @@
 // A small cache of recent search replies: hot queries (the same few words typed by many people) are
-// answered without touching the catalog. It holds at most maxEntries, and with a size of each value
-// at most maxBytes of them (a reply may reach megabytes: a thousand such would be gigabytes). An entry lives at most ttlMs, and never past the moment
-// its page stops being true (a provider's lease or grace period ending: the caller says when, and
-// shortens every entry when a provider disconnects), so a cached page never lists a provider the
-// catalog itself would no longer list.
+// answered without touching the catalog. It holds at most maxEntries and, given each value's size,
+// at most maxBytes (a reply may reach megabytes: a thousand of them would be gigabytes). An entry
+// lives at most ttlMs, and never past the moment its page stops being true (a provider's lease or
+// grace period ending: the caller says when, and shortens every entry when a provider disconnects),
+// so a cached reply never lists a provider the catalog itself would no longer list.
 
 export interface CacheBudget<V> {
   maxBytes: number
