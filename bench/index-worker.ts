@@ -5,7 +5,6 @@
 //     `clients` peers each keep one search stream open and send their share of the queries (of the
 //     query list drawn with `seed`, default 1)
 import '../src/runtime/promise-with-resolvers.js'
-import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
@@ -16,14 +15,14 @@ import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { bookToWire } from '../src/wire/records.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
 import { YAMUX_OPTIONS } from '../src/node/create-node.js'
-import { NOISE_OPTIONS } from '../src/node/noise-crypto.js'
+import { arkshareNoise } from '../src/node/noise-encrypter.js'
 import { syntheticBook, syntheticQueries } from './synthetic-catalog.js'
 
 async function client (listen: boolean): Promise<Awaited<ReturnType<typeof createLibp2p>>> {
   return await createLibp2p({
     addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
-    connectionEncrypters: [noise(NOISE_OPTIONS)],
+    connectionEncrypters: [arkshareNoise()],
     streamMuxers: [yamux(YAMUX_OPTIONS)],
     services: { identify: identify() }
   })

@@ -1,7 +1,6 @@
 // Builds the libp2p nodes arkshare runs on: TCP + Noise + Yamux, identify, identify-push and ping,
 // plus the arkshare peer service (with the relay and WebRTC transports that reach peers behind NATs)
 // or the index service. Embedders can instead add the services to their own node.
-import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webRTC } from '@libp2p/webrtc'
@@ -16,7 +15,7 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { announcedAddresses, arkshare, iceServersFor, PEER_DEFAULTS as PEER, type Arkshare, type ArkshareInit } from '../peer/index.js'
 import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit, type RefusalReason } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
-import { NOISE_OPTIONS } from './noise-crypto.js'
+import { arkshareNoise } from './noise-encrypter.js'
 import { AccessRules } from './access-rules.js'
 import { ipOf } from '../limits/stream-budget.js'
 import type { ConnectionGater, PrivateKey, Transport } from '@libp2p/interface'
@@ -134,7 +133,7 @@ async function baseOptions (options: BaseNodeOptions, kind: NodeKind, rules: Acc
     ...(options.metricsRegistry != null ? { metrics: prometheusMetrics({ registry: options.metricsRegistry }) } : {}),
     addresses: { listen: kind.listen, announce: options.announce ?? [], announceFilter: (addrs: Multiaddr[]) => ref.announce?.(addrs) ?? addrs },
     transports: [tcp(), ...kind.transports],
-    connectionEncrypters: [noise(NOISE_OPTIONS)],
+    connectionEncrypters: [arkshareNoise()],
     streamMuxers: [yamux(YAMUX_OPTIONS)]
   }
 }
