@@ -1,6 +1,6 @@
 // Baselines for the transfer benchmark: the same libp2p stack (TCP + Noise + Yamux) moving the same
 // file over one bare stream, written to disk and fsynced, with no protocol on top. Two flavours:
-//   arkshare: arkshare's yamux settings (4 MiB window) and its 1 MiB sendBounded sender; the reader
+//   arkshare: arkshare's yamux (4 MiB window, lazy window updates) and its 1 MiB sendBounded sender; the reader
 //             pauses the stream while 8 MiB wait for the disk
 //   defaults: what libp2p does out of the box: default yamux(), 256 KiB send() calls (waiting for
 //             'drain' when send() says so), a reader that awaits each write in a for-await loop
@@ -15,7 +15,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { sendBounded } from '../src/wire/framing.js'
 import { nextEvent } from '../src/wire/next-event.js'
-import { YAMUX_OPTIONS } from '../src/node/create-node.js'
+import { arkshareYamux } from '../src/node/yamux-muxer.js'
 import type { Stream } from '@libp2p/interface'
 
 const PROTOCOL = '/arkshare-bench/raw/1.0.0'
@@ -29,7 +29,7 @@ async function node (listen: string[], flavour: Flavour): Promise<Awaited<Return
     addresses: { listen },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [flavour === 'arkshare' ? yamux(YAMUX_OPTIONS) : yamux()]
+    streamMuxers: [flavour === 'arkshare' ? arkshareYamux() : yamux()]
   })
 }
 

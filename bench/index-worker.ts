@@ -5,7 +5,6 @@
 //     `clients` peers each keep one search stream open and send their share of the queries (of the
 //     query list drawn with `seed`, default 1)
 import '../src/runtime/promise-with-resolvers.js'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -14,7 +13,7 @@ import { REGISTER, SEARCH, Reachability, RegisterRequest, RegisterResponse, Sear
 import { REGISTER_PROTOCOL, SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { bookToWire } from '../src/wire/records.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
-import { YAMUX_OPTIONS } from '../src/node/create-node.js'
+import { arkshareYamux } from '../src/node/yamux-muxer.js'
 import { arkshareNoise } from '../src/node/noise-encrypter.js'
 import { syntheticBook, syntheticQueries } from './synthetic-catalog.js'
 
@@ -23,7 +22,7 @@ async function client (listen: boolean): Promise<Awaited<ReturnType<typeof creat
     addresses: { listen: listen ? ['/ip4/127.0.0.1/tcp/0'] : [] },
     transports: [tcp()],
     connectionEncrypters: [arkshareNoise()],
-    streamMuxers: [yamux(YAMUX_OPTIONS)],
+    streamMuxers: [arkshareYamux()],
     services: { identify: identify() }
   })
 }

@@ -19,7 +19,7 @@ import { createLibp2p } from 'libp2p'
 import { SEARCH, type SearchRequest, type SearchResponse } from '../src/wire/messages.js'
 import { SEARCH_PROTOCOL } from '../src/wire/protocols.js'
 import { RequestChannel } from '../src/wire/request-channel.js'
-import { YAMUX_OPTIONS } from '../src/node/create-node.js'
+import { YAMUX_OPTIONS } from '../src/node/yamux-muxer.js'
 import { mulberry32 } from '../scripts/prng.js'
 import { libraryBook } from './shelf-library.js'
 

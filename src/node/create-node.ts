@@ -1,7 +1,6 @@
 // Builds the libp2p nodes arkshare runs on: TCP + Noise + Yamux, identify, identify-push and ping,
 // plus the arkshare peer service (with the relay and WebRTC transports that reach peers behind NATs)
 // or the index service. Embedders can instead add the services to their own node.
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webRTC } from '@libp2p/webrtc'
 import { isLoopback } from '@libp2p/utils'
@@ -16,6 +15,7 @@ import { announcedAddresses, arkshare, iceServersFor, PEER_DEFAULTS as PEER, typ
 import { arkshareIndex, INDEX_DEFAULTS as INDEX, type ArkshareIndex, type ArkshareIndexInit, type RefusalReason } from '../index-node/index.js'
 import { loadOrCreateKey } from './identity.js'
 import { arkshareNoise } from './noise-encrypter.js'
+import { arkshareYamux } from './yamux-muxer.js'
 import { AccessRules } from './access-rules.js'
 import { ipOf } from '../limits/stream-budget.js'
 import type { ConnectionGater, PrivateKey, Transport } from '@libp2p/interface'
@@ -77,15 +77,6 @@ function dhtService (): ReturnType<typeof kadDHT> {
   return kadDHT({ protocol: DHT_PROTOCOL, clientMode: false, peerInfoMapper: passthroughMapper, logPrefix: 'arkshare:dht' })
 }
 
-/**
- * Yamux receive-side settings. By default a stream's receive window grows to 16 MiB while a stream
- * may buffer only 4 MiB: a reader that pauses (as ours do, to bound what they hold) could then be
- * reset with "Read buffer length exceeded". A 4 MiB window under an 8 MiB buffer cannot overflow.
- */
-export const YAMUX_OPTIONS = {
-  streamOptions: { maxStreamWindowSize: 4 * 1024 * 1024, maxReadBufferLength: 8 * 1024 * 1024 }
-}
-
 /** The node a gater asks about open connections, and what filters the addresses it announces; set once the node exists. */
 interface NodeRef {
   node?: Libp2p<any>
@@ -134,7 +125,7 @@ async function baseOptions (options: BaseNodeOptions, kind: NodeKind, rules: Acc
     addresses: { listen: kind.listen, announce: options.announce ?? [], announceFilter: (addrs: Multiaddr[]) => ref.announce?.(addrs) ?? addrs },
     transports: [tcp(), ...kind.transports],
     connectionEncrypters: [arkshareNoise()],
-    streamMuxers: [yamux(YAMUX_OPTIONS)]
+    streamMuxers: [arkshareYamux()]
   }
 }
 

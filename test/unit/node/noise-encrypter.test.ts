@@ -8,7 +8,7 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import type { MessageStream } from '@libp2p/interface'
 import { mulberry32 } from '../../../scripts/prng.js'
 import { NOISE_OPTIONS } from '../../../src/node/noise-crypto.js'
-import { arkshareNoise, frameLength, quietFrameLengths } from '../../../src/node/noise-encrypter.js'
+import { arkshareNoise, frameLength, ONE_WRITE_UP_TO_BYTES, oneWritePerMessage, quietFrameLengths } from '../../../src/node/noise-encrypter.js'
 
 type Factory = ReturnType<typeof noise>
 type LengthReader = (data: Uint8ArrayList | Uint8Array) => number
@@ -67,7 +67,7 @@ function decodeInChunks (reader: LengthReader, stream: Uint8Array, random: () =>
   return out
 }
 
-describe('Noise encrypter: frame lengths read without an exception', () => {
+describe('Noise encrypter: frame lengths read without an exception, small messages written at once', () => {
   let libraryReader: LengthReader
 
   before(async () => {
@@ -121,7 +121,28 @@ describe('Noise encrypter: frame lengths read without an exception', () => {
     a.abort(new Error('done'))
   })
 
+  it('hands the transport each send of up to 64 KiB as one buffer (one socket write), larger ones as the library does', async () => {
+    const [a, b] = await securePair(arkshareNoise())
+    const transport = (a as unknown as { stream: { send: (data: Uint8Array | Uint8ArrayList) => boolean } }).stream
+    const handed: Array<{ buffers: number, bytes: number }> = []
+    const send = transport.send.bind(transport)
+    transport.send = (data) => {
+      handed.push({ buffers: data instanceof Uint8Array ? 1 : [...data].length, bytes: data.byteLength })
+      return send(data)
+    }
+    const sizes = [1, 1_000, ONE_WRITE_UP_TO_BYTES - 2 - 16, 200_000]
+    const arrived = received(b, sizes.reduce((n, s) => n + s, 0))
+    for (const size of sizes) a.send(new Uint8Array(size).fill(size % 256))
+    await arrived
+    assert.deepEqual(handed.slice(0, 3).map(h => h.buffers), [1, 1, 1])
+    assert.equal(handed[2].bytes, ONE_WRITE_UP_TO_BYTES)
+    assert.ok(handed[3].buffers > 1, 'a large send stays a list (no copy of bulk data)')
+    a.abort(new Error('done'))
+  })
+
   it('leaves anything else alone', () => {
+    assert.equal(oneWritePerMessage({ encrypt: 5 }), false)
+    assert.equal(oneWritePerMessage(null), false)
     const other = { decoder: { lengthDecoder: function readLength () { return 1 } } }
     assert.equal(quietFrameLengths(other), false)
     assert.equal(other.decoder.lengthDecoder.name, 'readLength')

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { FrameReader, FrameTooLargeError, InvalidLengthPrefixError, TruncatedFrameError } from '../../../src/wire/frame-reader.js'
 import { frame, sendBounded } from '../../../src/wire/framing.js'
-import { YAMUX_OPTIONS } from '../../../src/node/create-node.js'
+import { YAMUX_OPTIONS } from '../../../src/node/yamux-muxer.js'
 import { streamPair, yamuxPair } from '../../support/stream-pairs.js'
 import type { Stream } from '@libp2p/interface'
 
