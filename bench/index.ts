@@ -165,7 +165,9 @@ async function main (): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'arkshare-bench-index-'))
   const dataDir = join(dir, 'index')
   const indexArgs = ['index', '--listen', LOOPBACK, '--data', dataDir, '--json', '--ttl', '86400', '--grace', String(GRACE_SECONDS),
-    '--max-searches-per-minute', '1000000', '--max-registrations-per-minute', '1000', '--max-connections', '20000', '--heap-growth', values['heap-growth'] as string]
+    '--max-searches-per-minute', '1000000', '--max-registrations-per-minute', '1000', '--max-connections', '20000',
+    // its simulated peers all dial from 127.0.0.1, past the 100 new connections a second one address may open
+    '--max-new-connections-per-ip', '1000000', '--heap-growth', values['heap-growth'] as string]
   const results: Record<string, any> = { scale: { books: peers * perPeer, peers, booksPerPeer: perPeer, queries: queryCount, clients, rounds, heapGrowth: Number(values['heap-growth']) } }
   let index: CliProcess | undefined
   let empty: CliProcess | undefined

@@ -55,4 +55,21 @@ describe('access rules on an index', function () {
     await peers[0].stop()
     await eventually(async () => (await peers[2].services.arkshare.search('x')).failures.length === 0, 15_000, 'a slot freed')
   })
+
+  it('limits the new connections one IP address may open a second (arkshare index --max-new-connections-per-ip)', async () => {
+    const index = await startIndex({ connectionLimits: { inboundConnectionThreshold: 2 } })
+    stops.push(index)
+    const peers = await Promise.all([1, 2, 3, 4, 5].map(async () => await createArkshareNode({ listen: [], indexes: [indexAddr(index)] })))
+    stops.push(...peers)
+    const outcomes = await Promise.allSettled(peers.map(async p => await p.services.arkshare.search('x')))
+    const refused = peers.filter((_, i) => outcomes[i].status === 'rejected')
+    // two a second: of five dialling at once, three are refused (fewer only if the burst spanned seconds)
+    assert.ok(refused.length >= 1 && refused.length <= 3, `refused ${refused.length} of 5 dialling at once`)
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') assert.match(String(outcome.reason), /no index answered/)
+    }
+    // the next second they get in
+    await new Promise(resolve => setTimeout(resolve, 1_100))
+    assert.equal((await refused[0].services.arkshare.search('x')).failures.length, 0)
+  })
 })

@@ -26,6 +26,7 @@ export interface IndexCommandOptions extends HttpCommandOptions {
   maxBooksPerPeer: number
   maxConnections: number
   maxConnectionsPerIp: number
+  maxNewConnectionsPerIp: number
   maxOpenStreams: number
   maxOpenStreamsPerIp: number
   deny?: string
@@ -47,7 +48,7 @@ export function indexNodeOptions (opts: IndexCommandOptions): IndexNodeOptions {
     disconnectGraceMs: opts.grace * 1000,
     dht: opts.dht === true,
     maxBooksPerPeer: opts.maxBooksPerPeer,
-    connectionLimits: { maxConnections: opts.maxConnections, maxConnectionsPerIp: opts.maxConnectionsPerIp },
+    connectionLimits: { maxConnections: opts.maxConnections, maxConnectionsPerIp: opts.maxConnectionsPerIp, inboundConnectionThreshold: opts.maxNewConnectionsPerIp },
     accessRulesFile: opts.deny != null ? resolve(opts.deny) : undefined,
     searchesPerMinute: opts.maxSearchesPerMinute,
     registrationsPerMinute: opts.maxRegistrationsPerMinute,
@@ -86,6 +87,7 @@ export function addIndexCommand (program: Command): Command {
     .option('--max-books-per-peer <n>', 'books one peer may list', positiveInt, INDEX_DEFAULTS.MAX_BOOKS_PER_PEER)
     .option('--max-connections <n>', 'open connections at most', positiveInt, INDEX_DEFAULTS.MAX_CONNECTIONS)
     .option('--max-connections-per-ip <n>', 'open connections from one IP address at most', positiveInt, INDEX_DEFAULTS.MAX_CONNECTIONS_PER_IP)
+    .option('--max-new-connections-per-ip <n>', 'new inbound connections per second from one IP address at most (more are closed at once)', positiveInt, INDEX_DEFAULTS.INBOUND_CONNECTIONS_PER_SECOND)
     .option('--max-open-streams <n>', 'register and search streams served at once, in all', positiveInt, INDEX_DEFAULTS.MAX_OPEN_STREAMS)
     .option('--max-open-streams-per-ip <n>', 'register and search streams served at once to one IP address', positiveInt, INDEX_DEFAULTS.MAX_OPEN_STREAMS_PER_ADDRESS)
     .option('--deny <file>', 'rules file: peer IDs and IP ranges to deny or allow, re-read on change')

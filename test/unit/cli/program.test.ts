@@ -58,7 +58,7 @@ describe('cli program', () => {
       disconnectGraceMs: INDEX_DEFAULTS.DISCONNECT_GRACE_MS,
       dht: false,
       maxBooksPerPeer: INDEX_DEFAULTS.MAX_BOOKS_PER_PEER,
-      connectionLimits: { maxConnections: INDEX_DEFAULTS.MAX_CONNECTIONS, maxConnectionsPerIp: INDEX_DEFAULTS.MAX_CONNECTIONS_PER_IP },
+      connectionLimits: { maxConnections: INDEX_DEFAULTS.MAX_CONNECTIONS, maxConnectionsPerIp: INDEX_DEFAULTS.MAX_CONNECTIONS_PER_IP, inboundConnectionThreshold: INDEX_DEFAULTS.INBOUND_CONNECTIONS_PER_SECOND },
       accessRulesFile: undefined,
       searchesPerMinute: INDEX_DEFAULTS.SEARCHES_PER_MINUTE,
       registrationsPerMinute: INDEX_DEFAULTS.REGISTRATIONS_PER_MINUTE,
@@ -69,7 +69,7 @@ describe('cli program', () => {
 
   it('index: flags reach the node options (grace in seconds, paths from the working directory)', async () => {
     const { opts } = await parse('index', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/1', '--grace', '2',
-      '--ttl', '5', '--data', 'idx', '--deny', 'rules.txt', '--dht', '--max-connections-per-ip', '3',
+      '--ttl', '5', '--data', 'idx', '--deny', 'rules.txt', '--dht', '--max-connections-per-ip', '3', '--max-new-connections-per-ip', '7',
       '--announce', '/ip4/11.0.0.1/tcp/5001', '--no-relay')
     const node = indexNodeOptions(opts as IndexCommandOptions)
     assert.deepEqual(node.listen, ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/1'])
@@ -80,7 +80,7 @@ describe('cli program', () => {
     assert.equal(node.dataDir, resolve('idx'))
     assert.equal(node.accessRulesFile, resolve('rules.txt'))
     assert.equal(node.dht, true)
-    assert.deepEqual(node.connectionLimits, { maxConnections: INDEX_DEFAULTS.MAX_CONNECTIONS, maxConnectionsPerIp: 3 })
+    assert.deepEqual(node.connectionLimits, { maxConnections: INDEX_DEFAULTS.MAX_CONNECTIONS, maxConnectionsPerIp: 3, inboundConnectionThreshold: 7 })
   })
 
   it('node: unset options are the peer service\'s defaults', async () => {
