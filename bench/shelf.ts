@@ -1,4 +1,4 @@
-// Shelf benchmark (npm run bench:shelf -- [--books N] [--cache DIR]): one peer sharing a generated
+// Shelf benchmark (npm run bench:shelf -- [--books N] [--cache DIR] [--samples FILE]): one peer sharing a generated
 // library of N books (default 100,000; see shelf-library.ts for its sizes), against an index on
 // loopback while another peer searches it the whole time.
 //   1. first scan + hash: spawn to the shelf's first report, against `sha256sum` over the same files
@@ -18,7 +18,7 @@
 // Prints a table and, last, one JSON line.
 import '../src/runtime/promise-with-resolvers.js'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtemp, readFile, rm, statfs } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, statfs, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -105,7 +105,7 @@ async function startPeer (args: string[], nice: number): Promise<{ peer: CliProc
 }
 
 async function main (): Promise<void> {
-  const { values } = parseArgs({ options: { books: { type: 'string', default: '100000' }, cache: { type: 'string', default: join(tmpdir(), 'arkshare-bench-shelf') }, idle: { type: 'string', default: '10' }, 'peer-nice': { type: 'string', default: '10' }, 'index-node-args': { type: 'string', default: '' } } })
+  const { values } = parseArgs({ options: { books: { type: 'string', default: '100000' }, cache: { type: 'string', default: join(tmpdir(), 'arkshare-bench-shelf') }, idle: { type: 'string', default: '10' }, 'peer-nice': { type: 'string', default: '10' }, 'index-node-args': { type: 'string', default: '' }, samples: { type: 'string' } } })
   const peerNice = Number(values['peer-nice'])
   const books = Number(values.books)
   const cache = values.cache as string
@@ -213,6 +213,8 @@ async function main (): Promise<void> {
     }
     results.searches = searchWindows(samples, { emptyIndex: [searchesFrom + 1000, first.spawnedAt], ...windows })
     results.indexLoop = loopLag.windows(windows)
+    // every search ([sent at, ms]) and the windows, for a closer look (bench/gc-overlap.ts)
+    if (values.samples != null) await writeFile(values.samples, JSON.stringify({ samples, windows }))
   } finally {
     loopLag?.stop()
     searcher?.child.stdin?.end()

@@ -1,28 +1,12 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { multiaddrConnectionPair } from '@libp2p/utils'
 import type { Stream } from '@libp2p/interface'
 import { mulberry32 } from '../../../scripts/prng.js'
 import { arkshareYamux, lazyWindowUpdates, YAMUX_OPTIONS } from '../../../src/node/yamux-muxer.js'
+import { yamuxPair } from '../../support/stream-pairs.js'
 
 type Factory = ReturnType<typeof yamux>
-
-/** A stream over `factory`'s muxers on an in-memory connection, and how many frames each side sent. */
-async function streamPair (factory: Factory): Promise<{ outbound: Stream, inbound: Stream, sent: { outbound: number, inbound: number } }> {
-  const [a, b] = multiaddrConnectionPair()
-  const sent = { outbound: 0, inbound: 0 }
-  for (const [connection, side] of [[a, 'outbound'], [b, 'inbound']] as const) {
-    const send = connection.send.bind(connection)
-    connection.send = (data) => { sent[side]++; return send(data) }
-  }
-  const dialer = factory().createStreamMuxer(a)
-  const listener = factory().createStreamMuxer(b)
-  const inbound = new Promise<Stream>(resolve => { listener.addEventListener('stream', (evt) => { resolve(evt.detail) }, { once: true }) })
-  const outbound = await dialer.createStream()
-  outbound.send(new Uint8Array(0)) // yamux opens a stream on its first frame
-  return { outbound, inbound: await inbound, sent }
-}
 
 const nextMessage = async (stream: Stream): Promise<number> => await new Promise(resolve => {
   stream.addEventListener('message', (evt) => { resolve(evt.data.byteLength) }, { once: true })
@@ -30,7 +14,8 @@ const nextMessage = async (stream: Stream): Promise<number> => await new Promise
 
 /** `count` exchanges of a 100-byte request and a 1,000-byte reply; the frames each side sent during them. */
 async function exchanges (factory: Factory, count: number): Promise<{ outbound: number, inbound: number }> {
-  const { outbound, inbound, sent } = await streamPair(factory)
+  const sent = { outbound: 0, inbound: 0 }
+  const [outbound, inbound] = await yamuxPair({ muxers: factory, sent })
   await new Promise(resolve => setTimeout(resolve, 10)) // the opening's frames
   const before = { ...sent }
   for (let i = 0; i < count; i++) {
@@ -58,7 +43,7 @@ describe('Yamux with window updates once half the window is used', () => {
   })
 
   it('moves 24 MiB intact to a reader that pauses now and then, the sender never left without window', async () => {
-    const { outbound, inbound } = await streamPair(arkshareYamux())
+    const [outbound, inbound] = await yamuxPair()
     const random = mulberry32(11)
     const sentHash = createHash('sha256')
     const gotHash = createHash('sha256')
